@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): planners, floor workers, buyers and storekeepers use it."""

@@ -1,0 +1,64 @@
+"""The FastAPI application: routers, error handlers, metrics, and the services it holds."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from redis.asyncio import Redis
+
+from api.deps import Services
+from api.errors import install_error_handlers
+from api.metrics import MetricsMiddleware, metrics_endpoint
+from api.routers import health, inventory, production, purchasing
+from persistence.database import create_engine, create_session_factory
+from zhuchka.settings import Settings, get_settings
+from zhuchka.temporal_client import connect
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        app.state.services = Services(
+            settings=settings,
+            engine=engine,
+            sessions=create_session_factory(engine),
+            redis=redis,
+            # Lazy: the API starts (and reports not-ready) while Temporal is still coming up.
+            temporal=await connect(settings, lazy=True),
+        )
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Zhuchka MES",
+        version="0.1.0",
+        summary="Orders as durable Temporal workflows, stock, purchasing and the shop floor",
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["*"],
+        allow_headers=["*"],
+    )
+    install_error_handlers(app)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    app.include_router(health.router, prefix="/api/health", tags=["health"])
+    app.include_router(inventory.router, prefix="/api/inventory", tags=["inventory"])
+    app.include_router(production.router, prefix="/api/production", tags=["production"])
+    app.include_router(purchasing.router, prefix="/api/purchasing", tags=["purchasing"])
+    return app

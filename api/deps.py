@@ -1,0 +1,39 @@
+"""Request dependencies. `SessionDep` is the request's unit of work: it commits after the
+endpoint returns (before the response is sent) and rolls back if anything raised."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from temporalio.client import Client
+
+from persistence.database import SessionFactory
+from zhuchka.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    redis: Redis
+    temporal: Client
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with _services(request).sessions.begin() as session:
+        yield session
+
+
+ServicesDep = Annotated[Services, Depends(_services)]
+SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]

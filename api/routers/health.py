@@ -1,0 +1,90 @@
+"""Health checks: basic, deep (every dependency), liveness and readiness."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+from sqlalchemy import text
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
+
+from api.deps import Services, ServicesDep
+
+router = APIRouter()
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    service: str = "zhuchka-mes"
+    version: str = "0.1.0"
+
+
+class Check(BaseModel):
+    status: Literal["ok", "failed"]
+    latency_ms: float
+    error: str | None = None
+
+
+class DeepHealth(Health):
+    checks: dict[str, Check]
+
+
+@router.get("")
+@router.get("/", include_in_schema=False)
+async def health() -> Health:
+    return Health(status="ok")
+
+
+@router.get("/liveness")
+async def liveness() -> Health:
+    return Health(status="ok")
+
+
+async def _timed(probe: Callable[[], Awaitable[object]]) -> Check:
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(3):
+            await probe()
+    except Exception as error:
+        return Check(
+            status="failed", latency_ms=_ms(started), error=f"{type(error).__name__}: {error}"
+        )
+    return Check(status="ok", latency_ms=_ms(started))
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+async def _checks(services: Services) -> dict[str, Check]:
+    async def database() -> None:
+        async with services.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def redis() -> None:
+        await services.redis.ping()
+
+    async def temporal() -> None:
+        await services.temporal.workflow_service.get_system_info(GetSystemInfoRequest())
+
+    names = ("database", "redis", "temporal")
+    results = await asyncio.gather(_timed(database), _timed(redis), _timed(temporal))
+    return dict(zip(names, results, strict=True))
+
+
+@router.get("/deep", responses={503: {"model": DeepHealth}})
+async def deep(services: ServicesDep, response: Response) -> DeepHealth:
+    checks = await _checks(services)
+    healthy = all(c.status == "ok" for c in checks.values())
+    response.status_code = 200 if healthy else 503
+    return DeepHealth(status="ok" if healthy else "degraded", checks=checks)
+
+
+@router.get("/readiness", responses={503: {"model": DeepHealth}})
+async def readiness(services: ServicesDep, response: Response) -> DeepHealth:
+    """Ready when the API can serve orders: database, Redis and Temporal all answer."""
+    return await deep(services, response)

@@ -1,0 +1,270 @@
+"""Production: products with their bills of materials, and customer orders, each run by its
+own Temporal workflow."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from temporalio.client import WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from api.deps import ServicesDep, SessionDep
+from api.errors import ServiceUnavailable
+from api.order_views import OrderOut, load_order, load_orders, orders_query
+from api.workflow_calls import execute_update
+from domain.errors import NotFound
+from domain.stages import OrderStatus, Stage
+from domain.stock import Priority
+from persistence.catalogue import create_product, default_warehouse, get_or_404, item_by_sku
+from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
+from persistence.tables import BomLine, Item, Order, Product, Warehouse
+from workflows import search_attributes
+from workflows.contracts import CancelRequest, OrderInput, StageCompletion, order_workflow_id
+from workflows.order_workflow import OrderWorkflow
+
+router = APIRouter()
+
+PRODUCTS_CACHE_KEY = "cache:production:products"
+
+
+class BomLineIn(BaseModel):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(gt=0)
+
+
+class ProductCreate(BaseModel):
+    sku: str = Field(min_length=1, max_length=64, description="A FINISHED_PRODUCT item")
+    name: str | None = Field(None, max_length=200, description="Defaults to the item's name")
+    requires_soldering: bool = Field(False, description="Soldered (not hot-swap): adds soldering")
+    bom: list[BomLineIn] = Field(min_length=1)
+
+
+class ProductOut(BaseModel):
+    id: uuid.UUID
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    requires_soldering: bool
+    bom: list[BomLineIn]
+    created_at: datetime
+
+
+class OrderCreate(BaseModel):
+    product_sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(gt=0, le=10_000)
+    customer: str = Field(min_length=1, max_length=200)
+    priority: Priority = Priority.NORMAL
+    due_date: date
+    warehouse_id: uuid.UUID | None = None
+
+
+class StageCompletionIn(BaseModel):
+    worker: str = Field(min_length=1, max_length=200)
+    notes: str | None = Field(None, max_length=4000)
+    passed: bool | None = Field(None, description="Required for testing and qc")
+
+
+class CancelIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+async def _product_out(session: SessionDep, product: Product) -> ProductOut:
+    item = await session.get(Item, product.item_id)
+    assert item is not None
+    lines = await session.execute(
+        select(Item.sku, BomLine.quantity)
+        .join(Item, Item.id == BomLine.item_id)
+        .where(BomLine.product_id == product.id)
+        .order_by(Item.sku)
+    )
+    return ProductOut(
+        id=product.id,
+        item_id=item.id,
+        sku=item.sku,
+        name=item.name,
+        requires_soldering=product.requires_soldering,
+        bom=[BomLineIn(sku=s, quantity=q) for s, q in lines.tuples()],
+        created_at=product.created_at,
+    )
+
+
+@router.post("/products", status_code=201)
+async def create_product_endpoint(
+    body: ProductCreate, session: SessionDep, services: ServicesDep
+) -> ProductOut:
+    bom: dict[str, int] = {}
+    for line in body.bom:
+        bom[line.sku] = bom.get(line.sku, 0) + line.quantity
+    product = await create_product(session, body.sku, body.requires_soldering, bom)
+    if body.name:
+        item = await session.get(Item, product.item_id)
+        assert item is not None
+        item.name = body.name
+    await services.redis.delete(PRODUCTS_CACHE_KEY)
+    return await _product_out(session, product)
+
+
+@router.get("/products")
+async def list_products(session: SessionDep, services: ServicesDep) -> list[ProductOut]:
+    """The catalogue of buildable products (cached in Redis until a product is added)."""
+    cached = await services.redis.get(PRODUCTS_CACHE_KEY)
+    if cached:
+        return [ProductOut.model_validate(p) for p in json.loads(cached)]
+    products = (await session.scalars(select(Product).order_by(Product.created_at))).all()
+    result = [await _product_out(session, p) for p in products]
+    await services.redis.set(
+        PRODUCTS_CACHE_KEY, json.dumps([p.model_dump(mode="json") for p in result]), ex=300
+    )
+    return result
+
+
+@router.post("/orders", status_code=201)
+async def create_order(
+    body: OrderCreate,
+    session: SessionDep,
+    services: ServicesDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> OrderOut:
+    """Take an order and start its workflow. With an `Idempotency-Key` header, a retried POST
+    returns the order the first one created."""
+    if idempotency_key:
+        existing = await find_by_idempotency_key(session, idempotency_key)
+        if existing is not None:
+            return await load_order(session, existing.id)
+    item = await item_by_sku(session, body.product_sku)
+    product = await session.scalar(select(Product).where(Product.item_id == item.id))
+    if product is None:
+        raise NotFound(
+            f"{item.sku} has no bill of materials; create the product first", sku=item.sku
+        )
+    warehouse = (
+        await get_or_404(session, Warehouse, body.warehouse_id, "warehouse")
+        if body.warehouse_id
+        else await default_warehouse(session, services.settings.default_warehouse_code)
+    )
+    order = OrderInput(
+        order_id=uuid.uuid4(),
+        number=await next_order_number(session),
+        product_id=product.id,
+        product_sku=item.sku,
+        requires_soldering=product.requires_soldering,
+        quantity=body.quantity,
+        customer=body.customer,
+        priority=body.priority,
+        due_date=body.due_date,
+        warehouse_id=warehouse.id,
+        idempotency_key=idempotency_key,
+        procurement_recheck_seconds=services.settings.procurement_recheck_seconds,
+    )
+    if not await register_order(session, order):  # a concurrent retry with the same key won
+        existing = await find_by_idempotency_key(session, idempotency_key or "")
+        assert existing is not None
+        return await load_order(session, existing.id)
+    await _start_workflow(services, order)
+    return await load_order(session, order.order_id)
+
+
+async def _start_workflow(services: ServicesDep, order: OrderInput) -> None:
+    """Started inside the request's transaction: if it fails, nothing is committed; if the
+    commit fails after it, the workflow's first activity registers the order itself."""
+    try:
+        async with asyncio.timeout(services.settings.workflow_call_timeout_seconds):
+            await services.temporal.start_workflow(
+                OrderWorkflow.run,
+                order,
+                id=order_workflow_id(order.number),
+                task_queue=services.settings.temporal_task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                search_attributes=search_attributes.at_start(order),
+                static_summary=(
+                    f"{order.number}: {order.quantity} x {order.product_sku}, "
+                    f"{order.priority.value}, due {order.due_date.isoformat()}"
+                ),
+            )
+    except WorkflowAlreadyStartedError:
+        pass  # the same order number is never reused; a retry of this very call
+    except (RPCError, TimeoutError) as failure:
+        raise ServiceUnavailable(f"could not start the order workflow: {failure}") from failure
+
+
+@router.get("/orders")
+async def list_orders(
+    session: SessionDep,
+    response: Response,
+    status: OrderStatus | None = None,
+    stage: Stage | None = None,
+    priority: Priority | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[OrderOut]:
+    """Orders, newest first; the total count is in the `X-Total-Count` header."""
+    query = orders_query()
+    if status:
+        query = query.where(Order.status == status)
+    if stage:
+        query = query.where(Order.stage == stage)
+    if priority:
+        query = query.where(Order.priority == priority)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    response.headers["X-Total-Count"] = str(total or 0)
+    return await load_orders(
+        session, query.order_by(Order.created_at.desc()).offset(offset).limit(limit)
+    )
+
+
+@router.get("/orders/{order_id}")
+async def get_order(order_id: uuid.UUID, session: SessionDep) -> OrderOut:
+    return await load_order(session, order_id)
+
+
+async def _handle(
+    services: ServicesDep, order_id: uuid.UUID
+) -> WorkflowHandle[OrderWorkflow, object]:
+    """The order's workflow handle, looked up in a short read of its own (no transaction is
+    held while the workflow works)."""
+    async with services.sessions() as session:
+        workflow_id = await session.scalar(select(Order.workflow_id).where(Order.id == order_id))
+    if workflow_id is None:
+        raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
+    return services.temporal.get_workflow_handle_for(OrderWorkflow.run, workflow_id)
+
+
+@router.post("/orders/{order_id}/stages/{stage}/complete")
+async def complete_stage(
+    order_id: uuid.UUID, stage: Stage, body: StageCompletionIn, services: ServicesDep
+) -> OrderOut:
+    """Report a stage done. 409 when the order is not at that stage (or it is automatic)."""
+    handle = await _handle(services, order_id)
+    await execute_update(
+        handle,
+        OrderWorkflow.complete_stage,
+        StageCompletion(stage=stage, **body.model_dump()),
+        within=services.settings.workflow_call_timeout_seconds,
+    )
+    async with services.sessions() as session:
+        return await load_order(session, order_id)
+
+
+@router.post("/orders/{order_id}/cancel")
+async def cancel_order(order_id: uuid.UUID, body: CancelIn, services: ServicesDep) -> OrderOut:
+    """Cancel an order that is not finished: its reservations are released and purchase
+    demand raised only for it is withdrawn."""
+    handle = await _handle(services, order_id)
+    await execute_update(
+        handle,
+        OrderWorkflow.cancel,
+        CancelRequest(reason=body.reason),
+        within=services.settings.workflow_call_timeout_seconds,
+    )
+    async with services.sessions() as session:
+        return await load_order(session, order_id)

@@ -1,0 +1,144 @@
+"""Stock arithmetic for one item in one warehouse.
+
+available = on hand - reserved. Neither number may go negative, and reserved never exceeds on
+hand. Every operation returns a new position or raises; the caller persists it (with a ledger
+row for every change of on hand).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from domain.errors import Conflict, InsufficientStock
+
+K = TypeVar("K", bound=Hashable)
+
+
+class MovementType(StrEnum):
+    RECEIPT = "RECEIPT"
+    ISSUE = "ISSUE"
+    ADJUSTMENT = "ADJUSTMENT"
+
+
+class ReservationStatus(StrEnum):
+    RESERVED = "reserved"
+    CONSUMED = "consumed"
+    RELEASED = "released"
+
+
+class Priority(StrEnum):
+    LOW = "LOW"
+    NORMAL = "NORMAL"
+    HIGH = "HIGH"
+    URGENT = "URGENT"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more urgent."""
+        return list(Priority).index(self)
+
+
+def _positive(quantity: int) -> None:
+    if quantity <= 0:
+        raise Conflict("quantity must be positive", quantity=quantity)
+
+
+@dataclass(frozen=True)
+class StockPosition:
+    on_hand: int = 0
+    reserved: int = 0
+
+    def __post_init__(self) -> None:
+        if self.on_hand < 0 or self.reserved < 0 or self.reserved > self.on_hand:
+            raise InsufficientStock(
+                "stock would become inconsistent",
+                on_hand=self.on_hand,
+                reserved=self.reserved,
+            )
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+    def receive(self, quantity: int) -> StockPosition:
+        _positive(quantity)
+        return StockPosition(self.on_hand + quantity, self.reserved)
+
+    def issue(self, quantity: int) -> StockPosition:
+        """Take unreserved stock out of the warehouse."""
+        _positive(quantity)
+        if quantity > self.available:
+            raise InsufficientStock(
+                f"cannot issue {quantity}: only {self.available} available",
+                requested=quantity,
+                available=self.available,
+            )
+        return StockPosition(self.on_hand - quantity, self.reserved)
+
+    def adjust(self, delta: int) -> StockPosition:
+        """A correction of on hand (count result, damage). It may not cut into reservations."""
+        if delta == 0:
+            raise Conflict("an adjustment needs a non-zero quantity")
+        if self.on_hand + delta < self.reserved:
+            raise InsufficientStock(
+                f"cannot adjust by {delta}: {self.reserved} of {self.on_hand} are reserved",
+                delta=delta,
+                on_hand=self.on_hand,
+                reserved=self.reserved,
+            )
+        return StockPosition(self.on_hand + delta, self.reserved)
+
+    def reserve(self, quantity: int) -> StockPosition:
+        """Reserve exactly `quantity` or fail."""
+        _positive(quantity)
+        if quantity > self.available:
+            raise InsufficientStock(
+                f"cannot reserve {quantity}: only {self.available} available",
+                requested=quantity,
+                available=self.available,
+            )
+        return StockPosition(self.on_hand, self.reserved + quantity)
+
+    def reserve_up_to(self, quantity: int) -> tuple[int, StockPosition]:
+        """Reserve as much of `quantity` as is available; returns (granted, new position)."""
+        granted = max(0, min(quantity, self.available))
+        return granted, StockPosition(self.on_hand, self.reserved + granted)
+
+    def release(self, quantity: int) -> StockPosition:
+        _positive(quantity)
+        return StockPosition(self.on_hand, self.reserved - quantity)
+
+    def consume(self, quantity: int) -> StockPosition:
+        """Issue reserved stock (the reservation is used up)."""
+        _positive(quantity)
+        return StockPosition(self.on_hand - quantity, self.reserved - quantity)
+
+
+@dataclass(frozen=True)
+class Demand(Generic[K]):
+    """What one waiting order still needs of an item."""
+
+    key: K
+    quantity: int
+    priority: Priority
+    due_date: date
+    created_order: int = 0  # tie-breaker: older first
+
+
+def allocate(available: int, demands: Sequence[Demand[K]]) -> list[tuple[K, int]]:
+    """Hand out `available` to demands by priority, then due date, then age."""
+    ranked = sorted(demands, key=lambda d: (-d.priority.rank, d.due_date, d.created_order))
+    grants: list[tuple[K, int]] = []
+    left = available
+    for demand in ranked:
+        if left <= 0:
+            break
+        granted = min(left, demand.quantity)
+        if granted > 0:
+            grants.append((demand.key, granted))
+            left -= granted
+    return grants

@@ -1,0 +1,128 @@
+"""The `orders` projection: registering an order and writing the workflow's snapshots to it."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.bom import BomLine as BomRule
+from domain.bom import explode
+from domain.stages import OrderStatus, Stage
+from persistence.tables import BomLine, Order, OrderRequirement, OrderStageRecord
+from workflows.contracts import OrderInput, OrderSnapshot, order_workflow_id
+
+
+async def next_order_number(session: AsyncSession) -> str:
+    n = (await session.execute(text("SELECT nextval('order_number_seq')"))).scalar_one()
+    return f"ZK-{n:06d}"
+
+
+async def find_by_idempotency_key(session: AsyncSession, key: str) -> Order | None:
+    return await session.scalar(select(Order).where(Order.idempotency_key == key))
+
+
+async def register_order(session: AsyncSession, order: OrderInput) -> bool:
+    """Insert the order and freeze its exploded bill of materials, unless already there.
+
+    Both the API (when it starts the workflow) and the workflow's first activity call this, so
+    an order survives a crash of the API between starting the workflow and committing. Returns
+    False when the idempotency key belongs to another order: this one is a duplicate start.
+    """
+    await session.execute(
+        insert(Order)
+        .values(
+            id=order.order_id,
+            number=order.number,
+            workflow_id=order_workflow_id(order.number),
+            product_id=order.product_id,
+            warehouse_id=order.warehouse_id,
+            quantity=order.quantity,
+            customer=order.customer,
+            priority=order.priority.value,
+            due_date=order.due_date,
+            status=OrderStatus.PENDING.value,
+            stage=Stage.DESIGN.value,
+            idempotency_key=order.idempotency_key,
+            created_by=order.created_by,
+        )
+        .on_conflict_do_nothing()
+    )
+    if await session.scalar(select(Order.id).where(Order.id == order.order_id)) is None:
+        return False
+    bom = await session.execute(
+        select(BomLine.item_id, BomLine.quantity).where(BomLine.product_id == order.product_id)
+    )
+    needs = explode([BomRule(item, quantity) for item, quantity in bom.tuples()], order.quantity)
+    await session.execute(
+        insert(OrderRequirement)
+        .values(
+            [
+                {"order_id": order.order_id, "item_id": item, "quantity": quantity}
+                for item, quantity in sorted(needs.items())
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+    return True
+
+
+async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
+    """Write the snapshot unless a newer one is already there. Returns whether it was written."""
+    written = await session.execute(
+        update(Order)
+        .where(Order.id == snapshot.order_id, Order.version < snapshot.version)
+        .values(
+            status=snapshot.status.value,
+            stage=snapshot.stage.value if snapshot.stage else None,
+            rework_count=snapshot.rework_count,
+            waiting_for_stock=snapshot.waiting_for_stock,
+            cancel_reason=snapshot.cancel_reason,
+            completed_at=snapshot.completed_at,
+            version=snapshot.version,
+        )
+        .returning(Order.id)
+    )
+    if written.first() is None:
+        return False
+    if snapshot.stages:
+        statement = insert(OrderStageRecord).values(
+            [
+                {
+                    "order_id": snapshot.order_id,
+                    "seq": entry.seq,
+                    "stage": entry.stage.value,
+                    "status": entry.status,
+                    "started_at": entry.started_at,
+                    "completed_at": entry.completed_at,
+                    "worker": entry.worker,
+                    "notes": entry.notes,
+                    "passed": entry.passed,
+                }
+                for entry in snapshot.stages
+            ]
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[OrderStageRecord.order_id, OrderStageRecord.seq],
+                set_={
+                    name: statement.excluded[name]
+                    for name in (
+                        "stage",
+                        "status",
+                        "started_at",
+                        "completed_at",
+                        "worker",
+                        "notes",
+                        "passed",
+                    )
+                },
+            )
+        )
+    return True
+
+
+async def get_order(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
+    return await session.get(Order, order_id)

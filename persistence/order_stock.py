@@ -1,0 +1,148 @@
+"""What an order does to stock: reserve its components, consume them, release them, ship.
+
+Each function converges on a target state instead of adding increments, so running it twice
+(a Temporal retry) changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import NotFound
+from domain.stock import MovementType, ReservationStatus, StockPosition
+from persistence.order_reservations import outstanding_needs, top_up_reservations
+from persistence.procurement import trim_demands
+from persistence.stock_ledger import (
+    LedgerEntry,
+    StockKey,
+    append_ledger,
+    lock_positions,
+    post_movement,
+    save_position,
+)
+from persistence.tables import Item, Order, Product, Reservation
+from workflows.contracts import ReserveResult, Shortage
+
+
+async def _order(session: AsyncSession, order_id: uuid.UUID) -> Order:
+    order = await session.get(Order, order_id)
+    if order is None:
+        raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
+    return order
+
+
+async def reserve_for_order(session: AsyncSession, order_id: uuid.UUID) -> ReserveResult:
+    """Reserve as much of every outstanding component as is available now."""
+    order = await _order(session, order_id)
+    needs = await outstanding_needs(session, order_id)
+    positions = await lock_positions(session, [(item, order.warehouse_id) for item in needs])
+    grants: dict[StockKey, int] = {}
+    for key, position in positions.items():
+        granted, new_position = position.reserve_up_to(needs[key[0]])
+        if granted:
+            grants[key] = granted
+            await save_position(session, key, new_position)
+    await top_up_reservations(session, order_id, grants)
+    left = {item: q - grants.get((item, order.warehouse_id), 0) for item, q in needs.items()}
+    await trim_demands(session, order_id, left)
+    shortages = await _describe(session, {item: q for item, q in left.items() if q > 0})
+    return ReserveResult(complete=not shortages, shortages=shortages)
+
+
+async def _describe(session: AsyncSession, quantities: Mapping[uuid.UUID, int]) -> list[Shortage]:
+    if not quantities:
+        return []
+    skus = dict(
+        (await session.execute(select(Item.id, Item.sku).where(Item.id.in_(quantities)))).tuples()
+    )
+    return sorted(
+        (Shortage(item_id=i, sku=skus[i], quantity=q) for i, q in quantities.items()),
+        key=lambda s: s.sku,
+    )
+
+
+async def _open_reservations(
+    session: AsyncSession, order_id: uuid.UUID
+) -> tuple[list[Reservation], dict[StockKey, StockPosition]]:
+    """The order's open reservations and their stock positions, the stock rows locked first
+    (the lock order of every writer) and the reservation rows after them."""
+    is_open = (Reservation.order_id == order_id) & (
+        Reservation.status == ReservationStatus.RESERVED
+    )
+    found = (
+        await session.execute(select(Reservation.item_id, Reservation.warehouse_id).where(is_open))
+    ).tuples()
+    positions = await lock_positions(session, list(found))
+    reservations = (
+        await session.scalars(
+            select(Reservation)
+            .where(is_open)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    return list(reservations), positions
+
+
+async def consume_for_order(session: AsyncSession, order_id: uuid.UUID, actor: str | None) -> int:
+    """Issue every reserved component of the order (assembly). Returns the ledger rows written."""
+    order = await _order(session, order_id)
+    reservations, positions = await _open_reservations(session, order_id)
+    for reservation in reservations:
+        key = (reservation.item_id, reservation.warehouse_id)
+        positions[key] = positions[key].consume(reservation.quantity)
+        await save_position(session, key, positions[key])
+        await append_ledger(
+            session,
+            LedgerEntry(
+                item_id=reservation.item_id,
+                warehouse_id=reservation.warehouse_id,
+                movement_type=MovementType.ISSUE,
+                delta=-reservation.quantity,
+                reason=f"consumed by order {order.number} at assembly",
+                order_id=order_id,
+                idempotency_key=f"{order_id}:consume:{reservation.item_id}",
+                actor=actor,
+            ),
+        )
+        reservation.status = ReservationStatus.CONSUMED
+    return len(reservations)
+
+
+async def release_for_order(session: AsyncSession, order_id: uuid.UUID) -> int:
+    """Release every open reservation of the order (cancellation). Returns how many."""
+    reservations, positions = await _open_reservations(session, order_id)
+    for reservation in reservations:
+        key = (reservation.item_id, reservation.warehouse_id)
+        positions[key] = positions[key].release(reservation.quantity)
+        await save_position(session, key, positions[key])
+        reservation.status = ReservationStatus.RELEASED
+    return len(reservations)
+
+
+async def record_shipment(session: AsyncSession, order_id: uuid.UUID, actor: str | None) -> None:
+    """The finished units enter stock from production and leave it to the customer."""
+    order = await _order(session, order_id)
+    product = await session.get(Product, order.product_id)
+    assert product is not None
+    for movement_type, delta, reason, step in (
+        (MovementType.RECEIPT, order.quantity, "finished units from production", "receipt"),
+        (MovementType.ISSUE, -order.quantity, "shipped to the customer", "issue"),
+    ):
+        await post_movement(
+            session,
+            LedgerEntry(
+                item_id=product.item_id,
+                warehouse_id=order.warehouse_id,
+                movement_type=movement_type,
+                delta=delta,
+                reason=f"{reason} (order {order.number})",
+                order_id=order_id,
+                idempotency_key=f"{order_id}:ship:{step}",
+                actor=actor,
+            ),
+        )

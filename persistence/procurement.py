@@ -1,0 +1,500 @@
+"""Purchase orders raised for orders' shortages, their life cycle, and goods receipt.
+
+Demand rows record which customer order each purchase-order line serves. For an order,
+covered = reserved + its demands on open purchase orders; raising purchase orders only buys
+what is not covered yet, so calling it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import Conflict, NotFound
+from domain.purchasing import (
+    OPEN_STATUSES,
+    PurchaseOrderStatus,
+    SupplierOffer,
+    check_receipt,
+    check_transition,
+    order_quantity,
+    status_after_receipt,
+    suggest_purchases,
+)
+from domain.stages import OrderStatus
+from domain.stock import Demand, MovementType, Priority, allocate
+from persistence.order_reservations import outstanding_needs, top_up_reservations
+from persistence.stock_ledger import (
+    LedgerEntry,
+    StockKey,
+    lock_positions,
+    post_movement,
+    save_position,
+)
+from persistence.tables import (
+    Item,
+    Order,
+    PurchaseOrder,
+    PurchaseOrderDemand,
+    PurchaseOrderLine,
+    Supplier,
+    SupplierItem,
+)
+from workflows.contracts import ProcureResult, Shortage
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def next_purchase_order_number(session: AsyncSession) -> str:
+    n = (await session.execute(text("SELECT nextval('purchase_order_number_seq')"))).scalar_one()
+    return f"PO-{n:06d}"
+
+
+async def _demands_of(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """The order's demand on open purchase orders, per item."""
+    rows = await session.execute(
+        select(PurchaseOrderLine.item_id, func.sum(PurchaseOrderDemand.quantity))
+        .join(PurchaseOrderDemand, PurchaseOrderDemand.line_id == PurchaseOrderLine.id)
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(_OPEN))
+        .group_by(PurchaseOrderLine.item_id)
+    )
+    return {item: int(q) for item, q in rows.tuples()}
+
+
+async def _add_demand(
+    session: AsyncSession, line_id: uuid.UUID, order_id: uuid.UUID, quantity: int
+) -> None:
+    statement = insert(PurchaseOrderDemand).values(
+        line_id=line_id, order_id=order_id, quantity=quantity, allocated=0
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[PurchaseOrderDemand.line_id, PurchaseOrderDemand.order_id],
+            set_={"quantity": PurchaseOrderDemand.quantity + statement.excluded.quantity},
+        )
+    )
+
+
+async def _attach_to_surplus(
+    session: AsyncSession, order: Order, item_id: uuid.UUID, needed: int
+) -> int:
+    """Attach the need to quantity already on open purchase orders that nobody waits for.
+    Returns what is still not covered."""
+    lines = (
+        await session.execute(
+            select(PurchaseOrderLine)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .where(
+                PurchaseOrderLine.item_id == item_id,
+                PurchaseOrder.warehouse_id == order.warehouse_id,
+                PurchaseOrder.status.in_(_OPEN),
+            )
+            .order_by(PurchaseOrder.expected_date, PurchaseOrder.created_at, PurchaseOrderLine.id)
+            .with_for_update(of=PurchaseOrderLine)
+        )
+    ).scalars()
+    for line in lines:
+        if needed <= 0:
+            break
+        claimed = await session.scalar(
+            select(func.coalesce(func.sum(PurchaseOrderDemand.quantity), 0)).where(
+                PurchaseOrderDemand.line_id == line.id
+            )
+        )
+        free = line.quantity - line.received_quantity - int(claimed or 0)
+        if free > 0:
+            take = min(free, needed)
+            await _add_demand(session, line.id, order.id, take)
+            needed -= take
+    return needed
+
+
+async def _draft_for(
+    session: AsyncSession, supplier_id: uuid.UUID, warehouse_id: uuid.UUID
+) -> PurchaseOrder:
+    """The supplier's draft purchase order for the warehouse, created when there is none.
+    A partial unique index keeps it one; the row lock serialises writers that join it."""
+    found = await session.scalar(
+        select(PurchaseOrder)
+        .where(
+            PurchaseOrder.supplier_id == supplier_id,
+            PurchaseOrder.warehouse_id == warehouse_id,
+            PurchaseOrder.status == PurchaseOrderStatus.DRAFT,
+        )
+        .with_for_update()
+    )
+    if found is not None:
+        return found
+    await session.execute(
+        insert(PurchaseOrder)
+        .values(
+            id=uuid.uuid4(),
+            number=await next_purchase_order_number(session),
+            supplier_id=supplier_id,
+            warehouse_id=warehouse_id,
+            status=PurchaseOrderStatus.DRAFT.value,
+        )
+        .on_conflict_do_nothing()
+    )
+    return await _draft_for(session, supplier_id, warehouse_id)
+
+
+async def _offers(
+    session: AsyncSession, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[SupplierOffer[uuid.UUID, uuid.UUID]]]:
+    rows = await session.execute(
+        select(SupplierItem, Supplier.status)
+        .join(Supplier, Supplier.id == SupplierItem.supplier_id)
+        .where(SupplierItem.item_id.in_(item_ids))
+    )
+    offers: dict[uuid.UUID, list[SupplierOffer[uuid.UUID, uuid.UUID]]] = defaultdict(list)
+    for si, status in rows.tuples():
+        offers[si.item_id].append(
+            SupplierOffer(
+                supplier=si.supplier_id,
+                item=si.item_id,
+                unit_price=si.unit_price,
+                min_order_qty=si.min_order_qty,
+                lead_time_days=si.lead_time_days,
+                preferred=si.preferred,
+                pack_size=si.pack_size,
+                active=status == "active",
+            )
+        )
+    return offers
+
+
+async def raise_purchase_orders(
+    session: AsyncSession, order_id: uuid.UUID, shortages: Mapping[uuid.UUID, int], today: date
+) -> ProcureResult:
+    """Cover the order's shortages: first from open purchase orders' free quantity, then by
+    adding to (or opening) the preferred supplier's draft purchase order."""
+    order = await session.get(Order, order_id)
+    if order is None:
+        raise NotFound(f"order {order_id} does not exist")
+    on_order = await _demands_of(session, order_id)
+    uncovered: dict[uuid.UUID, int] = {}
+    for item_id in sorted(shortages):
+        needed = shortages[item_id] - on_order.get(item_id, 0)
+        if needed > 0:
+            needed = await _attach_to_surplus(session, order, item_id, needed)
+        if needed > 0:
+            uncovered[item_id] = needed
+    suggestions, unsourced = suggest_purchases(
+        uncovered, await _offers(session, list(uncovered)), today
+    )
+    touched: set[str] = set()
+    for suggestion in sorted(suggestions, key=lambda s: (str(s.supplier), str(s.item))):
+        po = await _draft_for(session, suggestion.supplier, order.warehouse_id)
+        offer_line = await _grow_line(session, po, suggestion.item, suggestion.unit_price)
+        await _add_demand(session, offer_line.id, order_id, uncovered[suggestion.item])
+        await _resize_line(session, offer_line)
+        if po.expected_date is None or po.expected_date < suggestion.expected_date:
+            po.expected_date = suggestion.expected_date
+        touched.add(po.number)
+    skus = dict(
+        (await session.execute(select(Item.id, Item.sku).where(Item.id.in_(unsourced)))).tuples()
+    )
+    numbers = sorted(touched | await _open_po_numbers_of(session, order_id))
+    return ProcureResult(
+        purchase_orders=numbers,
+        unsourced=[Shortage(item_id=i, sku=skus[i], quantity=uncovered[i]) for i in unsourced],
+    )
+
+
+async def _open_po_numbers_of(session: AsyncSession, order_id: uuid.UUID) -> set[str]:
+    rows = await session.scalars(
+        select(PurchaseOrder.number)
+        .join(PurchaseOrderLine, PurchaseOrderLine.purchase_order_id == PurchaseOrder.id)
+        .join(PurchaseOrderDemand, PurchaseOrderDemand.line_id == PurchaseOrderLine.id)
+        .where(
+            PurchaseOrderDemand.order_id == order_id,
+            PurchaseOrderDemand.quantity > 0,
+            PurchaseOrder.status.in_(_OPEN),
+        )
+    )
+    return set(rows)
+
+
+async def _grow_line(
+    session: AsyncSession, po: PurchaseOrder, item_id: uuid.UUID, unit_price: object
+) -> PurchaseOrderLine:
+    statement = (
+        insert(PurchaseOrderLine)
+        .values(
+            id=uuid.uuid4(),
+            purchase_order_id=po.id,
+            item_id=item_id,
+            quantity=1,
+            received_quantity=0,
+            unit_price=unit_price,
+        )
+        .on_conflict_do_nothing(
+            index_elements=[PurchaseOrderLine.purchase_order_id, PurchaseOrderLine.item_id]
+        )
+    )
+    await session.execute(statement)
+    line = await session.scalar(
+        select(PurchaseOrderLine)
+        .where(PurchaseOrderLine.purchase_order_id == po.id, PurchaseOrderLine.item_id == item_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert line is not None
+    return line
+
+
+async def _resize_line(session: AsyncSession, line: PurchaseOrderLine) -> int:
+    """A draft line orders what its demands need, at least the MOQ, in whole packs.
+    Returns the new quantity (0 when nothing needs it any more)."""
+    po = await session.get(PurchaseOrder, line.purchase_order_id)
+    assert po is not None
+    terms = await session.scalar(
+        select(SupplierItem).where(
+            SupplierItem.supplier_id == po.supplier_id, SupplierItem.item_id == line.item_id
+        )
+    )
+    demanded = int(
+        await session.scalar(
+            select(func.coalesce(func.sum(PurchaseOrderDemand.quantity), 0)).where(
+                PurchaseOrderDemand.line_id == line.id
+            )
+        )
+        or 0
+    )
+    quantity = order_quantity(
+        demanded,
+        min_order_qty=terms.min_order_qty if terms else 1,
+        pack_size=terms.pack_size if terms else 1,
+    )
+    if quantity > 0:
+        line.quantity = quantity
+    return quantity
+
+
+async def trim_demands(
+    session: AsyncSession, order_id: uuid.UUID, still_needed: Mapping[uuid.UUID, int]
+) -> None:
+    """Shrink the order's demands on open purchase orders to what it still needs, per item."""
+    rows = (
+        await session.execute(
+            select(PurchaseOrderDemand, PurchaseOrderLine.item_id)
+            .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(_OPEN))
+            .order_by(PurchaseOrder.expected_date.desc(), PurchaseOrderDemand.line_id)
+            .with_for_update(of=PurchaseOrderDemand)
+        )
+    ).tuples()
+    excess = dict(still_needed)
+    by_item: dict[uuid.UUID, list[PurchaseOrderDemand]] = defaultdict(list)
+    for demand, item_id in rows:
+        by_item[item_id].append(demand)
+    for item_id, demands in by_item.items():
+        over = sum(d.quantity for d in demands) - max(excess.get(item_id, 0), 0)
+        for demand in demands:  # latest deliveries give up their claim first
+            if over <= 0:
+                break
+            cut = min(over, demand.quantity)
+            over -= cut
+            demand.quantity -= cut
+    await session.flush()
+
+
+async def withdraw_order_demands(session: AsyncSession, order_id: uuid.UUID) -> list[str]:
+    """A cancelled order stops waiting: its demands go, draft lines shrink to what others need,
+    and drafts nobody needs any more are cancelled. Returns the numbers of cancelled drafts."""
+    lines = (
+        await session.scalars(
+            select(PurchaseOrderLine)
+            .join(PurchaseOrderDemand, PurchaseOrderDemand.line_id == PurchaseOrderLine.id)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .where(
+                PurchaseOrderDemand.order_id == order_id,
+                PurchaseOrder.status == PurchaseOrderStatus.DRAFT,
+            )
+            .order_by(PurchaseOrderLine.id)
+            .with_for_update(of=PurchaseOrderLine)
+        )
+    ).all()
+    await session.execute(
+        update(PurchaseOrderDemand)
+        .where(PurchaseOrderDemand.order_id == order_id)
+        .values(quantity=0)
+    )
+    cancelled: list[str] = []
+    for line in lines:
+        if await _resize_line(session, line) == 0:
+            po_id = line.purchase_order_id
+            await session.delete(line)
+            await session.flush()
+            remaining = await session.scalar(
+                select(func.count()).where(PurchaseOrderLine.purchase_order_id == po_id)
+            )
+            if not remaining:
+                po = await session.get(PurchaseOrder, po_id, with_for_update=True)
+                assert po is not None
+                po.status = PurchaseOrderStatus.CANCELLED
+                po.cancelled_at = _now()
+                cancelled.append(po.number)
+    return cancelled
+
+
+async def get_purchase_order(
+    session: AsyncSession, po_id: uuid.UUID, *, lock: bool = False
+) -> PurchaseOrder:
+    po = await session.get(PurchaseOrder, po_id, with_for_update=lock)
+    if po is None:
+        raise NotFound(f"purchase order {po_id} does not exist", purchase_order_id=str(po_id))
+    return po
+
+
+async def change_status(
+    session: AsyncSession, po_id: uuid.UUID, target: PurchaseOrderStatus
+) -> PurchaseOrder:
+    po = await get_purchase_order(session, po_id, lock=True)
+    check_transition(PurchaseOrderStatus(po.status), target)
+    po.status = target
+    stamp = {
+        PurchaseOrderStatus.SENT: "sent_at",
+        PurchaseOrderStatus.CONFIRMED: "confirmed_at",
+        PurchaseOrderStatus.CANCELLED: "cancelled_at",
+    }.get(target)
+    if stamp:
+        setattr(po, stamp, _now())
+    return po
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    item_id: uuid.UUID
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ReceiptOutcome:
+    purchase_order: PurchaseOrder
+    allocated: dict[uuid.UUID, int]  # order id -> units reserved for it from this receipt
+    waiting_orders: list[uuid.UUID]  # every order with a demand on the receipt's lines
+
+
+async def receive(
+    session: AsyncSession, po_id: uuid.UUID, lines: Sequence[ReceiptLine], actor: str | None
+) -> ReceiptOutcome:
+    """Book a (partial) delivery into stock and reserve it for the orders waiting for it,
+    by priority, then due date, then age."""
+    po = await get_purchase_order(session, po_id, lock=True)
+    status = PurchaseOrderStatus(po.status)
+    if status not in (PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED):
+        raise Conflict(
+            f"a {status} purchase order cannot be received; it must be confirmed first",
+            status=status,
+        )
+    by_item = {
+        line.item_id: line
+        for line in (
+            await session.scalars(
+                select(PurchaseOrderLine)
+                .where(PurchaseOrderLine.purchase_order_id == po.id)
+                .with_for_update()
+            )
+        ).all()
+    }
+    quantities: dict[uuid.UUID, int] = defaultdict(int)
+    for receipt in lines:
+        quantities[receipt.item_id] += receipt.quantity
+    for item_id, quantity in quantities.items():
+        line = by_item.get(item_id)
+        if line is None:
+            raise Conflict(
+                f"item {item_id} is not on purchase order {po.number}", item_id=str(item_id)
+            )
+        check_receipt(ordered=line.quantity, received=line.received_quantity, quantity=quantity)
+    allocated: dict[uuid.UUID, int] = defaultdict(int)
+    waiting: set[uuid.UUID] = set()
+    for item_id in sorted(quantities):
+        line, quantity = by_item[item_id], quantities[item_id]
+        await post_movement(
+            session,
+            LedgerEntry(
+                item_id=item_id,
+                warehouse_id=po.warehouse_id,
+                movement_type=MovementType.RECEIPT,
+                delta=quantity,
+                reason=f"goods receipt for {po.number}",
+                purchase_order_id=po.id,
+                actor=actor,
+            ),
+        )
+        line.received_quantity += quantity
+        for order_id, granted in await _allocate_receipt(session, line, po.warehouse_id, quantity):
+            await top_up_reservations(session, order_id, {(item_id, po.warehouse_id): granted})
+            allocated[order_id] += granted
+        waiting |= set(
+            await session.scalars(
+                select(PurchaseOrderDemand.order_id).where(
+                    PurchaseOrderDemand.line_id == line.id, PurchaseOrderDemand.quantity > 0
+                )
+            )
+        )
+    po.status = status_after_receipt((ln.quantity, ln.received_quantity) for ln in by_item.values())
+    if po.status == PurchaseOrderStatus.RECEIVED:
+        po.received_at = _now()
+    await session.flush()
+    return ReceiptOutcome(po, dict(allocated), sorted(waiting | set(allocated)))
+
+
+async def _allocate_receipt(
+    session: AsyncSession, line: PurchaseOrderLine, warehouse_id: uuid.UUID, received: int
+) -> list[tuple[uuid.UUID, int]]:
+    """Reserve the received quantity for the orders that wait on this line (stock row and
+    demands); returns (order id, granted) pairs. Reservation rows are the caller's."""
+    rows = (
+        await session.execute(
+            select(PurchaseOrderDemand, Order)
+            .join(Order, Order.id == PurchaseOrderDemand.order_id)
+            .where(
+                PurchaseOrderDemand.line_id == line.id,
+                PurchaseOrderDemand.quantity > 0,
+                Order.status == OrderStatus.PENDING,
+            )
+            .with_for_update(of=PurchaseOrderDemand)
+        )
+    ).tuples()
+    demands: list[Demand[uuid.UUID]] = []
+    rows_by_order: dict[uuid.UUID, PurchaseOrderDemand] = {}
+    for demand, order in rows:
+        still = (await outstanding_needs(session, order.id)).get(line.item_id, 0)
+        rows_by_order[order.id] = demand
+        if still > 0:
+            demands.append(
+                Demand(
+                    key=order.id,
+                    quantity=min(still, demand.quantity),
+                    priority=Priority(order.priority),
+                    due_date=order.due_date,
+                    created_order=int(order.created_at.timestamp() * 1_000_000),
+                )
+            )
+    key: StockKey = (line.item_id, warehouse_id)
+    position = (await lock_positions(session, [key]))[key]
+    grants = allocate(min(received, position.available), demands)
+    for order_id, granted in grants:
+        position = position.reserve(granted)
+        demand = rows_by_order[order_id]
+        demand.quantity -= granted
+        demand.allocated += granted
+    await save_position(session, key, position)
+    return grants

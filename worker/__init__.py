@@ -1,0 +1,1 @@
+"""The Temporal worker process: runs order workflows and their activities."""

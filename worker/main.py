@@ -1,0 +1,55 @@
+"""Run the worker: order workflows and activities on the configured task queue, with the
+Temporal SDK's metrics exposed for Prometheus."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import structlog
+from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.worker import Worker
+
+from activities.order_activities import OrderActivities
+from persistence.database import SessionFactory, create_engine, create_session_factory
+from workflows.order_workflow import OrderWorkflow
+from zhuchka.settings import Settings
+from zhuchka.temporal_client import connect
+
+log = structlog.get_logger(__name__)
+
+
+def build_worker(client: Client, sessions: SessionFactory, task_queue: str) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[OrderWorkflow],
+        activities=OrderActivities(sessions).all(),
+        max_concurrent_activities=50,
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    runtime = Runtime(
+        telemetry=TelemetryConfig(
+            metrics=PrometheusConfig(bind_address=f"0.0.0.0:{settings.worker_metrics_port}")
+        )
+    )
+    client = await connect(settings, runtime=runtime)
+    engine = create_engine(settings)
+    worker = build_worker(client, create_session_factory(engine), settings.temporal_task_queue)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info(
+        "worker.started",
+        task_queue=settings.temporal_task_queue,
+        temporal=settings.temporal_address,
+        metrics=f"http://127.0.0.1:{settings.worker_metrics_port}/metrics",
+    )
+    async with worker:
+        await stop.wait()
+        log.info("worker.stopping")
+    await engine.dispose()

@@ -1,0 +1,1 @@
+"""Temporal workflows: deterministic and thin; the rules they follow live in `domain/`."""

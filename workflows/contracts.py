@@ -1,0 +1,117 @@
+"""The arguments and results that cross the Temporal boundary (workflow, updates, activities).
+
+One pydantic model per argument, serialised by `pydantic_data_converter`. New fields must get
+defaults so that running orders keep decoding.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from domain.stages import OrderStatus, Stage
+from domain.stock import Priority
+
+
+class OrderInput(BaseModel):
+    order_id: uuid.UUID
+    number: str
+    product_id: uuid.UUID
+    product_sku: str
+    requires_soldering: bool = False
+    quantity: int
+    customer: str
+    priority: Priority = Priority.NORMAL
+    due_date: date
+    warehouse_id: uuid.UUID
+    idempotency_key: str | None = None
+    created_by: str | None = None
+    # How often procurement looks at stock again when no delivery signal arrives.
+    procurement_recheck_seconds: int = 600
+
+
+class StageCompletion(BaseModel):
+    stage: Stage
+    worker: str = Field(min_length=1, max_length=200)
+    notes: str | None = Field(default=None, max_length=4000)
+    passed: bool | None = None
+
+
+class CancelRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    requested_by: str | None = None
+
+
+class StageEntry(BaseModel):
+    seq: int
+    stage: Stage
+    status: str  # active | completed | failed | cancelled
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    worker: str | None = None
+    notes: str | None = None
+    passed: bool | None = None
+
+
+class Shortage(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    quantity: int
+
+
+class OrderSnapshot(BaseModel):
+    """The workflow's view of an order; written to the `orders` projection after every step."""
+
+    order_id: uuid.UUID
+    number: str
+    version: int
+    status: OrderStatus
+    stage: Stage | None
+    rework_count: int = 0
+    waiting_for_stock: bool = False
+    shortages: list[Shortage] = Field(default_factory=list)
+    cancel_reason: str | None = None
+    completed_at: datetime | None = None
+    stages: list[StageEntry] = Field(default_factory=list)
+
+
+class OrderRef(BaseModel):
+    order_id: uuid.UUID
+
+
+class ReserveResult(BaseModel):
+    complete: bool
+    shortages: list[Shortage] = Field(default_factory=list)
+
+
+class ProcureResult(BaseModel):
+    purchase_orders: list[str] = Field(default_factory=list)
+    unsourced: list[Shortage] = Field(default_factory=list)
+
+
+class RegisterResult(BaseModel):
+    registered: bool
+
+
+class OrderStep(BaseModel):
+    """An order and the person whose action triggered the step (recorded in the ledger)."""
+
+    order: OrderRef
+    actor: str | None = None
+
+
+class ProcureRequest(BaseModel):
+    order: OrderRef
+    shortages: list[Shortage]
+
+
+class ReleaseResult(BaseModel):
+    released_reservations: int = 0
+    cancelled_purchase_orders: list[str] = Field(default_factory=list)
+
+
+def order_workflow_id(number: str) -> str:
+    """One workflow per order; its id is derived from the order number."""
+    return f"order-{number}"

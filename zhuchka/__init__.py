@@ -1,0 +1,1 @@
+"""Zhuchka MES: the application shell (settings, logging, CLI, the embedded dev stack)."""

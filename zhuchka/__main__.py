@@ -1,0 +1,3 @@
+from zhuchka.cli import app
+
+app()

