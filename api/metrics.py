@@ -29,6 +29,17 @@ RESPONSE_SIZE = Histogram(
 IN_FLIGHT = Gauge("http_requests_in_flight", "HTTP requests being served")
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route with its parameters as `{name}`: /api/production/orders/{order_id}."""
+    if "route" not in scope:
+        return "unmatched"
+    names = {str(value): name for name, value in scope.get("path_params", {}).items()}
+    return "/".join(
+        f"{{{names[segment]}}}" if segment in names else segment
+        for segment in scope["path"].split("/")
+    )
+
+
 class MetricsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -53,7 +64,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, counting_send)
         finally:
             IN_FLIGHT.dec()
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = route_template(scope)
             method = scope["method"]
             REQUESTS.labels(method, route, str(status)).inc()
             LATENCY.labels(method, route).observe(time.perf_counter() - started)

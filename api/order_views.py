@@ -110,7 +110,7 @@ async def load_order(session: AsyncSession, order_id: uuid.UUID) -> OrderOut:
 
 
 async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOut]:
-    rows = (await session.execute(query)).tuples().all()
+    rows = (await session.execute(query)).all()
     ids = [order.id for order, _ in rows]
     if not ids:
         return []
@@ -125,14 +125,12 @@ async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOu
 
     reservations: dict[uuid.UUID, list[OrderReservationOut]] = defaultdict(list)
     held: dict[tuple[uuid.UUID, uuid.UUID], int] = defaultdict(int)
-    for reservation, sku in (
-        await session.execute(
-            select(Reservation, Item.sku)
-            .join(Item, Item.id == Reservation.item_id)
-            .where(Reservation.order_id.in_(ids))
-            .order_by(Item.sku)
-        )
-    ).tuples():
+    for reservation, sku in await session.execute(
+        select(Reservation, Item.sku)
+        .join(Item, Item.id == Reservation.item_id)
+        .where(Reservation.order_id.in_(ids))
+        .order_by(Item.sku)
+    ):
         assert reservation.order_id is not None
         reservations[reservation.order_id].append(
             OrderReservationOut(
@@ -147,29 +145,25 @@ async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOu
             held[reservation.order_id, reservation.item_id] += reservation.quantity
 
     requirements: dict[uuid.UUID, list[OrderLineNeed]] = defaultdict(list)
-    for requirement, sku in (
-        await session.execute(
-            select(OrderRequirement, Item.sku)
-            .join(Item, Item.id == OrderRequirement.item_id)
-            .where(OrderRequirement.order_id.in_(ids))
-            .order_by(Item.sku)
-        )
-    ).tuples():
+    for requirement, sku in await session.execute(
+        select(OrderRequirement, Item.sku)
+        .join(Item, Item.id == OrderRequirement.item_id)
+        .where(OrderRequirement.order_id.in_(ids))
+        .order_by(Item.sku)
+    ):
         requirements[requirement.order_id].append(
             OrderLineNeed(item_id=requirement.item_id, sku=sku, quantity=requirement.quantity)
         )
 
     purchases: dict[uuid.UUID, list[OrderPurchaseOut]] = defaultdict(list)
-    for demand, po, item_id, sku in (
-        await session.execute(
-            select(PurchaseOrderDemand, PurchaseOrder, PurchaseOrderLine.item_id, Item.sku)
-            .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
-            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-            .join(Item, Item.id == PurchaseOrderLine.item_id)
-            .where(PurchaseOrderDemand.order_id.in_(ids))
-            .order_by(PurchaseOrder.number, Item.sku)
-        )
-    ).tuples():
+    for demand, po, item_id, sku in await session.execute(
+        select(PurchaseOrderDemand, PurchaseOrder, PurchaseOrderLine.item_id, Item.sku)
+        .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .join(Item, Item.id == PurchaseOrderLine.item_id)
+        .where(PurchaseOrderDemand.order_id.in_(ids))
+        .order_by(PurchaseOrder.number, Item.sku)
+    ):
         purchases[demand.order_id].append(
             OrderPurchaseOut(
                 id=po.id,

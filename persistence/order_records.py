@@ -55,7 +55,7 @@ async def register_order(session: AsyncSession, order: OrderInput) -> bool:
     bom = await session.execute(
         select(BomLine.item_id, BomLine.quantity).where(BomLine.product_id == order.product_id)
     )
-    needs = explode([BomRule(item, quantity) for item, quantity in bom.tuples()], order.quantity)
+    needs = explode([BomRule(item, quantity) for item, quantity in bom], order.quantity)
     await session.execute(
         insert(OrderRequirement)
         .values(

@@ -57,7 +57,7 @@ async def _describe(session: AsyncSession, quantities: Mapping[uuid.UUID, int]) 
     if not quantities:
         return []
     skus = dict(
-        (await session.execute(select(Item.id, Item.sku).where(Item.id.in_(quantities)))).tuples()
+        (await session.execute(select(Item.id, Item.sku).where(Item.id.in_(quantities)))).all()
     )
     return sorted(
         (Shortage(item_id=i, sku=skus[i], quantity=q) for i, q in quantities.items()),
@@ -73,9 +73,9 @@ async def _open_reservations(
     is_open = (Reservation.order_id == order_id) & (
         Reservation.status == ReservationStatus.RESERVED
     )
-    found = (
-        await session.execute(select(Reservation.item_id, Reservation.warehouse_id).where(is_open))
-    ).tuples()
+    found = await session.execute(
+        select(Reservation.item_id, Reservation.warehouse_id).where(is_open)
+    )
     positions = await lock_positions(session, list(found))
     reservations = (
         await session.scalars(

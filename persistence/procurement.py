@@ -70,7 +70,7 @@ async def _demands_of(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.U
         .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(_OPEN))
         .group_by(PurchaseOrderLine.item_id)
     )
-    return {item: int(q) for item, q in rows.tuples()}
+    return {item: int(q) for item, q in rows}
 
 
 async def _add_demand(
@@ -160,7 +160,7 @@ async def _offers(
         .where(SupplierItem.item_id.in_(item_ids))
     )
     offers: dict[uuid.UUID, list[SupplierOffer[uuid.UUID, uuid.UUID]]] = defaultdict(list)
-    for si, status in rows.tuples():
+    for si, status in rows:
         offers[si.item_id].append(
             SupplierOffer(
                 supplier=si.supplier_id,
@@ -205,7 +205,7 @@ async def raise_purchase_orders(
             po.expected_date = suggestion.expected_date
         touched.add(po.number)
     skus = dict(
-        (await session.execute(select(Item.id, Item.sku).where(Item.id.in_(unsourced)))).tuples()
+        (await session.execute(select(Item.id, Item.sku).where(Item.id.in_(unsourced)))).all()
     )
     numbers = sorted(touched | await _open_po_numbers_of(session, order_id))
     return ProcureResult(
@@ -288,16 +288,14 @@ async def trim_demands(
     session: AsyncSession, order_id: uuid.UUID, still_needed: Mapping[uuid.UUID, int]
 ) -> None:
     """Shrink the order's demands on open purchase orders to what it still needs, per item."""
-    rows = (
-        await session.execute(
-            select(PurchaseOrderDemand, PurchaseOrderLine.item_id)
-            .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
-            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-            .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(_OPEN))
-            .order_by(PurchaseOrder.expected_date.desc(), PurchaseOrderDemand.line_id)
-            .with_for_update(of=PurchaseOrderDemand)
-        )
-    ).tuples()
+    rows = await session.execute(
+        select(PurchaseOrderDemand, PurchaseOrderLine.item_id)
+        .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(_OPEN))
+        .order_by(PurchaseOrder.expected_date.desc(), PurchaseOrderDemand.line_id)
+        .with_for_update(of=PurchaseOrderDemand)
+    )
     excess = dict(still_needed)
     by_item: dict[uuid.UUID, list[PurchaseOrderDemand]] = defaultdict(list)
     for demand, item_id in rows:
@@ -314,19 +312,22 @@ async def trim_demands(
 
 
 async def withdraw_order_demands(session: AsyncSession, order_id: uuid.UUID) -> list[str]:
-    """A cancelled order stops waiting: its demands go, draft lines shrink to what others need,
-    and drafts nobody needs any more are cancelled. Returns the numbers of cancelled drafts."""
-    lines = (
+    """A cancelled order stops waiting: its demands drop to zero, draft lines shrink to what
+    other orders need, lines nobody needs leave the draft, and a draft left with nothing is
+    cancelled (keeping its lines as the record). Returns the numbers of cancelled drafts."""
+    drafts = (
         await session.scalars(
-            select(PurchaseOrderLine)
-            .join(PurchaseOrderDemand, PurchaseOrderDemand.line_id == PurchaseOrderLine.id)
-            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            select(PurchaseOrder)
             .where(
-                PurchaseOrderDemand.order_id == order_id,
                 PurchaseOrder.status == PurchaseOrderStatus.DRAFT,
+                PurchaseOrder.id.in_(
+                    select(PurchaseOrderLine.purchase_order_id)
+                    .join(PurchaseOrderDemand, PurchaseOrderDemand.line_id == PurchaseOrderLine.id)
+                    .where(PurchaseOrderDemand.order_id == order_id)
+                ),
             )
-            .order_by(PurchaseOrderLine.id)
-            .with_for_update(of=PurchaseOrderLine)
+            .order_by(PurchaseOrder.id)
+            .with_for_update()
         )
     ).all()
     await session.execute(
@@ -335,20 +336,33 @@ async def withdraw_order_demands(session: AsyncSession, order_id: uuid.UUID) -> 
         .values(quantity=0)
     )
     cancelled: list[str] = []
-    for line in lines:
-        if await _resize_line(session, line) == 0:
-            po_id = line.purchase_order_id
-            await session.delete(line)
-            await session.flush()
-            remaining = await session.scalar(
-                select(func.count()).where(PurchaseOrderLine.purchase_order_id == po_id)
+    for po in drafts:
+        lines = (
+            await session.scalars(
+                select(PurchaseOrderLine)
+                .where(PurchaseOrderLine.purchase_order_id == po.id)
+                .order_by(PurchaseOrderLine.id)
+                .with_for_update()
             )
-            if not remaining:
-                po = await session.get(PurchaseOrder, po_id, with_for_update=True)
-                assert po is not None
-                po.status = PurchaseOrderStatus.CANCELLED
-                po.cancelled_at = _now()
-                cancelled.append(po.number)
+        ).all()
+        served = set(
+            await session.scalars(
+                select(PurchaseOrderDemand.line_id).where(
+                    PurchaseOrderDemand.line_id.in_([line.id for line in lines])
+                )
+            )
+        )
+        unneeded = [
+            line for line in lines if line.id in served and await _resize_line(session, line) == 0
+        ]
+        if len(unneeded) == len(lines):
+            po.status = PurchaseOrderStatus.CANCELLED
+            po.cancelled_at = _now()
+            cancelled.append(po.number)
+        else:
+            for line in unneeded:
+                await session.delete(line)
+    await session.flush()
     return cancelled
 
 
@@ -461,18 +475,16 @@ async def _allocate_receipt(
 ) -> list[tuple[uuid.UUID, int]]:
     """Reserve the received quantity for the orders that wait on this line (stock row and
     demands); returns (order id, granted) pairs. Reservation rows are the caller's."""
-    rows = (
-        await session.execute(
-            select(PurchaseOrderDemand, Order)
-            .join(Order, Order.id == PurchaseOrderDemand.order_id)
-            .where(
-                PurchaseOrderDemand.line_id == line.id,
-                PurchaseOrderDemand.quantity > 0,
-                Order.status == OrderStatus.PENDING,
-            )
-            .with_for_update(of=PurchaseOrderDemand)
+    rows = await session.execute(
+        select(PurchaseOrderDemand, Order)
+        .join(Order, Order.id == PurchaseOrderDemand.order_id)
+        .where(
+            PurchaseOrderDemand.line_id == line.id,
+            PurchaseOrderDemand.quantity > 0,
+            Order.status == OrderStatus.PENDING,
         )
-    ).tuples()
+        .with_for_update(of=PurchaseOrderDemand)
+    )
     demands: list[Demand[uuid.UUID]] = []
     rows_by_order: dict[uuid.UUID, PurchaseOrderDemand] = {}
     for demand, order in rows:

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.stages import OrderStatus, Stage
 from workflows.contracts import OrderInput
@@ -42,3 +49,27 @@ def at_start(order: OrderInput) -> TypedSearchAttributes:
             SearchAttributePair(DUE_DATE, due),
         ]
     )
+
+
+async def ensure_registered(client: Client, namespace: str) -> list[str]:
+    """Register the attributes this service needs on a server that lacks them (an external
+    cluster or a test server). Returns the names it added."""
+    try:
+        existing = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=namespace)
+        )
+        known = set(existing.custom_attributes) | set(existing.system_attributes)
+    except RPCError as error:
+        if error.status != RPCStatusCode.UNIMPLEMENTED:  # the time-skipping test server
+            raise
+        known = set()
+    missing = {
+        key.name: IndexedValueType.ValueType(key.indexed_value_type)
+        for key in ALL
+        if key.name not in known
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )
+    return sorted(missing)

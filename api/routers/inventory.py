@@ -222,7 +222,7 @@ async def stock(
             reserved=level.reserved,
             available=level.on_hand - level.reserved,
         )
-        for level, sku in rows.tuples()
+        for level, sku in rows
     ]
 
 

@@ -92,7 +92,7 @@ async def _product_out(session: SessionDep, product: Product) -> ProductOut:
         sku=item.sku,
         name=item.name,
         requires_soldering=product.requires_soldering,
-        bom=[BomLineIn(sku=s, quantity=q) for s, q in lines.tuples()],
+        bom=[BomLineIn(sku=s, quantity=q) for s, q in lines],
         created_at=product.created_at,
     )
 

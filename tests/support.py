@@ -1,0 +1,131 @@
+"""Helpers shared by the integration and end-to-end tests: the demo workshop and orders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.stock import Priority
+from persistence.database import SessionFactory
+from persistence.order_records import next_order_number, register_order
+from persistence.tables import Item, Product, StockLevel, Supplier, Warehouse
+from workflows.contracts import OrderInput
+from api.app import create_app
+from zhuchka.demo_data import seed_demo
+from zhuchka.settings import Settings
+
+
+@dataclass(frozen=True)
+class Demo:
+    warehouse_id: uuid.UUID
+    items: dict[str, uuid.UUID]
+    products: dict[str, uuid.UUID]
+    suppliers: dict[str, uuid.UUID]
+
+
+async def load_demo(sessions: SessionFactory) -> Demo:
+    async with sessions.begin() as session:
+        await seed_demo(session)
+    async with sessions() as session:
+        warehouse_id = await session.scalar(select(Warehouse.id).where(Warehouse.code == "WH-MAIN"))
+        assert warehouse_id is not None
+        items = dict((await session.execute(select(Item.sku, Item.id))).all())
+        products = dict(
+            (
+                await session.execute(
+                    select(Item.sku, Product.id).join(Product, Product.item_id == Item.id)
+                )
+            ).all()
+        )
+        suppliers = dict((await session.execute(select(Supplier.name, Supplier.id))).all())
+    return Demo(warehouse_id, items, products, suppliers)
+
+
+def order_input(
+    demo: Demo,
+    number: str,
+    *,
+    sku: str = "KB-65-HS",
+    quantity: int = 1,
+    priority: Priority = Priority.NORMAL,
+    due: date = date(2026, 12, 31),
+) -> OrderInput:
+    return OrderInput(
+        order_id=uuid.uuid4(),
+        number=number,
+        product_id=demo.products[sku],
+        product_sku=sku,
+        requires_soldering=sku == "KB-65-SOL",
+        quantity=quantity,
+        customer="Test customer",
+        priority=priority,
+        due_date=due,
+        warehouse_id=demo.warehouse_id,
+    )
+
+
+async def place_order(sessions: SessionFactory, demo: Demo, **kwargs: object) -> OrderInput:
+    """Register an order row (as the API and the workflow do) without starting a workflow."""
+    async with sessions.begin() as session:
+        order = order_input(demo, await next_order_number(session), **kwargs)  # type: ignore[arg-type]
+        assert await register_order(session, order)
+    return order
+
+
+async def stock_of(session: AsyncSession, demo: Demo, sku: str) -> tuple[int, int]:
+    """(on hand, reserved) of a demo item in the demo warehouse."""
+    level = await session.get(
+        StockLevel, (demo.items[sku], demo.warehouse_id), populate_existing=True
+    )
+    return (level.on_hand, level.reserved) if level else (0, 0)
+
+
+async def ledger_sum(session: AsyncSession, item_id: uuid.UUID, warehouse_id: uuid.UUID) -> int:
+    total = await session.scalar(
+        text(
+            "SELECT coalesce(sum(delta), 0) FROM stock_movements "
+            "WHERE item_id = :i AND warehouse_id = :w"
+        ),
+        {"i": item_id, "w": warehouse_id},
+    )
+    return int(total or 0)
+
+
+async def assert_stock_consistent(session: AsyncSession) -> None:
+    """Every stock level equals its ledger; reserved equals the open reservations."""
+    drift = (
+        await session.execute(
+            text(
+                """
+                SELECT s.item_id, s.warehouse_id, s.on_hand, s.reserved,
+                       coalesce((SELECT sum(delta) FROM stock_movements m
+                                 WHERE m.item_id = s.item_id AND m.warehouse_id = s.warehouse_id), 0)
+                           AS ledger,
+                       coalesce((SELECT sum(quantity) FROM reservations r
+                                 WHERE r.item_id = s.item_id AND r.warehouse_id = s.warehouse_id
+                                   AND r.status = 'reserved'), 0) AS open_reserved
+                FROM stock_levels s
+                """
+            )
+        )
+    ).all()
+    bad = [r for r in drift if r.on_hand != r.ledger or r.reserved != r.open_reserved]
+    assert not bad, f"stock drifted from its ledger or reservations: {bad}"
+
+
+@asynccontextmanager
+async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The real application (lifespan included) behind an in-process HTTP client."""
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mes") as client,
+    ):
+        yield client

@@ -1,0 +1,270 @@
+"""The order workflow's behaviour: route, rework, refusals, procurement waits, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from temporalio.client import (
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.exceptions import ApplicationError, CancelledError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.service import RPCError, RPCStatusCode
+from temporalio.worker import Worker
+
+from domain.stages import OrderStatus, Stage
+from tests.workflow.fakes import FakeShop
+from workflows.contracts import CancelRequest, OrderInput, OrderSnapshot, StageCompletion
+from workflows.order_workflow import OrderWorkflow
+
+HISTORIES = Path(__file__).resolve().parent.parent / "histories"
+
+
+@dataclass
+class Running:
+    handle: WorkflowHandle[OrderWorkflow, OrderSnapshot]
+    shop: FakeShop
+    env: WorkflowEnvironment
+
+    async def complete(self, stage: Stage, passed: bool | None = None) -> OrderSnapshot:
+        return await self.handle.execute_update(
+            OrderWorkflow.complete_stage,
+            StageCompletion(stage=stage, worker="Ivan", notes=f"{stage} done", passed=passed),
+        )
+
+    async def until(self, check: Callable[[OrderSnapshot], bool]) -> OrderSnapshot:
+        """Query the live state until `check` holds (activities run between our calls)."""
+        async with asyncio.timeout(10):
+            while not check(state := await self.handle.query(OrderWorkflow.state)):
+                await asyncio.sleep(0.05)
+        return state
+
+    async def refused(self, stage: Stage, passed: bool | None = None) -> ApplicationError:
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await self.complete(stage, passed)
+        cause = refused.value.cause
+        assert isinstance(cause, ApplicationError)
+        return cause
+
+
+async def record_history(handle: WorkflowHandle[OrderWorkflow, OrderSnapshot], name: str) -> None:
+    """Save the run's history for tests/workflow/test_replay.py when asked to."""
+    if os.environ.get("ZHUCHKA_RECORD_HISTORIES"):
+        history = await handle.fetch_history()
+        (HISTORIES / f"{name}.json").write_text(history.to_json())
+
+
+def _order(*, soldered: bool = False, recheck: int = 3600) -> OrderInput:
+    return OrderInput(
+        order_id=uuid.uuid4(),
+        number=f"ZK-T{uuid.uuid4().hex[:6]}",
+        product_id=uuid.uuid4(),
+        product_sku="KB-65-SOL" if soldered else "KB-65-HS",
+        requires_soldering=soldered,
+        quantity=1,
+        customer="Test customer",
+        due_date=date(2026, 12, 31),
+        warehouse_id=uuid.uuid4(),
+        procurement_recheck_seconds=recheck,
+    )
+
+
+@pytest.fixture
+def shop() -> FakeShop:
+    return FakeShop()
+
+
+@pytest.fixture
+async def start(time_skipping: WorkflowEnvironment, shop: FakeShop) -> AsyncIterator[object]:
+    task_queue = f"wf-{uuid.uuid4().hex[:8]}"
+    async with Worker(
+        time_skipping.client,
+        task_queue=task_queue,
+        workflows=[OrderWorkflow],
+        activities=shop.activities(),  # type: ignore[arg-type]
+    ):
+
+        async def _start(order: OrderInput | None = None) -> Running:
+            order = order or _order()
+            handle = await time_skipping.client.start_workflow(
+                OrderWorkflow.run, order, id=f"order-{order.number}", task_queue=task_queue
+            )
+            return Running(handle, shop, time_skipping)
+
+        yield _start
+
+
+async def test_an_order_walks_every_stage_with_a_qc_rework(start) -> None:  # type: ignore[no-untyped-def]
+    order = await start(_order(soldered=True))
+    state = await order.complete(Stage.DESIGN)
+    assert state.stage in (Stage.PROCUREMENT, Stage.ASSEMBLY)
+    await order.until(lambda s: s.stage is Stage.ASSEMBLY)
+    for stage, passed in [
+        (Stage.ASSEMBLY, None),
+        (Stage.SOLDERING, None),
+        (Stage.TESTING, True),
+        (Stage.QC, False),
+    ]:
+        state = await order.complete(stage, passed)
+    assert (state.stage, state.rework_count) == (Stage.ASSEMBLY, 1)
+    for stage, passed in [
+        (Stage.ASSEMBLY, None),
+        (Stage.SOLDERING, None),
+        (Stage.TESTING, True),
+        (Stage.QC, True),
+        (Stage.SHIPPING, None),
+    ]:
+        state = await order.complete(stage, passed)
+    result = await order.handle.result()
+    assert result.status is OrderStatus.COMPLETED
+    assert result.stage is None
+    assert result.completed_at is not None
+    assert [e.stage for e in result.stages] == [
+        Stage.DESIGN, Stage.PROCUREMENT, Stage.ASSEMBLY, Stage.SOLDERING, Stage.TESTING, Stage.QC,
+        Stage.ASSEMBLY, Stage.SOLDERING, Stage.TESTING, Stage.QC, Stage.SHIPPING,
+    ]  # fmt: skip
+    failed_qc = result.stages[5]
+    assert (failed_qc.status, failed_qc.passed, failed_qc.worker) == ("failed", False, "Ivan")
+    assert order.shop.calls == [
+        "register_order",
+        "reserve_stock",
+        "consume_components:Ivan",
+        "consume_components:Ivan",  # re-assembly: the activity itself is a no-op then
+        "record_shipment",
+    ]
+    versions = [s.version for s in order.shop.snapshots]
+    assert versions == sorted(versions)
+    assert order.shop.snapshots[-1].status is OrderStatus.COMPLETED
+    await record_history(order.handle, "order_with_qc_rework")
+
+
+async def test_the_wrong_stage_is_refused_without_touching_history(start) -> None:  # type: ignore[no-untyped-def]
+    order = await start()
+    refused = await order.refused(Stage.ASSEMBLY)
+    assert refused.type == "wrong_stage"
+    assert "at design" in refused.message
+    await order.complete(Stage.DESIGN)
+    assert (await order.refused(Stage.PROCUREMENT)).type == "wrong_stage"
+    await order.until(lambda s: s.stage is Stage.ASSEMBLY)
+    await order.complete(Stage.ASSEMBLY)
+    refused = await order.refused(Stage.TESTING)  # no verdict
+    assert "verdict" in refused.message
+    state = await order.handle.query(OrderWorkflow.state)
+    assert (state.stage, state.rework_count) == (Stage.TESTING, 0)
+
+
+async def test_procurement_waits_for_a_delivery_then_continues(start, shop: FakeShop) -> None:  # type: ignore[no-untyped-def]
+    shop.switches_short = 40
+    order = await start()
+    await order.complete(Stage.DESIGN)
+    state = await order.until(lambda s: s.waiting_for_stock)
+    assert state.stage is Stage.PROCUREMENT
+    assert [(s.sku, s.quantity) for s in state.shortages] == [("SW-LIN-RED", 40)]
+    shop.switches_short = 0
+    await order.handle.signal(OrderWorkflow.stock_arrived)
+    await order.until(lambda s: s.stage is Stage.ASSEMBLY)
+    state = await order.complete(Stage.ASSEMBLY)
+    assert state.stage is Stage.TESTING
+    await order.handle.execute_update(
+        OrderWorkflow.cancel, CancelRequest(reason="no longer needed")
+    )
+    await record_history(order.handle, "order_waits_for_stock_then_cancelled")
+    assert shop.calls[:5] == [
+        "register_order",
+        "reserve_stock",
+        "raise_purchase_orders",
+        "reserve_stock",
+        "consume_components:Ivan",
+    ]
+
+
+async def test_procurement_looks_again_by_itself_when_no_signal_comes(  # type: ignore[no-untyped-def]
+    start, shop: FakeShop, time_skipping: WorkflowEnvironment
+) -> None:
+    shop.switches_short = 40
+    order = await start(_order(recheck=600))
+    await order.complete(Stage.DESIGN)
+    await order.until(lambda s: s.waiting_for_stock)
+    shop.switches_short = 20  # a manual receipt arrived: a different shortage, no signal
+    await time_skipping.sleep(601)
+    await order.until(lambda s: [x.quantity for x in s.shortages] == [20])
+    shop.switches_short = 0
+    await time_skipping.sleep(601)
+    await order.until(lambda s: s.stage is Stage.ASSEMBLY)
+    assert shop.calls.count("raise_purchase_orders") == 2  # once per distinct shortage
+
+
+async def test_cancelling_while_waiting_for_stock_releases_everything(
+    start, shop: FakeShop
+) -> None:  # type: ignore[no-untyped-def]
+    shop.switches_short = 40
+    order = await start()
+    await order.complete(Stage.DESIGN)
+    await order.until(lambda s: s.waiting_for_stock)
+    state = await order.handle.execute_update(
+        OrderWorkflow.cancel, CancelRequest(reason="customer left")
+    )
+    assert state.status is OrderStatus.CANCELLED
+    assert state.cancel_reason == "customer left"
+    assert state.stages[-1].status == "cancelled"
+    result = await order.handle.result()
+    assert result.status is OrderStatus.CANCELLED
+    assert shop.calls[-1] == "release_order"
+    with pytest.raises(RPCError) as closed:  # the API answers 409 for this (see workflow_calls)
+        await order.complete(Stage.ASSEMBLY)
+    assert closed.value.status is RPCStatusCode.NOT_FOUND
+
+
+async def test_a_finished_order_takes_no_more_updates(start) -> None:  # type: ignore[no-untyped-def]
+    order = await start()
+    await order.complete(Stage.DESIGN)
+    await order.until(lambda s: s.stage is Stage.ASSEMBLY)
+    for stage, passed in [
+        (Stage.ASSEMBLY, None),
+        (Stage.TESTING, True),
+        (Stage.QC, True),
+    ]:
+        await order.complete(stage, passed)
+    await order.complete(Stage.SHIPPING)
+    result = await order.handle.result()
+    assert result.status is OrderStatus.COMPLETED
+    description = await order.handle.describe()
+    assert description.status is WorkflowExecutionStatus.COMPLETED
+    with pytest.raises(RPCError) as closed:
+        await order.handle.execute_update(OrderWorkflow.cancel, CancelRequest(reason="too late"))
+    assert closed.value.status is RPCStatusCode.NOT_FOUND
+
+
+async def test_cancelling_from_temporal_compensates_too(start, shop: FakeShop) -> None:  # type: ignore[no-untyped-def]
+    shop.switches_short = 40
+    order = await start()
+    await order.complete(Stage.DESIGN)
+    await order.until(lambda s: s.waiting_for_stock)
+    await order.handle.cancel()
+    with pytest.raises(WorkflowFailureError) as failed:
+        await order.handle.result()
+    assert isinstance(failed.value.cause, CancelledError)
+    assert shop.calls[-1] == "release_order"
+    assert shop.snapshots[-1].status is OrderStatus.CANCELLED
+
+
+async def test_a_failed_step_is_reported_and_the_order_stays(start, shop: FakeShop) -> None:  # type: ignore[no-untyped-def]
+    order = await start()
+    await order.complete(Stage.DESIGN)
+    await order.until(lambda s: s.stage is Stage.ASSEMBLY)
+    shop.fail_consume = True
+    refused = await order.refused(Stage.ASSEMBLY)
+    assert refused.type == "insufficient_stock"
+    shop.fail_consume = False
+    state = await order.complete(Stage.ASSEMBLY)
+    assert state.stage is Stage.TESTING

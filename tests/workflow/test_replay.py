@@ -1,0 +1,28 @@
+"""Histories of real runs, checked in: a change to the workflow that would break orders
+already running fails here. Record them again (only for an intended, patched change) with
+ZHUCHKA_RECORD_HISTORIES=1 pytest tests/workflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.order_workflow import OrderWorkflow
+
+HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").glob("*.json"))
+
+
+def test_there_are_histories_to_replay() -> None:
+    assert HISTORIES, "tests/histories holds at least one recorded order"
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_recorded_orders_replay_deterministically(path: Path) -> None:
+    history = WorkflowHistory.from_json(f"order-{path.stem}", path.read_text())
+    replayer = Replayer(workflows=[OrderWorkflow], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None
