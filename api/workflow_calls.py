@@ -19,11 +19,18 @@ from workflows.failures import as_domain_error
 
 
 async def execute_update(
-    handle: WorkflowHandle[Any, Any], update: Any, argument: Any, *, within: float
+    handle: WorkflowHandle[Any, Any],
+    update: Any,
+    argument: Any,
+    *,
+    update_id: str | None = None,
+    within: float,
 ) -> Any:
+    """Run an update and wait for its outcome. With an `update_id`, a repeat of the same call
+    (a client retrying after a 503) joins the first one instead of running twice."""
     try:
         async with asyncio.timeout(within):
-            return await handle.execute_update(update, argument)
+            return await handle.execute_update(update, argument, id=update_id)
     except WorkflowUpdateFailedError as failure:
         raise as_domain_error(failure.cause) or Conflict(str(failure.cause)) from failure
     except RPCError as failure:

@@ -24,7 +24,7 @@ from persistence.stock_ledger import (
     post_movement,
     save_position,
 )
-from persistence.tables import Item, Order, Product, Reservation
+from persistence.tables import Item, Order, OrderRequirement, Product, Reservation
 from workflows.contracts import ReserveResult, Shortage
 
 
@@ -36,12 +36,21 @@ async def _order(session: AsyncSession, order_id: uuid.UUID) -> Order:
 
 
 async def reserve_for_order(session: AsyncSession, order_id: uuid.UUID) -> ReserveResult:
-    """Reserve as much of every outstanding component as is available now."""
+    """Reserve as much of every outstanding component as is available now.
+
+    The stock rows are locked before the order's needs are read: a goods receipt that
+    allocates to this order commits either before (and its reservation is seen) or after.
+    """
     order = await _order(session, order_id)
+    components = await session.scalars(
+        select(OrderRequirement.item_id).where(OrderRequirement.order_id == order_id)
+    )
+    positions = await lock_positions(session, [(item, order.warehouse_id) for item in components])
     needs = await outstanding_needs(session, order_id)
-    positions = await lock_positions(session, [(item, order.warehouse_id) for item in needs])
     grants: dict[StockKey, int] = {}
     for key, position in positions.items():
+        if key[0] not in needs:
+            continue
         granted, new_position = position.reserve_up_to(needs[key[0]])
         if granted:
             grants[key] = granted

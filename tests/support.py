@@ -12,12 +12,12 @@ import httpx
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.app import create_app
 from domain.stock import Priority
 from persistence.database import SessionFactory
 from persistence.order_records import next_order_number, register_order
 from persistence.tables import Item, Product, StockLevel, Supplier, Warehouse
 from workflows.contracts import OrderInput
-from api.app import create_app
 from zhuchka.demo_data import seed_demo
 from zhuchka.settings import Settings
 
@@ -106,7 +106,8 @@ async def assert_stock_consistent(session: AsyncSession) -> None:
                 """
                 SELECT s.item_id, s.warehouse_id, s.on_hand, s.reserved,
                        coalesce((SELECT sum(delta) FROM stock_movements m
-                                 WHERE m.item_id = s.item_id AND m.warehouse_id = s.warehouse_id), 0)
+                                 WHERE m.item_id = s.item_id
+                                   AND m.warehouse_id = s.warehouse_id), 0)
                            AS ledger,
                        coalesce((SELECT sum(quantity) FROM reservations r
                                  WHERE r.item_id = s.item_id AND r.warehouse_id = s.warehouse_id

@@ -71,6 +71,7 @@ class OrderWorkflow:
         self._in_flight: _Ticket | None = None  # taken, its activities running
         self._cancel: CancelRequest | None = None
         self._cancel_reason: str | None = None
+        self._cancel_recorded = False  # compensated and written to the projection
         self._stock_arrived = False
         self._shortages: list[Shortage] = []
         self._purchase_orders: list[str] = []
@@ -127,7 +128,7 @@ class OrderWorkflow:
         self._reject_unless(self._check_cancel, request)
         if self._cancel is None:
             self._cancel = request
-        await workflow.wait_condition(lambda: self._progress.is_closed)
+        await workflow.wait_condition(lambda: self._cancel_recorded)
         return self._snapshot()
 
     @cancel.validator
@@ -207,6 +208,7 @@ class OrderWorkflow:
         ref = OrderRef(order_id=self._order.order_id)
         recheck = timedelta(seconds=self._order.procurement_recheck_seconds)
         while True:
+            self._stock_arrived = False  # a delivery signalled from here on wakes the wait below
             reserved = await workflow.execute_activity_method(
                 OrderActivities.reserve_stock,
                 ref,
@@ -231,7 +233,6 @@ class OrderWorkflow:
                 self._shortages = reserved.shortages
                 self._purchase_orders = procured.purchase_orders
                 await self._publish()
-            self._stock_arrived = False
             # Without a delivery signal, look at the stock again after `recheck` anyway.
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
@@ -258,6 +259,7 @@ class OrderWorkflow:
                 ticket.done = True
         self._ticket = self._in_flight = None
         await self._publish()
+        self._cancel_recorded = True
 
     def _raise_if_cancelled(self) -> None:
         if self._cancel is not None:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from temporalio.client import WorkflowHandle
@@ -21,12 +24,12 @@ from api.deps import ServicesDep, SessionDep
 from api.errors import ServiceUnavailable
 from api.order_views import OrderOut, load_order, load_orders, orders_query
 from api.workflow_calls import execute_update
-from domain.errors import NotFound
-from domain.stages import OrderStatus, Stage
+from domain.errors import Conflict, NotFound, OrderClosed
+from domain.stages import FINAL_STATUSES, INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
 from persistence.catalogue import create_product, default_warehouse, get_or_404, item_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
-from persistence.tables import BomLine, Item, Order, Product, Warehouse
+from persistence.tables import BomLine, Item, Order, OrderStageRecord, Product, Warehouse
 from workflows import search_attributes
 from workflows.contracts import CancelRequest, OrderInput, StageCompletion, order_workflow_id
 from workflows.order_workflow import OrderWorkflow
@@ -191,8 +194,14 @@ async def _start_workflow(services: ServicesDep, order: OrderInput) -> None:
                     f"{order.priority.value}, due {order.due_date.isoformat()}"
                 ),
             )
-    except WorkflowAlreadyStartedError:
-        pass  # the same order number is never reused; a retry of this very call
+    except WorkflowAlreadyStartedError as clash:
+        # Order numbers come from a sequence and are never reused; a clash means this database
+        # and the Temporal namespace have different pasts (one of them was reset).
+        raise Conflict(
+            f"workflow {clash.workflow_id} already exists on the Temporal server; "
+            "the database and Temporal are out of step",
+            workflow_id=clash.workflow_id,
+        ) from clash
     except (RPCError, TimeoutError) as failure:
         raise ServiceUnavailable(f"could not start the order workflow: {failure}") from failure
 
@@ -227,16 +236,28 @@ async def get_order(order_id: uuid.UUID, session: SessionDep) -> OrderOut:
     return await load_order(session, order_id)
 
 
-async def _handle(
-    services: ServicesDep, order_id: uuid.UUID
-) -> WorkflowHandle[OrderWorkflow, object]:
-    """The order's workflow handle, looked up in a short read of its own (no transaction is
-    held while the workflow works)."""
+@dataclass(frozen=True)
+class _Running:
+    handle: WorkflowHandle[OrderWorkflow, object]
+    number: str
+    passes: dict[str, int]  # how often the order has entered each stage
+
+
+async def _running(services: ServicesDep, order_id: uuid.UUID) -> _Running:
+    """The order's workflow, looked up in a short read of its own (no transaction is held
+    while the workflow works); 409 at once when the order is already closed."""
     async with services.sessions() as session:
-        workflow_id = await session.scalar(select(Order.workflow_id).where(Order.id == order_id))
-    if workflow_id is None:
-        raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
-    return services.temporal.get_workflow_handle_for(OrderWorkflow.run, workflow_id)
+        order = await session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
+        if order.status in FINAL_STATUSES:
+            raise OrderClosed(f"the order is already {order.status}", status=order.status)
+        stages = await session.scalars(
+            select(OrderStageRecord.stage).where(OrderStageRecord.order_id == order_id)
+        )
+        passes = Counter(stages)
+    handle = services.temporal.get_workflow_handle_for(OrderWorkflow.run, order.workflow_id)
+    return _Running(handle, order.number, dict(passes))
 
 
 @router.post("/orders/{order_id}/stages/{stage}/complete")
@@ -244,11 +265,24 @@ async def complete_stage(
     order_id: uuid.UUID, stage: Stage, body: StageCompletionIn, services: ServicesDep
 ) -> OrderOut:
     """Report a stage done. 409 when the order is not at that stage (or it is automatic)."""
-    handle = await _handle(services, order_id)
+    if stage in INSPECTION_STAGES and body.passed is None:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "missing",
+                    "loc": ("body", "passed"),
+                    "msg": f"completing {stage} needs a verdict: passed true or false",
+                    "input": body.model_dump(),
+                }
+            ]
+        )
+    running = await _running(services, order_id)
     await execute_update(
-        handle,
+        running.handle,
         OrderWorkflow.complete_stage,
         StageCompletion(stage=stage, **body.model_dump()),
+        # One id per pass through the stage: a retried completion joins the first one.
+        update_id=f"complete-{stage}-{running.passes.get(stage, 0)}",
         within=services.settings.workflow_call_timeout_seconds,
     )
     async with services.sessions() as session:
@@ -259,11 +293,12 @@ async def complete_stage(
 async def cancel_order(order_id: uuid.UUID, body: CancelIn, services: ServicesDep) -> OrderOut:
     """Cancel an order that is not finished: its reservations are released and purchase
     demand raised only for it is withdrawn."""
-    handle = await _handle(services, order_id)
+    running = await _running(services, order_id)
     await execute_update(
-        handle,
+        running.handle,
         OrderWorkflow.cancel,
         CancelRequest(reason=body.reason),
+        update_id="cancel",
         within=services.settings.workflow_call_timeout_seconds,
     )
     async with services.sessions() as session:

@@ -32,7 +32,7 @@ async def test_a_product_is_a_finished_item_with_a_bom(api: httpx.AsyncClient, d
     bom = [{"sku": "SW-LIN-RED", "quantity": 87}, {"sku": "BOX-65", "quantity": 1}]
     created = await api.post("/api/production/products", json={"sku": "KB-TKL", "bom": bom})
     assert created.status_code == 201
-    assert created.json()["bom"] == sorted(bom, key=lambda line: line["sku"])
+    assert created.json()["bom"] == sorted(bom, key=lambda line: str(line["sku"]))
     skus = [p["sku"] for p in (await api.get("/api/production/products")).json()]
     assert skus == ["KB-65-HS", "KB-65-SOL", "KB-TKL"]
     again = await api.post("/api/production/products", json={"sku": "KB-TKL", "bom": bom})

@@ -181,7 +181,7 @@ async def test_reservations_hold_stock_until_released(api: httpx.AsyncClient, de
     assert (
         await api.post("/api/inventory/reserve", params={**params, "quantity": 0})
     ).status_code == 422
-    unknown = {**params, "item_id": str(uuid.UUID(int=3)), "quantity": 1}
+    unknown: dict[str, str | int] = {**params, "item_id": str(uuid.UUID(int=3)), "quantity": 1}
     assert (await api.post("/api/inventory/reserve", params=unknown)).status_code == 404
     issue = await api.post(
         "/api/inventory/move",

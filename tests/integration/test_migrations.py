@@ -48,7 +48,8 @@ def test_the_ledger_is_append_only(settings: Settings, statement: str) -> None:
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO items (id, sku, name, item_type, category, unit_of_measure, min_stock_level)"
+                "INSERT INTO items (id, sku, name, item_type, category, unit_of_measure,"
+                " min_stock_level)"
                 " VALUES (gen_random_uuid(), 'LEDGER-T', 'x', 'COMPONENT', 'X', 'PIECE', 0)"
             )
         )
@@ -60,7 +61,8 @@ def test_the_ledger_is_append_only(settings: Settings, statement: str) -> None:
         )
         connection.execute(
             text(
-                "INSERT INTO stock_movements (item_id, warehouse_id, movement_type, quantity, delta, reason)"
+                "INSERT INTO stock_movements"
+                " (item_id, warehouse_id, movement_type, quantity, delta, reason)"
                 " SELECT i.id, w.id, 'RECEIPT', 1, 1, 't' FROM items i, warehouses w"
                 " WHERE i.sku = 'LEDGER-T' AND w.code = 'LEDGER-W'"
             )

