@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -127,12 +127,13 @@ async def reserve_exact(
 ) -> Reservation:
     """A manual reservation of exactly `quantity`, or InsufficientStock.
 
-    One conditional UPDATE decides: it only matches while enough is available, so concurrent
-    callers cannot together reserve more than there is.
+    One statement decides and records: a conditional UPDATE that only matches while enough is
+    available (so concurrent callers cannot together reserve more than there is), feeding the
+    INSERT of the reservation row in the same round trip.
     """
     if quantity <= 0:
         raise Conflict("quantity must be positive", quantity=quantity)
-    matched = await session.execute(
+    claimed = (
         update(StockLevel)
         .where(
             StockLevel.item_id == item_id,
@@ -140,9 +141,26 @@ async def reserve_exact(
             StockLevel.on_hand - StockLevel.reserved >= quantity,
         )
         .values(reserved=StockLevel.reserved + quantity)
-        .returning(StockLevel.on_hand)
+        .returning(StockLevel.item_id, StockLevel.warehouse_id)
+        .cte("claimed")
     )
-    if matched.first() is None:
+    recorded = (
+        insert(Reservation)
+        .from_select(
+            ["id", "item_id", "warehouse_id", "quantity", "status", "note"],
+            select(
+                literal(uuid.uuid4()),
+                claimed.c.item_id,
+                claimed.c.warehouse_id,
+                literal(quantity),
+                literal(ReservationStatus.RESERVED.value),
+                literal(note),
+            ),
+        )
+        .returning(Reservation)
+    )
+    reservation = (await session.scalars(recorded)).one_or_none()
+    if reservation is None:
         await ensure_item_and_warehouse(session, item_id, warehouse_id)
         level = await session.get(StockLevel, (item_id, warehouse_id))
         available = level.on_hand - level.reserved if level else 0
@@ -151,11 +169,6 @@ async def reserve_exact(
             requested=quantity,
             available=available,
         )
-    reservation = Reservation(
-        item_id=item_id, warehouse_id=warehouse_id, quantity=quantity, note=note
-    )
-    session.add(reservation)
-    await session.flush()
     return reservation
 
 

@@ -1,0 +1,132 @@
+"""Orders per second through every stage, via the API, against a bare workflow with the same
+number of activities and updates on the same Temporal server."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+import httpx
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from bench.bare_workflow import BareOrderWorkflow, BareShape, bare_step
+from zhuchka.settings import Settings
+from zhuchka.temporal_client import connect
+
+STEPS: list[tuple[str, bool | None]] = [
+    ("assembly", None),
+    ("testing", True),
+    ("qc", True),
+    ("shipping", None),
+]
+
+
+async def _stock_up(api: httpx.AsyncClient, orders: int) -> None:
+    """Enough of every component for `orders` keyboards, so none waits for a purchase."""
+    product = next(
+        p for p in (await api.get("/api/production/products")).json() if p["sku"] == "KB-65-HS"
+    )
+    warehouse = (await api.get("/api/inventory/warehouses")).json()[0]["id"]
+    items = {
+        i["sku"]: i["id"]
+        for i in (await api.get("/api/inventory/items", params={"size": 200})).json()["items"]
+    }
+    for line in product["bom"]:
+        response = await api.post(
+            "/api/inventory/move",
+            json={
+                "item_id": items[line["sku"]],
+                "warehouse_id": warehouse,
+                "quantity": line["quantity"] * orders,
+                "reason": "benchmark stock",
+            },
+        )
+        response.raise_for_status()
+
+
+async def _one_order(api: httpx.AsyncClient) -> str:
+    created = await api.post(
+        "/api/production/orders",
+        json={
+            "product_sku": "KB-65-HS",
+            "quantity": 1,
+            "customer": "bench",
+            "due_date": "2027-01-31",
+        },
+    )
+    created.raise_for_status()
+    order = created.json()
+    url = f"/api/production/orders/{order['id']}"
+    (await api.post(f"{url}/stages/design/complete", json={"worker": "bench"})).raise_for_status()
+    while (await api.get(url)).json()["stage"] != "assembly":
+        await asyncio.sleep(0.02)
+    for stage, passed in STEPS:
+        body: dict[str, Any] = {"worker": "bench"}
+        if passed is not None:
+            body["passed"] = passed
+        (await api.post(f"{url}/stages/{stage}/complete", json=body)).raise_for_status()
+    return str(order["workflow_id"])
+
+
+async def _run_all(count: int, concurrency: int, one: Any) -> float:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def guarded() -> None:
+        async with gate:
+            await one()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(guarded() for _ in range(count)))
+    return time.perf_counter() - started
+
+
+async def shape_of(client: Client, workflow_id: str) -> BareShape:
+    """How many activities a real order ran before its first update and after each one."""
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    counts = [0]
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            counts.append(0)
+        elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            counts[-1] += 1
+    return BareShape(activities_per_step=counts)
+
+
+async def measure(
+    api_url: str, settings: Settings, *, orders: int, concurrency: int
+) -> dict[str, Any]:
+    client = await connect(settings)
+    async with httpx.AsyncClient(base_url=api_url, timeout=60) as api:
+        await _stock_up(api, orders + 1)
+        sample = await _one_order(api)  # warms up, and tells the shape of a real order
+        shape = await shape_of(client, sample)
+        real = await _run_all(orders, concurrency, lambda: _one_order(api))
+
+    queue = f"bench-bare-{uuid.uuid4().hex[:6]}"
+    async with Worker(
+        client, task_queue=queue, workflows=[BareOrderWorkflow], activities=[bare_step]
+    ):
+
+        async def bare() -> None:
+            handle = await client.start_workflow(
+                BareOrderWorkflow.run, shape, id=f"bare-{uuid.uuid4()}", task_queue=queue
+            )
+            for _ in shape.activities_per_step[1:]:
+                await handle.execute_update(BareOrderWorkflow.step)
+            await handle.result()
+
+        await bare()
+        baseline = await _run_all(orders, concurrency, bare)
+    return {
+        "orders": orders,
+        "concurrency": concurrency,
+        "activities": sum(shape.activities_per_step),
+        "updates": len(shape.activities_per_step) - 1,
+        "orders_per_s": orders / real,
+        "bare_workflows_per_s": orders / baseline,
+        "ratio": (orders / real) / (orders / baseline),
+    }
