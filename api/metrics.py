@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 
+import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+access_log = structlog.get_logger("api.access")
 
 REQUESTS = Counter(
     "http_requests_total",
@@ -66,9 +69,18 @@ class MetricsMiddleware:
             IN_FLIGHT.dec()
             route = route_template(scope)
             method = scope["method"]
+            elapsed = time.perf_counter() - started
             REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(time.perf_counter() - started)
+            LATENCY.labels(method, route).observe(elapsed)
             RESPONSE_SIZE.labels(route).observe(size)
+            access_log.info(
+                "http.request",
+                method=method,
+                path=scope["path"],
+                route=route,
+                status=status,
+                ms=round(elapsed * 1000, 1),
+            )
 
 
 async def metrics_endpoint(request: Request) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from datetime import timedelta
 
 import structlog
 from temporalio.client import Client
@@ -27,6 +28,8 @@ def build_worker(client: Client, sessions: SessionFactory, task_queue: str) -> W
         workflows=[OrderWorkflow],
         activities=OrderActivities(sessions).all(),
         max_concurrent_activities=50,
+        # After a worker dies, its cached workflows move to another worker after this long.
+        sticky_queue_schedule_to_start_timeout=timedelta(seconds=3),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
+import structlog
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
@@ -35,6 +36,7 @@ from workflows.contracts import CancelRequest, OrderInput, StageCompletion, orde
 from workflows.order_workflow import OrderWorkflow
 
 router = APIRouter()
+log = structlog.get_logger(__name__)
 
 PRODUCTS_CACHE_KEY = "cache:production:products"
 
@@ -173,6 +175,15 @@ async def create_order(
         assert existing is not None
         return await load_order(session, existing.id)
     await _start_workflow(services, order)
+    log.info(
+        "order.created",
+        order=order.number,
+        order_id=str(order.order_id),
+        workflow_id=order_workflow_id(order.number),
+        product=order.product_sku,
+        quantity=order.quantity,
+        priority=order.priority.value,
+    )
     return await load_order(session, order.order_id)
 
 
@@ -285,6 +296,14 @@ async def complete_stage(
         update_id=f"complete-{stage}-{running.passes.get(stage, 0)}",
         within=services.settings.workflow_call_timeout_seconds,
     )
+    log.info(
+        "order.stage_completed",
+        order=running.number,
+        workflow_id=running.handle.id,
+        stage=stage.value,
+        worker=body.worker,
+        passed=body.passed,
+    )
     async with services.sessions() as session:
         return await load_order(session, order_id)
 
@@ -301,5 +320,6 @@ async def cancel_order(order_id: uuid.UUID, body: CancelIn, services: ServicesDe
         update_id="cancel",
         within=services.settings.workflow_call_timeout_seconds,
     )
+    log.info("order.cancelled", order=running.number, workflow_id=running.handle.id)
     async with services.sessions() as session:
         return await load_order(session, order_id)

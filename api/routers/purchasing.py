@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+import structlog
 from fastapi import APIRouter, BackgroundTasks
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from persistence.tables import (
 from workflows.order_workflow import OrderWorkflow
 
 router = APIRouter()
+log = structlog.get_logger(__name__)
 
 
 class SupplierCreate(BaseModel):
@@ -246,6 +248,12 @@ async def receive(
         po_id,
         [procurement.ReceiptLine(line.item_id, line.quantity) for line in body.lines],
         actor=None,
+    )
+    log.info(
+        "purchase_order.received",
+        purchase_order=outcome.purchase_order.number,
+        status=outcome.purchase_order.status,
+        allocated={str(k): v for k, v in outcome.allocated.items()},
     )
     if outcome.waiting_orders:
         workflow_ids = list(
