@@ -1,4 +1,4 @@
-"""Purchase orders raised for orders' shortages, their life cycle, and goods receipt.
+"""Purchase orders raised for customer orders' shortages.
 
 Demand rows record which customer order each purchase-order line serves. For an order,
 covered = reserved + its demands on open purchase orders; raising purchase orders only buys
@@ -10,34 +10,21 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import Conflict, NotFound
+from domain.errors import NotFound
 from domain.purchasing import (
     OPEN_STATUSES,
     PurchaseOrderStatus,
     SupplierOffer,
-    check_receipt,
-    check_transition,
     order_quantity,
-    status_after_receipt,
     suggest_purchases,
 )
-from domain.stages import OrderStatus
-from domain.stock import Demand, MovementType, Priority, allocate
-from persistence.order_reservations import outstanding_needs, top_up_reservations
-from persistence.stock_ledger import (
-    LedgerEntry,
-    StockKey,
-    lock_positions,
-    post_movement,
-    save_position,
-)
+from persistence.purchase_orders import next_purchase_order_number, now
 from persistence.tables import (
     Item,
     Order,
@@ -49,16 +36,7 @@ from persistence.tables import (
 )
 from workflows.contracts import ProcureResult, Shortage
 
-_OPEN = [s.value for s in OPEN_STATUSES]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-async def next_purchase_order_number(session: AsyncSession) -> str:
-    n = (await session.execute(text("SELECT nextval('purchase_order_number_seq')"))).scalar_one()
-    return f"PO-{n:06d}"
+OPEN = [s.value for s in OPEN_STATUSES]
 
 
 async def _demands_of(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, int]:
@@ -67,7 +45,7 @@ async def _demands_of(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.U
         select(PurchaseOrderLine.item_id, func.sum(PurchaseOrderDemand.quantity))
         .join(PurchaseOrderDemand, PurchaseOrderDemand.line_id == PurchaseOrderLine.id)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-        .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(_OPEN))
+        .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(OPEN))
         .group_by(PurchaseOrderLine.item_id)
     )
     return {item: int(q) for item, q in rows}
@@ -99,7 +77,7 @@ async def _attach_to_surplus(
             .where(
                 PurchaseOrderLine.item_id == item_id,
                 PurchaseOrder.warehouse_id == order.warehouse_id,
-                PurchaseOrder.status.in_(_OPEN),
+                PurchaseOrder.status.in_(OPEN),
             )
             .order_by(PurchaseOrder.expected_date, PurchaseOrder.created_at, PurchaseOrderLine.id)
             .with_for_update(of=PurchaseOrderLine)
@@ -222,7 +200,7 @@ async def _open_po_numbers_of(session: AsyncSession, order_id: uuid.UUID) -> set
         .where(
             PurchaseOrderDemand.order_id == order_id,
             PurchaseOrderDemand.quantity > 0,
-            PurchaseOrder.status.in_(_OPEN),
+            PurchaseOrder.status.in_(OPEN),
         )
     )
     return set(rows)
@@ -292,7 +270,7 @@ async def trim_demands(
         select(PurchaseOrderDemand, PurchaseOrderLine.item_id)
         .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-        .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(_OPEN))
+        .where(PurchaseOrderDemand.order_id == order_id, PurchaseOrder.status.in_(OPEN))
         .order_by(PurchaseOrder.expected_date.desc(), PurchaseOrderDemand.line_id)
         .with_for_update(of=PurchaseOrderDemand)
     )
@@ -357,156 +335,10 @@ async def withdraw_order_demands(session: AsyncSession, order_id: uuid.UUID) -> 
         ]
         if len(unneeded) == len(lines):
             po.status = PurchaseOrderStatus.CANCELLED
-            po.cancelled_at = _now()
+            po.cancelled_at = now()
             cancelled.append(po.number)
         else:
             for line in unneeded:
                 await session.delete(line)
     await session.flush()
     return cancelled
-
-
-async def get_purchase_order(
-    session: AsyncSession, po_id: uuid.UUID, *, lock: bool = False
-) -> PurchaseOrder:
-    po = await session.get(PurchaseOrder, po_id, with_for_update=lock)
-    if po is None:
-        raise NotFound(f"purchase order {po_id} does not exist", purchase_order_id=str(po_id))
-    return po
-
-
-async def change_status(
-    session: AsyncSession, po_id: uuid.UUID, target: PurchaseOrderStatus
-) -> PurchaseOrder:
-    po = await get_purchase_order(session, po_id, lock=True)
-    check_transition(PurchaseOrderStatus(po.status), target)
-    po.status = target
-    stamp = {
-        PurchaseOrderStatus.SENT: "sent_at",
-        PurchaseOrderStatus.CONFIRMED: "confirmed_at",
-        PurchaseOrderStatus.CANCELLED: "cancelled_at",
-    }.get(target)
-    if stamp:
-        setattr(po, stamp, _now())
-    return po
-
-
-@dataclass(frozen=True)
-class ReceiptLine:
-    item_id: uuid.UUID
-    quantity: int
-
-
-@dataclass(frozen=True)
-class ReceiptOutcome:
-    purchase_order: PurchaseOrder
-    allocated: dict[uuid.UUID, int]  # order id -> units reserved for it from this receipt
-    waiting_orders: list[uuid.UUID]  # every order with a demand on the receipt's lines
-
-
-async def receive(
-    session: AsyncSession, po_id: uuid.UUID, lines: Sequence[ReceiptLine], actor: str | None
-) -> ReceiptOutcome:
-    """Book a (partial) delivery into stock and reserve it for the orders waiting for it,
-    by priority, then due date, then age."""
-    po = await get_purchase_order(session, po_id, lock=True)
-    status = PurchaseOrderStatus(po.status)
-    if status not in (PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED):
-        raise Conflict(
-            f"a {status} purchase order cannot be received; it must be confirmed first",
-            status=status,
-        )
-    by_item = {
-        line.item_id: line
-        for line in (
-            await session.scalars(
-                select(PurchaseOrderLine)
-                .where(PurchaseOrderLine.purchase_order_id == po.id)
-                .with_for_update()
-            )
-        ).all()
-    }
-    quantities: dict[uuid.UUID, int] = defaultdict(int)
-    for receipt in lines:
-        quantities[receipt.item_id] += receipt.quantity
-    for item_id, quantity in quantities.items():
-        line = by_item.get(item_id)
-        if line is None:
-            raise Conflict(
-                f"item {item_id} is not on purchase order {po.number}", item_id=str(item_id)
-            )
-        check_receipt(ordered=line.quantity, received=line.received_quantity, quantity=quantity)
-    allocated: dict[uuid.UUID, int] = defaultdict(int)
-    waiting: set[uuid.UUID] = set()
-    for item_id in sorted(quantities):
-        line, quantity = by_item[item_id], quantities[item_id]
-        await post_movement(
-            session,
-            LedgerEntry(
-                item_id=item_id,
-                warehouse_id=po.warehouse_id,
-                movement_type=MovementType.RECEIPT,
-                delta=quantity,
-                reason=f"goods receipt for {po.number}",
-                purchase_order_id=po.id,
-                actor=actor,
-            ),
-        )
-        line.received_quantity += quantity
-        for order_id, granted in await _allocate_receipt(session, line, po.warehouse_id, quantity):
-            await top_up_reservations(session, order_id, {(item_id, po.warehouse_id): granted})
-            allocated[order_id] += granted
-        waiting |= set(
-            await session.scalars(
-                select(PurchaseOrderDemand.order_id).where(
-                    PurchaseOrderDemand.line_id == line.id, PurchaseOrderDemand.quantity > 0
-                )
-            )
-        )
-    po.status = status_after_receipt((ln.quantity, ln.received_quantity) for ln in by_item.values())
-    if po.status == PurchaseOrderStatus.RECEIVED:
-        po.received_at = _now()
-    await session.flush()
-    return ReceiptOutcome(po, dict(allocated), sorted(waiting | set(allocated)))
-
-
-async def _allocate_receipt(
-    session: AsyncSession, line: PurchaseOrderLine, warehouse_id: uuid.UUID, received: int
-) -> list[tuple[uuid.UUID, int]]:
-    """Reserve the received quantity for the orders that wait on this line (stock row and
-    demands); returns (order id, granted) pairs. Reservation rows are the caller's."""
-    rows = await session.execute(
-        select(PurchaseOrderDemand, Order)
-        .join(Order, Order.id == PurchaseOrderDemand.order_id)
-        .where(
-            PurchaseOrderDemand.line_id == line.id,
-            PurchaseOrderDemand.quantity > 0,
-            Order.status == OrderStatus.PENDING,
-        )
-        .with_for_update(of=PurchaseOrderDemand)
-    )
-    demands: list[Demand[uuid.UUID]] = []
-    rows_by_order: dict[uuid.UUID, PurchaseOrderDemand] = {}
-    for demand, order in rows:
-        still = (await outstanding_needs(session, order.id)).get(line.item_id, 0)
-        rows_by_order[order.id] = demand
-        if still > 0:
-            demands.append(
-                Demand(
-                    key=order.id,
-                    quantity=min(still, demand.quantity),
-                    priority=Priority(order.priority),
-                    due_date=order.due_date,
-                    created_order=int(order.created_at.timestamp() * 1_000_000),
-                )
-            )
-    key: StockKey = (line.item_id, warehouse_id)
-    position = (await lock_positions(session, [key]))[key]
-    grants = allocate(min(received, position.available), demands)
-    for order_id, granted in grants:
-        position = position.reserve(granted)
-        demand = rows_by_order[order_id]
-        demand.quantity -= granted
-        demand.allocated += granted
-    await save_position(session, key, position)
-    return grants

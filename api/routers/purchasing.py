@@ -15,7 +15,7 @@ from sqlalchemy import select
 from api.deps import Services, ServicesDep, SessionDep
 from api.workflow_calls import signal_quietly
 from domain.purchasing import PurchaseOrderStatus
-from persistence import procurement
+from persistence import goods_receipt, purchase_orders
 from persistence.catalogue import create_supplier_item, get_or_404, insert_unique
 from persistence.tables import (
     Item,
@@ -196,7 +196,7 @@ async def _views(session: SessionDep, pos: list[PurchaseOrder]) -> list[Purchase
 
 async def _view(session: SessionDep, po_id: uuid.UUID) -> PurchaseOrderOut:
     await session.flush()
-    po = await procurement.get_purchase_order(session, po_id)
+    po = await purchase_orders.get_purchase_order(session, po_id)
     await session.refresh(po)
     return (await _views(session, [po]))[0]
 
@@ -223,13 +223,13 @@ async def get_purchase_order(po_id: uuid.UUID, session: SessionDep) -> PurchaseO
 
 @router.post("/purchase-orders/{po_id}/send")
 async def send(po_id: uuid.UUID, session: SessionDep) -> PurchaseOrderOut:
-    await procurement.change_status(session, po_id, PurchaseOrderStatus.SENT)
+    await purchase_orders.change_status(session, po_id, PurchaseOrderStatus.SENT)
     return await _view(session, po_id)
 
 
 @router.post("/purchase-orders/{po_id}/confirm")
 async def confirm(po_id: uuid.UUID, session: SessionDep) -> PurchaseOrderOut:
-    await procurement.change_status(session, po_id, PurchaseOrderStatus.CONFIRMED)
+    await purchase_orders.change_status(session, po_id, PurchaseOrderStatus.CONFIRMED)
     return await _view(session, po_id)
 
 
@@ -243,10 +243,10 @@ async def receive(
 ) -> PurchaseOrderOut:
     """Book a delivery (all or part) into stock. What arrived is reserved for the orders
     waiting for it, by priority and due date, and their workflows are told to continue."""
-    outcome = await procurement.receive(
+    outcome = await goods_receipt.receive(
         session,
         po_id,
-        [procurement.ReceiptLine(line.item_id, line.quantity) for line in body.lines],
+        [goods_receipt.ReceiptLine(line.item_id, line.quantity) for line in body.lines],
         actor=None,
     )
     log.info(

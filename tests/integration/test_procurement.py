@@ -10,7 +10,7 @@ from sqlalchemy import select
 from domain.errors import Conflict, IllegalTransition
 from domain.purchasing import PurchaseOrderStatus
 from domain.stock import Priority
-from persistence import procurement
+from persistence import goods_receipt, procurement, purchase_orders
 from persistence.database import SessionFactory
 from persistence.order_stock import reserve_for_order
 from persistence.tables import PurchaseOrder, PurchaseOrderLine
@@ -103,15 +103,15 @@ async def test_a_delivery_is_reserved_for_the_waiting_orders_by_priority(
     assert po_id is not None
     async with sessions.begin() as session:
         with pytest.raises(Conflict, match="confirmed first"):
-            await procurement.receive(
-                session, po_id, [procurement.ReceiptLine(demo.items["SW-LIN-RED"], 70)], None
+            await goods_receipt.receive(
+                session, po_id, [goods_receipt.ReceiptLine(demo.items["SW-LIN-RED"], 70)], None
             )
     async with sessions.begin() as session:
-        await procurement.change_status(session, po_id, PurchaseOrderStatus.SENT)
-        await procurement.change_status(session, po_id, PurchaseOrderStatus.CONFIRMED)
+        await purchase_orders.change_status(session, po_id, PurchaseOrderStatus.SENT)
+        await purchase_orders.change_status(session, po_id, PurchaseOrderStatus.CONFIRMED)
     async with sessions.begin() as session:
-        outcome = await procurement.receive(
-            session, po_id, [procurement.ReceiptLine(demo.items["SW-LIN-RED"], 70)], "Boris"
+        outcome = await goods_receipt.receive(
+            session, po_id, [goods_receipt.ReceiptLine(demo.items["SW-LIN-RED"], 70)], "Boris"
         )
     # 70 arrive: the urgent order's 68 first, the normal order gets the last 2.
     assert outcome.allocated == {urgent.order_id: 68, normal.order_id: 2}
@@ -122,8 +122,8 @@ async def test_a_delivery_is_reserved_for_the_waiting_orders_by_priority(
         await assert_stock_consistent(session)
     async with sessions.begin() as session:
         with pytest.raises(Conflict, match="exceed"):
-            await procurement.receive(
-                session, po_id, [procurement.ReceiptLine(demo.items["SW-LIN-RED"], 631)], None
+            await goods_receipt.receive(
+                session, po_id, [goods_receipt.ReceiptLine(demo.items["SW-LIN-RED"], 631)], None
             )
 
 
@@ -149,4 +149,4 @@ async def test_illegal_transitions_are_refused(sessions: SessionFactory, demo: D
     assert po_id is not None
     with pytest.raises(IllegalTransition):
         async with sessions.begin() as session:
-            await procurement.change_status(session, po_id, PurchaseOrderStatus.CONFIRMED)
+            await purchase_orders.change_status(session, po_id, PurchaseOrderStatus.CONFIRMED)

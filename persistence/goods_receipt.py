@@ -1,0 +1,148 @@
+"""Goods receipt: a delivery against a purchase order enters stock and is reserved, by
+priority, for the customer orders that were waiting for it."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import Conflict
+from domain.purchasing import PurchaseOrderStatus, check_receipt, status_after_receipt
+from domain.stages import OrderStatus
+from domain.stock import Demand, MovementType, Priority, allocate
+from persistence.order_reservations import outstanding_needs, top_up_reservations
+from persistence.purchase_orders import get_purchase_order, now
+from persistence.stock_ledger import (
+    LedgerEntry,
+    StockKey,
+    lock_positions,
+    post_movement,
+    save_position,
+)
+from persistence.tables import Order, PurchaseOrder, PurchaseOrderDemand, PurchaseOrderLine
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    item_id: uuid.UUID
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ReceiptOutcome:
+    purchase_order: PurchaseOrder
+    allocated: dict[uuid.UUID, int]  # order id -> units reserved for it from this receipt
+    waiting_orders: list[uuid.UUID]  # every order with a demand on the receipt's lines
+
+
+async def receive(
+    session: AsyncSession, po_id: uuid.UUID, lines: Sequence[ReceiptLine], actor: str | None
+) -> ReceiptOutcome:
+    """Book a (partial) delivery into stock and reserve it for the orders waiting for it,
+    by priority, then due date, then age."""
+    po = await get_purchase_order(session, po_id, lock=True)
+    status = PurchaseOrderStatus(po.status)
+    if status not in (PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED):
+        raise Conflict(
+            f"a {status} purchase order cannot be received; it must be confirmed first",
+            status=status,
+        )
+    by_item = {
+        line.item_id: line
+        for line in (
+            await session.scalars(
+                select(PurchaseOrderLine)
+                .where(PurchaseOrderLine.purchase_order_id == po.id)
+                .with_for_update()
+            )
+        ).all()
+    }
+    quantities: dict[uuid.UUID, int] = defaultdict(int)
+    for receipt in lines:
+        quantities[receipt.item_id] += receipt.quantity
+    for item_id, quantity in quantities.items():
+        line = by_item.get(item_id)
+        if line is None:
+            raise Conflict(
+                f"item {item_id} is not on purchase order {po.number}", item_id=str(item_id)
+            )
+        check_receipt(ordered=line.quantity, received=line.received_quantity, quantity=quantity)
+    allocated: dict[uuid.UUID, int] = defaultdict(int)
+    waiting: set[uuid.UUID] = set()
+    for item_id in sorted(quantities):
+        line, quantity = by_item[item_id], quantities[item_id]
+        await post_movement(
+            session,
+            LedgerEntry(
+                item_id=item_id,
+                warehouse_id=po.warehouse_id,
+                movement_type=MovementType.RECEIPT,
+                delta=quantity,
+                reason=f"goods receipt for {po.number}",
+                purchase_order_id=po.id,
+                actor=actor,
+            ),
+        )
+        line.received_quantity += quantity
+        for order_id, granted in await _allocate_receipt(session, line, po.warehouse_id, quantity):
+            await top_up_reservations(session, order_id, {(item_id, po.warehouse_id): granted})
+            allocated[order_id] += granted
+        waiting |= set(
+            await session.scalars(
+                select(PurchaseOrderDemand.order_id).where(
+                    PurchaseOrderDemand.line_id == line.id, PurchaseOrderDemand.quantity > 0
+                )
+            )
+        )
+    po.status = status_after_receipt((ln.quantity, ln.received_quantity) for ln in by_item.values())
+    if po.status == PurchaseOrderStatus.RECEIVED:
+        po.received_at = now()
+    await session.flush()
+    return ReceiptOutcome(po, dict(allocated), sorted(waiting | set(allocated)))
+
+
+async def _allocate_receipt(
+    session: AsyncSession, line: PurchaseOrderLine, warehouse_id: uuid.UUID, received: int
+) -> list[tuple[uuid.UUID, int]]:
+    """Reserve the received quantity for the orders that wait on this line (stock row and
+    demands); returns (order id, granted) pairs. Reservation rows are the caller's."""
+    rows = await session.execute(
+        select(PurchaseOrderDemand, Order)
+        .join(Order, Order.id == PurchaseOrderDemand.order_id)
+        .where(
+            PurchaseOrderDemand.line_id == line.id,
+            PurchaseOrderDemand.quantity > 0,
+            Order.status == OrderStatus.PENDING,
+        )
+        .with_for_update(of=PurchaseOrderDemand)
+    )
+    demands: list[Demand[uuid.UUID]] = []
+    rows_by_order: dict[uuid.UUID, PurchaseOrderDemand] = {}
+    for demand, order in rows:
+        still = (await outstanding_needs(session, order.id)).get(line.item_id, 0)
+        rows_by_order[order.id] = demand
+        if still > 0:
+            demands.append(
+                Demand(
+                    key=order.id,
+                    quantity=min(still, demand.quantity),
+                    priority=Priority(order.priority),
+                    due_date=order.due_date,
+                    created_order=int(order.created_at.timestamp() * 1_000_000),
+                )
+            )
+    key: StockKey = (line.item_id, warehouse_id)
+    position = (await lock_positions(session, [key]))[key]
+    grants = allocate(min(received, position.available), demands)
+    for order_id, granted in grants:
+        position = position.reserve(granted)
+        demand = rows_by_order[order_id]
+        demand.quantity -= granted
+        demand.allocated += granted
+    await save_position(session, key, position)
+    return grants

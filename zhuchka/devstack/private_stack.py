@@ -1,0 +1,70 @@
+"""`zhuchka dev` in a folder of its own on free ports, as a child process: what the tests of
+`make run` and the benchmarks start, so they never touch `.zhuchka/` or a stack already up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from zhuchka.devstack.ports import free_port
+from zhuchka.settings import Settings
+
+PORT_SETTINGS = (
+    "EMBEDDED_POSTGRES_PORT",
+    "EMBEDDED_REDIS_PORT",
+    "EMBEDDED_TEMPORAL_PORT",
+    "EMBEDDED_TEMPORAL_UI_PORT",
+    "API_PORT",
+    "WORKER_METRICS_PORT",
+)
+# Addresses that would make `zhuchka dev` use an external server instead of its own.
+EXTERNAL_PREFIXES = ("POSTGRES_", "REDIS_", "TEMPORAL_ADDRESS")
+
+
+class PrivateStack:
+    def __init__(self, folder: Path, *, log_level: str = "INFO") -> None:
+        self.data_dir = folder / "data"
+        self.log = folder / "dev.log"
+        self.ports = {name: free_port() for name in PORT_SETTINGS}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(EXTERNAL_PREFIXES)}
+        self.env |= {
+            "ZHUCHKA_DATA_DIR": str(self.data_dir),
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": log_level,
+            **{name: str(port) for name, port in self.ports.items()},
+        }
+        self.api_url = f"http://127.0.0.1:{self.ports['API_PORT']}"
+        self.temporal_ui_url = f"http://127.0.0.1:{self.ports['EMBEDDED_TEMPORAL_UI_PORT']}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 120) -> float:
+        """Start and wait for the banner; returns how long that took in seconds."""
+        started = time.monotonic()
+        banners = self._banners()
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "zhuchka", "dev"], env=self.env, stdout=log, stderr=log
+            )
+        while self._banners() == banners:
+            if self.process.poll() is not None or time.monotonic() - started > timeout:
+                raise RuntimeError("zhuchka dev did not come up:\n" + self.log.read_text()[-3000:])
+            time.sleep(0.2)
+        return time.monotonic() - started
+
+    def stop(self) -> int:
+        """Ctrl-C, as a person would; returns the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=60)
+
+    def settings(self, **overrides: object) -> Settings:
+        """Settings that reach this stack's servers (from the `stack.env` it writes)."""
+        lines = (self.data_dir / "stack.env").read_text().splitlines()
+        return Settings.model_validate(dict(line.split("=", 1) for line in lines) | overrides)
+
+    def _banners(self) -> int:
+        return self.log.read_text().count("is up") if self.log.exists() else 0
