@@ -10,10 +10,12 @@ from datetime import timedelta
 import structlog
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from activities.order_activities import OrderActivities
 from persistence.database import SessionFactory, create_engine, create_session_factory
+from workflows import search_attributes
 from workflows.order_workflow import OrderWorkflow
 from zhuchka.settings import Settings
 from zhuchka.temporal_client import connect
@@ -40,6 +42,12 @@ async def run_worker(settings: Settings) -> None:
         )
     )
     client = await connect(settings, runtime=runtime)
+    try:
+        added = await search_attributes.ensure_registered(client, settings.temporal_namespace)
+        if added:
+            log.info("temporal.search_attributes_added", names=added)
+    except RPCError as refused:  # e.g. a managed namespace where this client may not add them
+        log.warning("temporal.search_attributes_unchecked", error=str(refused))
     engine = create_engine(settings)
     worker = build_worker(client, create_session_factory(engine), settings.temporal_task_queue)
     stop = asyncio.Event()
