@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+# One image for every process of Zhuchka MES: `zhuchka api` (default), `zhuchka worker`,
+# `zhuchka migrate`, `zhuchka seed`. Settings come from the environment (see zhuchka/settings.py).
+
+##### Build: install the project and its dependencies into a virtualenv #####
+FROM python:3.11-slim AS build
+
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+WORKDIR /src
+# Only what the package is built from; README.md is copied when present (pyproject names it).
+COPY pyproject.toml README.md* ./
+COPY zhuchka ./zhuchka
+COPY domain ./domain
+COPY persistence ./persistence
+COPY activities ./activities
+COPY workflows ./workflows
+COPY api ./api
+COPY worker ./worker
+COPY migrations ./migrations
+RUN pip install --no-cache-dir .
+
+##### Runtime #####
+FROM python:3.11-slim
+
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    API_HOST=0.0.0.0 \
+    API_PORT=8001 \
+    LOG_FORMAT=json
+
+RUN groupadd --system --gid 10001 zhuchka \
+    && useradd --system --uid 10001 --gid zhuchka --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin zhuchka \
+    && install -d -o zhuchka -g zhuchka /app
+
+COPY --from=build /opt/venv /opt/venv
+
+WORKDIR /app
+USER zhuchka:zhuchka
+
+# 8001: the HTTP API; 9464: the worker's Prometheus metrics (`zhuchka worker`).
+EXPOSE 8001 9464
+CMD ["zhuchka", "api"]
