@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from api.deps import Services
 from api.errors import install_error_handlers
 from api.metrics import MetricsMiddleware, metrics_endpoint
-from api.routers import health, inventory, production, purchasing
+from api.routers import health, inventory, orders, products, purchasing
 from persistence.database import create_engine, create_session_factory
 from zhuchka.settings import Settings, get_settings
 from zhuchka.temporal_client import connect
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.include_router(health.router, prefix="/api/health", tags=["health"])
     app.include_router(inventory.router, prefix="/api/inventory", tags=["inventory"])
-    app.include_router(production.router, prefix="/api/production", tags=["production"])
+    app.include_router(products.router, prefix="/api/production", tags=["products"])
+    app.include_router(orders.router, prefix="/api/production", tags=["orders"])
     app.include_router(purchasing.router, prefix="/api/purchasing", tags=["purchasing"])
     return app

@@ -1,14 +1,13 @@
-"""Production: products with their bills of materials, and customer orders, each run by its
-own Temporal workflow."""
+"""Customer orders, each run by its own Temporal workflow: taking them, following them,
+reporting stages done and cancelling."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import structlog
@@ -28,39 +27,15 @@ from api.workflow_calls import execute_update
 from domain.errors import Conflict, NotFound, OrderClosed
 from domain.stages import FINAL_STATUSES, INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
-from persistence.catalogue import create_product, default_warehouse, get_or_404, item_by_sku
+from persistence.catalogue import default_warehouse, get_or_404, item_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
-from persistence.tables import BomLine, Item, Order, OrderStageRecord, Product, Warehouse
+from persistence.tables import Order, OrderStageRecord, Product, Warehouse
 from workflows import search_attributes
 from workflows.contracts import CancelRequest, OrderInput, StageCompletion, order_workflow_id
 from workflows.order_workflow import OrderWorkflow
 
 router = APIRouter()
 log = structlog.get_logger(__name__)
-
-PRODUCTS_CACHE_KEY = "cache:production:products"
-
-
-class BomLineIn(BaseModel):
-    sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(gt=0)
-
-
-class ProductCreate(BaseModel):
-    sku: str = Field(min_length=1, max_length=64, description="A FINISHED_PRODUCT item")
-    name: str | None = Field(None, max_length=200, description="Defaults to the item's name")
-    requires_soldering: bool = Field(False, description="Soldered (not hot-swap): adds soldering")
-    bom: list[BomLineIn] = Field(min_length=1)
-
-
-class ProductOut(BaseModel):
-    id: uuid.UUID
-    item_id: uuid.UUID
-    sku: str
-    name: str
-    requires_soldering: bool
-    bom: list[BomLineIn]
-    created_at: datetime
 
 
 class OrderCreate(BaseModel):
@@ -80,56 +55,6 @@ class StageCompletionIn(BaseModel):
 
 class CancelIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
-
-
-async def _product_out(session: SessionDep, product: Product) -> ProductOut:
-    item = await session.get(Item, product.item_id)
-    assert item is not None
-    lines = await session.execute(
-        select(Item.sku, BomLine.quantity)
-        .join(Item, Item.id == BomLine.item_id)
-        .where(BomLine.product_id == product.id)
-        .order_by(Item.sku)
-    )
-    return ProductOut(
-        id=product.id,
-        item_id=item.id,
-        sku=item.sku,
-        name=item.name,
-        requires_soldering=product.requires_soldering,
-        bom=[BomLineIn(sku=s, quantity=q) for s, q in lines],
-        created_at=product.created_at,
-    )
-
-
-@router.post("/products", status_code=201)
-async def create_product_endpoint(
-    body: ProductCreate, session: SessionDep, services: ServicesDep
-) -> ProductOut:
-    bom: dict[str, int] = {}
-    for line in body.bom:
-        bom[line.sku] = bom.get(line.sku, 0) + line.quantity
-    product = await create_product(session, body.sku, body.requires_soldering, bom)
-    if body.name:
-        item = await session.get(Item, product.item_id)
-        assert item is not None
-        item.name = body.name
-    await services.redis.delete(PRODUCTS_CACHE_KEY)
-    return await _product_out(session, product)
-
-
-@router.get("/products")
-async def list_products(session: SessionDep, services: ServicesDep) -> list[ProductOut]:
-    """The catalogue of buildable products (cached in Redis until a product is added)."""
-    cached = await services.redis.get(PRODUCTS_CACHE_KEY)
-    if cached:
-        return [ProductOut.model_validate(p) for p in json.loads(cached)]
-    products = (await session.scalars(select(Product).order_by(Product.created_at))).all()
-    result = [await _product_out(session, p) for p in products]
-    await services.redis.set(
-        PRODUCTS_CACHE_KEY, json.dumps([p.model_dump(mode="json") for p in result]), ex=300
-    )
-    return result
 
 
 @router.post("/orders", status_code=201)

@@ -1,0 +1,91 @@
+"""Products: finished items with their bills of materials (what an order can be for)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from api.deps import ServicesDep, SessionDep
+from persistence.catalogue import create_product
+from persistence.tables import BomLine, Item, Product
+
+router = APIRouter()
+
+PRODUCTS_CACHE_KEY = "cache:production:products"
+
+
+class BomLineIn(BaseModel):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(gt=0)
+
+
+class ProductCreate(BaseModel):
+    sku: str = Field(min_length=1, max_length=64, description="A FINISHED_PRODUCT item")
+    name: str | None = Field(None, max_length=200, description="Defaults to the item's name")
+    requires_soldering: bool = Field(False, description="Soldered (not hot-swap): adds soldering")
+    bom: list[BomLineIn] = Field(min_length=1)
+
+
+class ProductOut(BaseModel):
+    id: uuid.UUID
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    requires_soldering: bool
+    bom: list[BomLineIn]
+    created_at: datetime
+
+
+async def _product_out(session: SessionDep, product: Product) -> ProductOut:
+    item = await session.get(Item, product.item_id)
+    assert item is not None
+    lines = await session.execute(
+        select(Item.sku, BomLine.quantity)
+        .join(Item, Item.id == BomLine.item_id)
+        .where(BomLine.product_id == product.id)
+        .order_by(Item.sku)
+    )
+    return ProductOut(
+        id=product.id,
+        item_id=item.id,
+        sku=item.sku,
+        name=item.name,
+        requires_soldering=product.requires_soldering,
+        bom=[BomLineIn(sku=s, quantity=q) for s, q in lines],
+        created_at=product.created_at,
+    )
+
+
+@router.post("/products", status_code=201)
+async def create_product_endpoint(
+    body: ProductCreate, session: SessionDep, services: ServicesDep
+) -> ProductOut:
+    bom: dict[str, int] = {}
+    for line in body.bom:
+        bom[line.sku] = bom.get(line.sku, 0) + line.quantity
+    product = await create_product(session, body.sku, body.requires_soldering, bom)
+    if body.name:
+        item = await session.get(Item, product.item_id)
+        assert item is not None
+        item.name = body.name
+    await services.redis.delete(PRODUCTS_CACHE_KEY)
+    return await _product_out(session, product)
+
+
+@router.get("/products")
+async def list_products(session: SessionDep, services: ServicesDep) -> list[ProductOut]:
+    """The catalogue of buildable products (cached in Redis until a product is added)."""
+    cached = await services.redis.get(PRODUCTS_CACHE_KEY)
+    if cached:
+        return [ProductOut.model_validate(p) for p in json.loads(cached)]
+    products = (await session.scalars(select(Product).order_by(Product.created_at))).all()
+    result = [await _product_out(session, p) for p in products]
+    await services.redis.set(
+        PRODUCTS_CACHE_KEY, json.dumps([p.model_dump(mode="json") for p in result]), ex=300
+    )
+    return result
