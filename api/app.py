@@ -9,10 +9,23 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
+from api.auth.access import refuse_undeclared
+from api.auth.rate_limit import RateLimiter
+from api.auth.sessions import SessionStore
+from api.auth.tokens import TokenCodec
 from api.deps import Services
 from api.errors import install_error_handlers
 from api.metrics import MetricsMiddleware, metrics_endpoint
-from api.routers import health, inventory, orders, products, purchasing
+from api.routers import (
+    account,
+    dev_mail,
+    health,
+    inventory,
+    orders,
+    products,
+    purchasing,
+    users,
+)
 from persistence.database import create_engine, create_session_factory
 from zhuchka.settings import Settings, get_settings
 from zhuchka.temporal_client import connect
@@ -25,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings)
         redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        tokens = TokenCodec(settings)
         app.state.services = Services(
             settings=settings,
             engine=engine,
@@ -32,6 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             redis=redis,
             # Lazy: the API starts (and reports not-ready) while Temporal is still coming up.
             temporal=await connect(settings, lazy=True),
+            tokens=tokens,
+            sessions_store=SessionStore(redis, tokens),
+            limiter=RateLimiter(redis, window=settings.rate_limit_window_seconds),
         )
         try:
             yield
@@ -62,4 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(products.router, prefix="/api/production", tags=["products"])
     app.include_router(orders.router, prefix="/api/production", tags=["orders"])
     app.include_router(purchasing.router, prefix="/api/purchasing", tags=["purchasing"])
+    app.include_router(account.router, prefix="/api/user", tags=["account"])
+    app.include_router(users.router, prefix="/api/users", tags=["users"])
+    if settings.is_dev:
+        app.include_router(dev_mail.router, prefix="/api/dev", tags=["development"])
+    refuse_undeclared(app)
     return app

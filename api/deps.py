@@ -12,6 +12,9 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from temporalio.client import Client
 
+from api.auth.rate_limit import RateLimiter
+from api.auth.sessions import SessionStore
+from api.auth.tokens import TokenCodec
 from persistence.database import SessionFactory
 from zhuchka.settings import Settings
 
@@ -23,6 +26,9 @@ class Services:
     sessions: SessionFactory
     redis: Redis
     temporal: Client
+    tokens: TokenCodec
+    sessions_store: SessionStore
+    limiter: RateLimiter
 
 
 def _services(request: Request) -> Services:

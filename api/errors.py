@@ -9,7 +9,14 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from domain.errors import Conflict, DomainError, NotFound
+from domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthenticated,
+)
 
 
 class ServiceUnavailable(Exception):
@@ -20,20 +27,44 @@ class ServiceUnavailable(Exception):
         self.message = message
 
 
+class RateLimited(Exception):
+    """Too many attempts from one address or at one account."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+_STATUS: list[tuple[type[DomainError], int]] = [
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidInput, 422),
+]
+
+
 def status_for(error: DomainError) -> int:
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, Conflict):
-        return 409
-    return 400
+    return next((status for cls, status in _STATUS if isinstance(error, cls)), 400)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> JSONResponse:
+        status = status_for(error)
         return JSONResponse(
             {"detail": error.message, "code": error.code, **_plain(error.details)},
-            status_code=status_for(error),
+            status_code=status,
+            headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+        )
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(request: Request, error: RateLimited) -> JSONResponse:
+        return JSONResponse(
+            {"detail": error.message, "code": "rate_limited", "retry_after": error.retry_after},
+            status_code=429,
+            headers={"Retry-After": str(error.retry_after)},
         )
 
     @app.exception_handler(ServiceUnavailable)

@@ -35,6 +35,7 @@ class StageOut(BaseModel):
     started_at: datetime | None
     completed_at: datetime | None
     worker: str | None
+    completed_by: str | None
     notes: str | None
     passed: bool | None
 

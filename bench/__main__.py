@@ -23,16 +23,14 @@ def main() -> None:
     with private_stack() as stack:
         orders = asyncio.run(
             order_throughput.measure(
-                stack.api_url,
-                stack.settings,
+                stack,
                 orders=args.orders,
                 concurrency=args.order_concurrency,
             )
         )
         hot = asyncio.run(
             reservations.measure(
-                stack.api_url,
-                stack.settings,
+                stack,
                 requests=args.reservations,
                 concurrency=args.reserve_concurrency,
             )

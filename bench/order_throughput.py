@@ -14,7 +14,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.bare_workflow import BareOrderWorkflow, BareShape, bare_step
-from zhuchka.settings import Settings
+from bench.stack import RunningStack
 from zhuchka.temporal_client import connect
 
 STEPS: list[tuple[str, bool | None]] = [
@@ -96,11 +96,9 @@ async def shape_of(client: Client, workflow_id: str) -> BareShape:
     return BareShape(activities_per_step=counts)
 
 
-async def measure(
-    api_url: str, settings: Settings, *, orders: int, concurrency: int
-) -> dict[str, Any]:
-    client = await connect(settings)
-    async with httpx.AsyncClient(base_url=api_url, timeout=60) as api:
+async def measure(stack: RunningStack, *, orders: int, concurrency: int) -> dict[str, Any]:
+    client = await connect(stack.settings)
+    async with stack.client() as api:
         await _stock_up(api, orders + 1)
         sample = await _one_order(api)  # warms up, and tells the shape of a real order
         shape = await shape_of(client, sample)

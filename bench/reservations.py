@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from bench.stack import RunningStack
 from domain.errors import InsufficientStock
 from persistence.database import create_engine, create_session_factory
 from persistence.stock_ledger import reserve_exact
-from zhuchka.settings import Settings
 
 WARM_UP = 50
 CONDITIONAL_UPDATE = text(
@@ -58,12 +58,10 @@ async def _rate(
     return count / (time.perf_counter() - started), granted
 
 
-async def measure(
-    api_url: str, settings: Settings, *, requests: int, concurrency: int
-) -> dict[str, Any]:
-    engine = create_engine(settings)
+async def measure(stack: RunningStack, *, requests: int, concurrency: int) -> dict[str, Any]:
+    engine = create_engine(stack.settings)
     sessions = create_session_factory(engine)
-    async with httpx.AsyncClient(base_url=api_url, timeout=60) as api:
+    async with stack.client() as api:
         # Stock for the warm-up and every run below, less a quarter of the last one: its last
         # requests meet an empty shelf and must be refused, never over-reserved.
         item, warehouse = await _hot_item(api, stock=WARM_UP + 3 * requests - requests // 4)

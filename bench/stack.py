@@ -8,6 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
+from zhuchka.demo_data import DEMO_PASSWORD
 from zhuchka.devstack.private_stack import PrivateStack
 from zhuchka.settings import Settings
 
@@ -16,6 +19,18 @@ from zhuchka.settings import Settings
 class RunningStack:
     api_url: str
     settings: Settings
+
+    def client(self) -> httpx.AsyncClient:
+        """An HTTP client signed in as the demo admin."""
+        signed_in = httpx.post(
+            f"{self.api_url}/api/user/sign-in",
+            data={"username": "admin@zhuchka.example", "password": DEMO_PASSWORD},
+        )
+        signed_in.raise_for_status()
+        token = signed_in.json()["access_token"]
+        return httpx.AsyncClient(
+            base_url=self.api_url, timeout=60, headers={"Authorization": f"Bearer {token}"}
+        )
 
 
 @contextmanager

@@ -1,13 +1,17 @@
 """One taxonomy of business failures.
 
     DomainError                 a rule of the workshop was broken (base; never raised itself)
-    ├── NotFound                an id or key that does not exist               -> HTTP 404
-    └── Conflict                the request clashes with the current state     -> HTTP 409
-        ├── Duplicate           a unique business key is taken (SKU, code)
-        ├── InsufficientStock   more than is available was asked for
-        ├── WrongStage          a stage completion that is not the order's current manual stage
-        ├── OrderClosed         the order is already completed or cancelled
-        └── IllegalTransition   a status change the life cycle does not allow
+    ├── Unauthenticated         no valid credentials (missing, expired, revoked)  -> HTTP 401
+    ├── Forbidden               valid credentials, but not for this action        -> HTTP 403
+    ├── NotFound                an id or key that does not exist                  -> HTTP 404
+    ├── Conflict                the request clashes with the current state        -> HTTP 409
+    │   ├── Duplicate           a unique business key is taken (SKU, code, email)
+    │   ├── InsufficientStock   more than is available was asked for
+    │   ├── WrongStage          a stage completion that is not the order's current manual stage
+    │   ├── OrderClosed         the order is already completed or cancelled
+    │   └── IllegalTransition   a status change the life cycle does not allow
+    └── InvalidInput            well-formed, but breaks a rule of its own (a weak password,
+                                an expired token)                                 -> HTTP 422
 
 Each class has a stable `code`. The HTTP edge maps the class to a status code once; the Temporal
 edge turns it into `ApplicationError(type=code, non_retryable=True)` and back again, so a rule
@@ -28,8 +32,20 @@ class DomainError(Exception):
         self.details = details
 
 
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
 class NotFound(DomainError):
     code = "not_found"
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
 
 
 class Conflict(DomainError):

@@ -98,6 +98,7 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
                     "started_at": entry.started_at,
                     "completed_at": entry.completed_at,
                     "worker": entry.worker,
+                    "completed_by": entry.completed_by,
                     "notes": entry.notes,
                     "passed": entry.passed,
                 }
@@ -115,6 +116,7 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
                         "started_at",
                         "completed_at",
                         "worker",
+                        "completed_by",
                         "notes",
                         "passed",
                     )

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -110,7 +111,7 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def sessions(engine: AsyncEngine) -> AsyncIterator[SessionFactory]:
+async def sessions(engine: AsyncEngine, settings: Settings) -> AsyncIterator[SessionFactory]:
     """A session factory on the migrated database; every table is emptied after the test.
 
     Order numbers keep counting: they name workflows on a Temporal server that outlives a test.
@@ -120,6 +121,10 @@ async def sessions(engine: AsyncEngine) -> AsyncIterator[SessionFactory]:
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         await connection.execute(text("ALTER SEQUENCE purchase_order_number_seq RESTART"))
+    redis = Redis.from_url(settings.redis_url)
+    async for key in redis.scan_iter(match="rate:*"):
+        await redis.delete(key)
+    await redis.aclose()
 
 
 @pytest.fixture(scope="session")

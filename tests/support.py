@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,14 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 
 import httpx
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.app import create_app
+from api.auth.passwords import DUMMY_HASH
+from api.deps import Services
+from domain.access import Role
 from domain.stock import Priority
 from persistence.database import SessionFactory
 from persistence.order_records import next_order_number, register_order
-from persistence.tables import Item, Product, StockLevel, Supplier, Warehouse
+from persistence.tables import Item, Product, StockLevel, Supplier, User, Warehouse
 from workflows.contracts import OrderInput
 from zhuchka.demo_data import seed_demo
 from zhuchka.settings import Settings
@@ -122,11 +127,51 @@ async def assert_stock_consistent(session: AsyncSession) -> None:
 
 
 @asynccontextmanager
-async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def running_app(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Services]]:
     """The real application (lifespan included) behind an in-process HTTP client."""
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mes") as client,
     ):
+        yield client, app.state.services
+
+
+@asynccontextmanager
+async def api_client(
+    settings: Settings, *, as_role: Role | None = Role.ADMIN
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The application, signed in as a confirmed account of `as_role` (None: not signed in)."""
+    async with running_app(settings) as (client, services):
+        if as_role is not None:
+            client.headers["Authorization"] = f"Bearer {await bearer_token(services, as_role)}"
         yield client
+
+
+async def bearer_token(services: Services, role: Role) -> str:
+    """An access token for a confirmed `{role}@tests.example` account (created when missing),
+    from a real session; what sign-in hands out after checking the password."""
+    email = f"{role.value}@tests.example"
+    async with services.sessions.begin() as session:
+        await session.execute(
+            insert(User)
+            .values(
+                email=email,
+                password_hash=DUMMY_HASH,
+                roles=[role.value],
+                is_active=True,
+                email_confirmed_at=func.now(),
+            )
+            .on_conflict_do_nothing()
+        )
+        user = await session.scalar(select(User).where(User.email == email))
+        assert user is not None
+    pair = await services.sessions_store.start(user.id, email, (role,))
+    return pair.access_token
+
+
+def token_in(body: str) -> str:
+    """The token of an account message: the line that is nothing but the token, indented."""
+    found = re.search(r"^ {2}([A-Za-z0-9_-]{20,})\s*$", body, re.MULTILINE)
+    assert found, f"no token in: {body!r}"
+    return found.group(1)

@@ -13,9 +13,11 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
+from activities.email_delivery import EmailActivities
 from activities.order_activities import OrderActivities
 from persistence.database import SessionFactory, create_engine, create_session_factory
 from workflows import search_attributes
+from workflows.email_delivery import DeliverEmailWorkflow
 from workflows.order_workflow import OrderWorkflow
 from zhuchka.settings import Settings
 from zhuchka.temporal_client import connect
@@ -23,12 +25,13 @@ from zhuchka.temporal_client import connect
 log = structlog.get_logger(__name__)
 
 
-def build_worker(client: Client, sessions: SessionFactory, task_queue: str) -> Worker:
+def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -> Worker:
+    mail = EmailActivities(sessions, settings)
     return Worker(
         client,
-        task_queue=task_queue,
-        workflows=[OrderWorkflow],
-        activities=OrderActivities(sessions).all(),
+        task_queue=settings.temporal_task_queue,
+        workflows=[OrderWorkflow, DeliverEmailWorkflow],
+        activities=[*OrderActivities(sessions).all(), mail.deliver_email],
         max_concurrent_activities=50,
         # After a worker dies, its cached workflows move to another worker after this long.
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=3),
@@ -49,7 +52,7 @@ async def run_worker(settings: Settings) -> None:
     except RPCError as refused:  # e.g. a managed namespace where this client may not add them
         log.warning("temporal.search_attributes_unchecked", error=str(refused))
     engine = create_engine(settings)
-    worker = build_worker(client, create_session_factory(engine), settings.temporal_task_queue)
+    worker = build_worker(client, create_session_factory(engine), settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

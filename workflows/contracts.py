@@ -37,6 +37,7 @@ class StageCompletion(BaseModel):
     worker: str = Field(min_length=1, max_length=200)
     notes: str | None = Field(default=None, max_length=4000)
     passed: bool | None = None
+    completed_by: str | None = None  # the signed-in user who reported it
 
 
 class CancelRequest(BaseModel):
@@ -51,6 +52,7 @@ class StageEntry(BaseModel):
     started_at: datetime | None = None
     completed_at: datetime | None = None
     worker: str | None = None
+    completed_by: str | None = None
     notes: str | None = None
     passed: bool | None = None
 
@@ -115,3 +117,9 @@ class ReleaseResult(BaseModel):
 def order_workflow_id(number: str) -> str:
     """One workflow per order; its id is derived from the order number."""
     return f"order-{number}"
+
+
+class EmailRef(BaseModel):
+    """Only the id of a message in the outbox crosses Temporal: bodies may carry tokens."""
+
+    email_id: uuid.UUID

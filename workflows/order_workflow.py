@@ -178,7 +178,10 @@ class OrderWorkflow:
         assert ticket is not None
         self._ticket, self._in_flight = None, ticket
         completion = ticket.completion
-        step = OrderStep(order=OrderRef(order_id=self._order.order_id), actor=completion.worker)
+        step = OrderStep(
+            order=OrderRef(order_id=self._order.order_id),
+            actor=completion.completed_by or completion.worker,
+        )
         try:
             if completion.stage is Stage.ASSEMBLY:
                 await workflow.execute_activity_method(
@@ -292,6 +295,7 @@ class OrderWorkflow:
                 "status": status,
                 "completed_at": workflow.now(),
                 "worker": completion.worker if completion else None,
+                "completed_by": completion.completed_by if completion else None,
                 "notes": completion.notes if completion else None,
                 "passed": completion.passed if completion else None,
             }

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import typer
 import uvicorn
 
+from domain.access import Role
 from zhuchka.logs import configure_logging
 from zhuchka.settings import get_settings
 
 app = typer.Typer(help="Zhuchka MES: orders as durable workflows.", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 
 @app.command()
@@ -66,3 +70,44 @@ def worker() -> None:
     settings = get_settings()
     configure_logging(settings, process="worker")
     asyncio.run(run_worker(settings))
+
+
+@users_app.command("create")
+def create_user(
+    email: Annotated[str, typer.Option(help="The account's email (its sign-in name)")],
+    password: Annotated[str, typer.Option(help="At least 10 characters, two kinds")],
+    role: Annotated[list[Role], typer.Option(help="Repeat for several roles")],
+    name: Annotated[str | None, typer.Option(help="Full name")] = None,
+) -> None:
+    """Create a confirmed account: how a new installation gets its first admin."""
+    from api.auth.passwords import hash_password
+    from domain.errors import DomainError
+    from domain.passwords import check_password
+    from persistence.database import create_engine, create_session_factory
+    from persistence.users import create_user as create
+
+    settings = get_settings()
+    configure_logging(settings, process="cli")
+
+    async def run() -> str:
+        check_password(password, email=email)
+        engine = create_engine(settings)
+        try:
+            async with create_session_factory(engine).begin() as session:
+                user = await create(
+                    session,
+                    email=email,
+                    password_hash=await hash_password(password),
+                    roles=role,
+                    confirmed=True,
+                    full_name=name,
+                )
+                return f"created {user.email} ({', '.join(user.roles)}), id {user.id}"
+        finally:
+            await engine.dispose()
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except DomainError as error:
+        typer.echo(f"refused: {error.message}", err=True)
+        raise typer.Exit(code=1) from error

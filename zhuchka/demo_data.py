@@ -7,15 +7,26 @@ is booked through the ledger with fixed idempotency keys, so seeding twice chang
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access import Role
 from domain.stock import MovementType
 from persistence.stock_ledger import LedgerEntry, post_movement
-from persistence.tables import BomLine, Item, Product, Supplier, SupplierItem, Warehouse, Zone
+from persistence.tables import (
+    BomLine,
+    Item,
+    Product,
+    Supplier,
+    SupplierItem,
+    User,
+    Warehouse,
+    Zone,
+)
 
 WAREHOUSE = {
     "code": "WH-MAIN",
@@ -171,3 +182,30 @@ async def seed_demo(session: AsyncSession) -> None:
                     actor="seed",
                 ),
             )
+
+
+DEMO_PASSWORD = "Zhuchka-demo-2026"  # noqa: S105 - printed by `make run`; dev only
+DEMO_USERS = [(f"{role.value}@zhuchka.example", role) for role in Role]
+
+
+async def seed_demo_users(session: AsyncSession, password_hash: str) -> None:
+    """One confirmed account per role, all with DEMO_PASSWORD (skipped when present)."""
+    now = datetime.now(UTC)
+    await session.execute(
+        insert(User)
+        .values(
+            [
+                {
+                    "email": email,
+                    "password_hash": password_hash,
+                    "roles": [role.value],
+                    "full_name": f"Demo {role.value.replace('_', ' ')}",
+                    "is_active": True,
+                    "email_confirmed_at": now,
+                    "password_changed_at": now,
+                }
+                for email, role in DEMO_USERS
+            ]
+        )
+        .on_conflict_do_nothing()
+    )

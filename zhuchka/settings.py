@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_JWT_SECRET = "dev-only-secret-change-me-in-production-0123456789"  # noqa: S105 - refused in prod
 
 
 class Settings(BaseSettings):
@@ -47,12 +48,43 @@ class Settings(BaseSettings):
 
     default_warehouse_code: str = Field("WH-MAIN", alias="DEFAULT_WAREHOUSE_CODE")
 
+    # Sign-in. Access tokens are short-lived JWTs; sessions and refresh tokens live in Redis.
+    jwt_secret: str = Field(DEV_JWT_SECRET, alias="JWT_SECRET", min_length=32)
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = Field("HS256", alias="JWT_ALGORITHM")
+    access_token_expire_minutes: int = Field(15, alias="ACCESS_TOKEN_EXPIRE_MINUTES", ge=1)
+    refresh_token_expire_days: int = Field(14, alias="REFRESH_TOKEN_EXPIRE_DAYS", ge=1)
+    email_token_expire_hours: int = Field(24, alias="EMAIL_TOKEN_EXPIRE_HOURS", ge=1)
+    # Attempts per window (seconds) before 429, per client address and per account.
+    rate_limit_window_seconds: int = Field(60, alias="RATE_LIMIT_WINDOW_SECONDS", ge=1)
+    rate_limit_per_ip: int = Field(20, alias="RATE_LIMIT_PER_IP", ge=1)
+    rate_limit_per_account: int = Field(5, alias="RATE_LIMIT_PER_ACCOUNT", ge=1)
+
+    # Outgoing mail (confirmation and password-reset messages).
+    smtp_host: str = Field("127.0.0.1", alias="SMTP_HOST")
+    smtp_port: int = Field(1025, alias="SMTP_PORT")
+    smtp_username: str = Field("", alias="SMTP_USERNAME")
+    smtp_password: str = Field("", alias="SMTP_PASSWORD")
+    smtp_starttls: bool = Field(False, alias="SMTP_STARTTLS")
+    mail_from: str = Field("Zhuchka MES <mes@zhuchka.example>", alias="MAIL_FROM")
+    public_url: str = Field("http://127.0.0.1:8001", alias="PUBLIC_URL")
+
     # The embedded stack of `zhuchka dev`: used only for what has no address configured above.
     data_dir: Path = Field(PROJECT_ROOT / ".zhuchka", alias="ZHUCHKA_DATA_DIR")
     embedded_postgres_port: int = Field(55432, alias="EMBEDDED_POSTGRES_PORT")
     embedded_redis_port: int = Field(56379, alias="EMBEDDED_REDIS_PORT")
     embedded_temporal_port: int = Field(7233, alias="EMBEDDED_TEMPORAL_PORT")
     embedded_temporal_ui_port: int = Field(8233, alias="EMBEDDED_TEMPORAL_UI_PORT")
+    embedded_smtp_port: int = Field(1025, alias="EMBEDDED_SMTP_PORT")
+
+    @model_validator(mode="after")
+    def _no_default_secret_in_production(self) -> Self:
+        if self.environment == "prod" and self.jwt_secret == DEV_JWT_SECRET:
+            raise ValueError("JWT_SECRET must be set to a secret of your own outside dev and test")
+        return self
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment == "dev"
 
     @property
     def database_url(self) -> str:

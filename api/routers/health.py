@@ -12,9 +12,10 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
+from api.auth.access import PUBLIC
 from api.deps import Services, ServicesDep
 
-router = APIRouter()
+router = APIRouter(dependencies=[PUBLIC])
 
 
 class Health(BaseModel):

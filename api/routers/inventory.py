@@ -11,7 +11,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, or_, select
 
+from api.auth.access import Principal, requires
 from api.deps import SessionDep
+from domain.access import Action
 from domain.stock import MovementType
 from persistence.catalogue import get_or_404, insert_unique
 from persistence.stock_ledger import (
@@ -24,6 +26,9 @@ from persistence.stock_ledger import (
 from persistence.tables import Item, Reservation, StockLevel, StockMovement, Warehouse
 
 router = APIRouter()
+READ = requires(Action.READ)
+Storekeeper = Annotated[Principal, requires(Action.MOVE_STOCK)]
+CatalogueKeeper = Annotated[Principal, requires(Action.MANAGE_CATALOGUE)]
 
 
 class ItemType(StrEnum):
@@ -131,14 +136,14 @@ class ReservationOut(BaseModel):
 
 
 @router.post("/items", status_code=201)
-async def create_item(body: ItemCreate, session: SessionDep) -> ItemOut:
+async def create_item(body: ItemCreate, session: SessionDep, _: CatalogueKeeper) -> ItemOut:
     item = await insert_unique(
         session, Item, body.model_dump(mode="json"), [("sku",), ("barcode",)]
     )
     return ItemOut.model_validate(item)
 
 
-@router.get("/items")
+@router.get("/items", dependencies=[READ])
 async def list_items(
     session: SessionDep,
     search: str | None = None,
@@ -161,24 +166,26 @@ async def list_items(
     )
 
 
-@router.get("/items/{item_id}")
+@router.get("/items/{item_id}", dependencies=[READ])
 async def get_item(item_id: uuid.UUID, session: SessionDep) -> ItemOut:
     return ItemOut.model_validate(await get_or_404(session, Item, item_id, "item"))
 
 
 @router.post("/warehouses", status_code=201)
-async def create_warehouse(body: WarehouseCreate, session: SessionDep) -> WarehouseOut:
+async def create_warehouse(
+    body: WarehouseCreate, session: SessionDep, _: CatalogueKeeper
+) -> WarehouseOut:
     warehouse = await insert_unique(session, Warehouse, body.model_dump(), [("code",)])
     return WarehouseOut.model_validate(warehouse)
 
 
-@router.get("/warehouses")
+@router.get("/warehouses", dependencies=[READ])
 async def list_warehouses(session: SessionDep) -> list[WarehouseOut]:
     rows = await session.scalars(select(Warehouse).order_by(Warehouse.code))
     return [WarehouseOut.model_validate(w) for w in rows]
 
 
-@router.get("/warehouses/{warehouse_id}")
+@router.get("/warehouses/{warehouse_id}", dependencies=[READ])
 async def get_warehouse(warehouse_id: uuid.UUID, session: SessionDep) -> WarehouseOut:
     return WarehouseOut.model_validate(
         await get_or_404(session, Warehouse, warehouse_id, "warehouse")
@@ -186,7 +193,7 @@ async def get_warehouse(warehouse_id: uuid.UUID, session: SessionDep) -> Warehou
 
 
 @router.post("/move", status_code=201)
-async def move_stock(body: MoveRequest, session: SessionDep) -> MovementOut:
+async def move_stock(body: MoveRequest, session: SessionDep, user: Storekeeper) -> MovementOut:
     """Receive, issue or adjust stock; every change is one ledger row."""
     await ensure_item_and_warehouse(session, body.item_id, body.warehouse_id)
     delta = -body.quantity if body.movement_type is MovementType.ISSUE else body.quantity
@@ -198,12 +205,13 @@ async def move_stock(body: MoveRequest, session: SessionDep) -> MovementOut:
             movement_type=body.movement_type,
             delta=delta,
             reason=body.reason,
+            actor=user.email,
         ),
     )
     return MovementOut.model_validate(await session.get(StockMovement, movement_id))
 
 
-@router.get("/stock")
+@router.get("/stock", dependencies=[READ])
 async def stock(
     session: SessionDep, item_id: uuid.UUID | None = None, warehouse_id: uuid.UUID | None = None
 ) -> list[StockOut]:
@@ -226,7 +234,7 @@ async def stock(
     ]
 
 
-@router.get("/movements")
+@router.get("/movements", dependencies=[READ])
 async def movements(
     session: SessionDep,
     item_id: uuid.UUID | None = None,
@@ -249,6 +257,7 @@ async def movements(
 @router.post("/reserve", status_code=201)
 async def reserve(
     session: SessionDep,
+    _: Storekeeper,
     item_id: uuid.UUID,
     warehouse_id: uuid.UUID,
     quantity: Annotated[int, Query(gt=0)],
@@ -259,7 +268,7 @@ async def reserve(
     return ReservationOut.model_validate(reservation)
 
 
-@router.get("/reservations")
+@router.get("/reservations", dependencies=[READ])
 async def reservations(
     session: SessionDep,
     item_id: uuid.UUID | None = None,
@@ -279,7 +288,7 @@ async def reservations(
 
 
 @router.post("/reservations/{reservation_id}/release")
-async def release(reservation_id: uuid.UUID, session: SessionDep) -> ReservationOut:
+async def release(reservation_id: uuid.UUID, session: SessionDep, _: Storekeeper) -> ReservationOut:
     reservation = await release_reservation(session, reservation_id)
     await session.flush()
     return ReservationOut.model_validate(reservation)

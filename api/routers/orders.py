@@ -20,10 +20,12 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from api.auth.access import Principal, StageCompleter, requires
 from api.deps import ServicesDep, SessionDep
 from api.errors import ServiceUnavailable
 from api.order_views import OrderOut, load_order, load_orders, orders_query
 from api.workflow_calls import execute_update
+from domain.access import Action
 from domain.errors import Conflict, NotFound, OrderClosed
 from domain.stages import FINAL_STATUSES, INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
@@ -35,6 +37,8 @@ from workflows.contracts import CancelRequest, OrderInput, StageCompletion, orde
 from workflows.order_workflow import OrderWorkflow
 
 router = APIRouter()
+READ = requires(Action.READ)
+Planner = Annotated[Principal, requires(Action.MANAGE_ORDERS)]
 log = structlog.get_logger(__name__)
 
 
@@ -48,7 +52,9 @@ class OrderCreate(BaseModel):
 
 
 class StageCompletionIn(BaseModel):
-    worker: str = Field(min_length=1, max_length=200)
+    worker: str | None = Field(
+        None, min_length=1, max_length=200, description="Who did the work; defaults to the caller"
+    )
     notes: str | None = Field(None, max_length=4000)
     passed: bool | None = Field(None, description="Required for testing and qc")
 
@@ -62,6 +68,7 @@ async def create_order(
     body: OrderCreate,
     session: SessionDep,
     services: ServicesDep,
+    planner: Planner,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> OrderOut:
     """Take an order and start its workflow. With an `Idempotency-Key` header, a retried POST
@@ -93,6 +100,7 @@ async def create_order(
         due_date=body.due_date,
         warehouse_id=warehouse.id,
         idempotency_key=idempotency_key,
+        created_by=planner.email,
         procurement_recheck_seconds=services.settings.procurement_recheck_seconds,
     )
     if not await register_order(session, order):  # a concurrent retry with the same key won
@@ -142,7 +150,7 @@ async def _start_workflow(services: ServicesDep, order: OrderInput) -> None:
         raise ServiceUnavailable(f"could not start the order workflow: {failure}") from failure
 
 
-@router.get("/orders")
+@router.get("/orders", dependencies=[READ])
 async def list_orders(
     session: SessionDep,
     response: Response,
@@ -167,7 +175,7 @@ async def list_orders(
     )
 
 
-@router.get("/orders/{order_id}")
+@router.get("/orders/{order_id}", dependencies=[READ])
 async def get_order(order_id: uuid.UUID, session: SessionDep) -> OrderOut:
     return await load_order(session, order_id)
 
@@ -198,7 +206,11 @@ async def _running(services: ServicesDep, order_id: uuid.UUID) -> _Running:
 
 @router.post("/orders/{order_id}/stages/{stage}/complete")
 async def complete_stage(
-    order_id: uuid.UUID, stage: Stage, body: StageCompletionIn, services: ServicesDep
+    order_id: uuid.UUID,
+    stage: Stage,
+    body: StageCompletionIn,
+    services: ServicesDep,
+    user: StageCompleter,
 ) -> OrderOut:
     """Report a stage done. 409 when the order is not at that stage (or it is automatic)."""
     if stage in INSPECTION_STAGES and body.passed is None:
@@ -216,7 +228,13 @@ async def complete_stage(
     await execute_update(
         running.handle,
         OrderWorkflow.complete_stage,
-        StageCompletion(stage=stage, **body.model_dump()),
+        StageCompletion(
+            stage=stage,
+            worker=body.worker or user.email,
+            notes=body.notes,
+            passed=body.passed,
+            completed_by=user.email,
+        ),
         # One id per pass through the stage: a retried completion joins the first one.
         update_id=f"complete-{stage}-{running.passes.get(stage, 0)}",
         within=services.settings.workflow_call_timeout_seconds,
@@ -226,7 +244,7 @@ async def complete_stage(
         order=running.number,
         workflow_id=running.handle.id,
         stage=stage.value,
-        worker=body.worker,
+        by=user.email,
         passed=body.passed,
     )
     async with services.sessions() as session:
@@ -234,14 +252,16 @@ async def complete_stage(
 
 
 @router.post("/orders/{order_id}/cancel")
-async def cancel_order(order_id: uuid.UUID, body: CancelIn, services: ServicesDep) -> OrderOut:
+async def cancel_order(
+    order_id: uuid.UUID, body: CancelIn, services: ServicesDep, planner: Planner
+) -> OrderOut:
     """Cancel an order that is not finished: its reservations are released and purchase
     demand raised only for it is withdrawn."""
     running = await _running(services, order_id)
     await execute_update(
         running.handle,
         OrderWorkflow.cancel,
-        CancelRequest(reason=body.reason),
+        CancelRequest(reason=body.reason, requested_by=planner.email),
         update_id="cancel",
         within=services.settings.workflow_call_timeout_seconds,
     )

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from api.auth.access import Principal, requires
 from api.deps import ServicesDep, SessionDep
+from domain.access import Action
 from persistence.catalogue import create_product
 from persistence.tables import BomLine, Item, Product
 
 router = APIRouter()
+Planner = Annotated[Principal, requires(Action.MANAGE_PRODUCTS)]
 
 PRODUCTS_CACHE_KEY = "cache:production:products"
 
@@ -63,7 +67,7 @@ async def _product_out(session: SessionDep, product: Product) -> ProductOut:
 
 @router.post("/products", status_code=201)
 async def create_product_endpoint(
-    body: ProductCreate, session: SessionDep, services: ServicesDep
+    body: ProductCreate, session: SessionDep, services: ServicesDep, _: Planner
 ) -> ProductOut:
     bom: dict[str, int] = {}
     for line in body.bom:
@@ -77,7 +81,7 @@ async def create_product_endpoint(
     return await _product_out(session, product)
 
 
-@router.get("/products")
+@router.get("/products", dependencies=[requires(Action.READ)])
 async def list_products(session: SessionDep, services: ServicesDep) -> list[ProductOut]:
     """The catalogue of buildable products (cached in Redis until a product is added)."""
     cached = await services.redis.get(PRODUCTS_CACHE_KEY)

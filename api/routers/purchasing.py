@@ -5,15 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 import structlog
 from fastapi import APIRouter, BackgroundTasks
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from api.auth.access import Principal, requires
 from api.deps import Services, ServicesDep, SessionDep
 from api.workflow_calls import signal_quietly
+from domain.access import Action
 from domain.purchasing import PurchaseOrderStatus
 from persistence import goods_receipt, purchase_orders
 from persistence.catalogue import create_supplier_item, get_or_404, insert_unique
@@ -29,6 +31,9 @@ from persistence.tables import (
 from workflows.order_workflow import OrderWorkflow
 
 router = APIRouter()
+READ = requires(Action.READ)
+Buyer = Annotated[Principal, requires(Action.MANAGE_PURCHASING)]
+Receiver = Annotated[Principal, requires(Action.RECEIVE_GOODS)]
 log = structlog.get_logger(__name__)
 
 
@@ -101,32 +106,32 @@ class ReceiptIn(BaseModel):
 
 
 @router.post("/suppliers", status_code=201)
-async def create_supplier(body: SupplierCreate, session: SessionDep) -> SupplierOut:
+async def create_supplier(body: SupplierCreate, session: SessionDep, _: Buyer) -> SupplierOut:
     return SupplierOut.model_validate(
         await insert_unique(session, Supplier, body.model_dump(), [("name",)])
     )
 
 
-@router.get("/suppliers")
+@router.get("/suppliers", dependencies=[READ])
 async def list_suppliers(session: SessionDep) -> list[SupplierOut]:
     rows = await session.scalars(select(Supplier).order_by(Supplier.name))
     return [SupplierOut.model_validate(s) for s in rows]
 
 
-@router.get("/suppliers/{supplier_id}")
+@router.get("/suppliers/{supplier_id}", dependencies=[READ])
 async def get_supplier(supplier_id: uuid.UUID, session: SessionDep) -> SupplierOut:
     return SupplierOut.model_validate(await get_or_404(session, Supplier, supplier_id, "supplier"))
 
 
 @router.post("/suppliers/{supplier_id}/items", status_code=201)
 async def add_supplier_item(
-    supplier_id: uuid.UUID, body: SupplierItemCreate, session: SessionDep
+    supplier_id: uuid.UUID, body: SupplierItemCreate, session: SessionDep, _: Buyer
 ) -> SupplierItemOut:
     offer = await create_supplier_item(session, supplier_id, body.model_dump())
     return SupplierItemOut.model_validate(offer)
 
 
-@router.get("/suppliers/{supplier_id}/items")
+@router.get("/suppliers/{supplier_id}/items", dependencies=[READ])
 async def list_supplier_items(supplier_id: uuid.UUID, session: SessionDep) -> list[SupplierItemOut]:
     await get_or_404(session, Supplier, supplier_id, "supplier")
     rows = await session.scalars(
@@ -201,7 +206,7 @@ async def _view(session: SessionDep, po_id: uuid.UUID) -> PurchaseOrderOut:
     return (await _views(session, [po]))[0]
 
 
-@router.get("/purchase-orders")
+@router.get("/purchase-orders", dependencies=[READ])
 async def list_purchase_orders(
     session: SessionDep,
     status: PurchaseOrderStatus | None = None,
@@ -216,19 +221,19 @@ async def list_purchase_orders(
     return await _views(session, list(pos))
 
 
-@router.get("/purchase-orders/{po_id}")
+@router.get("/purchase-orders/{po_id}", dependencies=[READ])
 async def get_purchase_order(po_id: uuid.UUID, session: SessionDep) -> PurchaseOrderOut:
     return await _view(session, po_id)
 
 
 @router.post("/purchase-orders/{po_id}/send")
-async def send(po_id: uuid.UUID, session: SessionDep) -> PurchaseOrderOut:
+async def send(po_id: uuid.UUID, session: SessionDep, _: Buyer) -> PurchaseOrderOut:
     await purchase_orders.change_status(session, po_id, PurchaseOrderStatus.SENT)
     return await _view(session, po_id)
 
 
 @router.post("/purchase-orders/{po_id}/confirm")
-async def confirm(po_id: uuid.UUID, session: SessionDep) -> PurchaseOrderOut:
+async def confirm(po_id: uuid.UUID, session: SessionDep, _: Buyer) -> PurchaseOrderOut:
     await purchase_orders.change_status(session, po_id, PurchaseOrderStatus.CONFIRMED)
     return await _view(session, po_id)
 
@@ -240,6 +245,7 @@ async def receive(
     session: SessionDep,
     services: ServicesDep,
     background: BackgroundTasks,
+    receiver: Receiver,
 ) -> PurchaseOrderOut:
     """Book a delivery (all or part) into stock. What arrived is reserved for the orders
     waiting for it, by priority and due date, and their workflows are told to continue."""
@@ -247,7 +253,7 @@ async def receive(
         session,
         po_id,
         [goods_receipt.ReceiptLine(line.item_id, line.quantity) for line in body.lines],
-        actor=None,
+        actor=receiver.email,
     )
     log.info(
         "purchase_order.received",

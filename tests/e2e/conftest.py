@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +18,14 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from api.deps import Services
+from domain.access import Role
 from persistence.database import SessionFactory
-from tests.support import Demo, api_client, load_demo
+from tests.support import Demo, bearer_token, load_demo, running_app
 from worker.main import build_worker
 from workflows import search_attributes
+from zhuchka.devstack.mail_sink import MailSink, read_mailbox
+from zhuchka.devstack.ports import free_port
 from zhuchka.devstack.temporal import temporal_cli
 from zhuchka.settings import Settings
 
@@ -39,6 +43,15 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
+@pytest.fixture(scope="session")
+def mail_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailSink]:
+    """A real SMTP server for the messages the worker delivers."""
+    sink = MailSink(tmp_path_factory.mktemp("mail"), free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
 @dataclass
 class Stack:
     api: httpx.AsyncClient
@@ -46,6 +59,27 @@ class Stack:
     settings: Settings
     sessions: SessionFactory
     demo: Demo
+    services: Services
+    mail: MailSink
+
+    async def headers(self, role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await bearer_token(self.services, role)}"}
+
+    async def mail_to(self, email: str, subject: str = "", *, seconds: float = 20) -> str:
+        """The body of the newest message to `email` (whose subject has `subject`), once it
+        has arrived."""
+
+        def matching() -> list[str]:
+            return [
+                m.body
+                for m in read_mailbox(self.mail.folder)
+                if m.to == email and subject in m.subject
+            ]
+
+        async with asyncio.timeout(seconds):
+            while not (found := matching()):
+                await asyncio.sleep(0.1)
+        return found[0]
 
     async def order(self, **body: Any) -> dict[str, Any]:
         payload = {
@@ -105,24 +139,32 @@ class Stack:
 
 
 @pytest.fixture
-async def stack_settings(settings: Settings, dev_server: WorkflowEnvironment) -> Settings:
+async def stack_settings(
+    settings: Settings, dev_server: WorkflowEnvironment, mail_sink: MailSink
+) -> Settings:
     return settings.model_copy(
         update={
             "temporal_address": dev_server.client.service_client.config.target_host,
             "temporal_namespace": dev_server.client.namespace,
             "temporal_task_queue": f"e2e-{uuid.uuid4().hex[:8]}",
+            "smtp_host": mail_sink.host,
+            "smtp_port": mail_sink.port,
         }
     )
 
 
 @pytest.fixture
 async def stack(
-    stack_settings: Settings, sessions: SessionFactory, dev_server: WorkflowEnvironment
+    stack_settings: Settings,
+    sessions: SessionFactory,
+    dev_server: WorkflowEnvironment,
+    mail_sink: MailSink,
 ) -> AsyncIterator[Stack]:
     demo = await load_demo(sessions)
-    worker = build_worker(dev_server.client, sessions, stack_settings.temporal_task_queue)
-    async with worker, api_client(stack_settings) as api:
-        yield Stack(api, dev_server.client, stack_settings, sessions, demo)
+    worker = build_worker(dev_server.client, sessions, stack_settings)
+    async with worker, running_app(stack_settings) as (api, services):
+        api.headers["Authorization"] = f"Bearer {await bearer_token(services, Role.ADMIN)}"
+        yield Stack(api, dev_server.client, stack_settings, sessions, demo, services, mail_sink)
 
 
 @pytest.fixture

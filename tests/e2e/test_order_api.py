@@ -61,7 +61,10 @@ async def test_unknown_orders_and_malformed_requests(stack: Stack) -> None:
     assert (
         await stack.api.post(f"{base}/stages/painting/complete", json=completion)
     ).status_code == 422
-    assert (await stack.api.post(f"{base}/stages/design/complete", json={})).status_code == 422
+    bad_verdict = {"passed": "maybe"}
+    assert (
+        await stack.api.post(f"{base}/stages/design/complete", json=bad_verdict)
+    ).status_code == 422
     assert (await stack.api.post(f"{base}/cancel", json={})).status_code == 422
     assert (
         await stack.api.get("/api/production/orders", params={"status": "lost"})

@@ -14,9 +14,11 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from domain.access import Role
 from persistence.database import SessionFactory
 from tests.e2e.conftest import Stack
-from tests.support import api_client, assert_stock_consistent, load_demo
+from tests.support import assert_stock_consistent, bearer_token, load_demo, running_app
+from zhuchka.devstack.mail_sink import MailSink
 from zhuchka.devstack.ports import free_port
 from zhuchka.settings import Settings
 
@@ -63,13 +65,17 @@ def worker_process(stack_settings: Settings) -> Iterator[WorkerProcess]:
 
 @pytest.fixture
 async def api_only(
-    stack_settings: Settings, sessions: SessionFactory, dev_server: WorkflowEnvironment
+    stack_settings: Settings,
+    sessions: SessionFactory,
+    dev_server: WorkflowEnvironment,
+    mail_sink: MailSink,
 ) -> AsyncIterator[Stack]:
     """The API without an in-process worker; a short patience with silent workflows."""
     settings = stack_settings.model_copy(update={"workflow_call_timeout_seconds": 2.0})
     demo = await load_demo(sessions)
-    async with api_client(settings) as api:
-        yield Stack(api, dev_server.client, settings, sessions, demo)
+    async with running_app(settings) as (api, services):
+        api.headers["Authorization"] = f"Bearer {await bearer_token(services, Role.ADMIN)}"
+        yield Stack(api, dev_server.client, settings, sessions, demo, services, mail_sink)
 
 
 async def test_killing_the_worker_mid_order_loses_nothing(

@@ -8,6 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from persistence.tables import Base
@@ -36,7 +37,8 @@ def test_migrations_go_down_and_up_again(
     command.upgrade(config, "head")
     engine = create_engine(url)
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        head = ScriptDirectory.from_config(config).get_current_head()
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == head
     engine.dispose()
 
 

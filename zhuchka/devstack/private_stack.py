@@ -20,9 +20,10 @@ PORT_SETTINGS = (
     "EMBEDDED_TEMPORAL_UI_PORT",
     "API_PORT",
     "WORKER_METRICS_PORT",
+    "EMBEDDED_SMTP_PORT",
 )
 # Addresses that would make `zhuchka dev` use an external server instead of its own.
-EXTERNAL_PREFIXES = ("POSTGRES_", "REDIS_", "TEMPORAL_ADDRESS")
+EXTERNAL_PREFIXES = ("POSTGRES_", "REDIS_", "TEMPORAL_ADDRESS", "SMTP_HOST")
 
 
 class PrivateStack:

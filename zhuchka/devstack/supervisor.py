@@ -19,9 +19,11 @@ from typing import Protocol
 
 import structlog
 
+from api.auth.passwords import hash_password
 from persistence.database import create_engine, create_session_factory
 from zhuchka import migrate
-from zhuchka.demo_data import seed_demo
+from zhuchka.demo_data import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_demo_users
+from zhuchka.devstack.mail_sink import MailSink
 from zhuchka.devstack.ports import wait_for_port
 from zhuchka.devstack.postgres import EmbeddedPostgres
 from zhuchka.devstack.redis import EmbeddedRedis
@@ -78,6 +80,12 @@ def start_infrastructure(settings: Settings) -> tuple[dict[str, str], list[_Serv
         started.append(redis)
         env |= {"REDIS_HOST": redis.host, "REDIS_PORT": str(redis.port)}
         log.info("redis.embedded", port=redis.port)
+    if not settings.configured("SMTP_HOST"):
+        sink = MailSink(data / "mail", settings.embedded_smtp_port)
+        sink.start()
+        started.append(sink)
+        env |= {"SMTP_HOST": sink.host, "SMTP_PORT": str(sink.port)}
+        log.info("mail.embedded", port=sink.port, folder=str(sink.folder))
     if not settings.configured("TEMPORAL_ADDRESS"):
         temporal = TemporalDevServer(
             data / "temporal",
@@ -95,11 +103,13 @@ def start_infrastructure(settings: Settings) -> tuple[dict[str, str], list[_Serv
     return env, started
 
 
-async def seed(settings: Settings) -> None:
+async def seed(settings: Settings, *, with_users: bool = False) -> None:
     engine = create_engine(settings)
     try:
         async with create_session_factory(engine).begin() as session:
             await seed_demo(session)
+            if with_users:
+                await seed_demo_users(session, await hash_password(DEMO_PASSWORD))
     finally:
         await engine.dispose()
 
@@ -130,7 +140,7 @@ def run_dev() -> None:
         settings = get_settings()
         write_env_file(settings, env)
         migrate.upgrade(settings.database_url)
-        asyncio.run(seed(settings))
+        asyncio.run(seed(settings, with_users=True))
         child_env = {**os.environ, **env}
         cli = [sys.executable, "-m", "zhuchka"]
         children = [
@@ -169,6 +179,7 @@ def _restart(child: _Child) -> None:
 
 def _banner(settings: Settings, seconds: float) -> None:
     api = f"http://{settings.api_host}:{settings.api_port}"
+    users = ", ".join(email for email, _ in DEMO_USERS)
     print(
         f"""
 Zhuchka MES is up ({seconds:.1f}s)
@@ -178,6 +189,9 @@ Zhuchka MES is up ({seconds:.1f}s)
   API metrics         {api}/metrics
   Worker metrics      http://127.0.0.1:{settings.worker_metrics_port}/metrics
   Temporal UI         {settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows
+  Mail outbox         {api}/api/dev/mail
+  Demo users          {users}
+                      password {DEMO_PASSWORD}
   Addresses for other shells: set -a; . {settings.data_dir}/stack.env; set +a
 Ctrl-C stops everything; the data stays in {settings.data_dir}.
 """,

@@ -1,0 +1,70 @@
+"""Sending outbox mail over SMTP. The database transaction is never held while the mail server
+talks: read, send, then record. A retry after a crash between sending and recording may send
+the message twice; it never loses it."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from email.message import EmailMessage
+
+import structlog
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from persistence import outbox
+from persistence.database import SessionFactory
+from workflows.contracts import EmailRef
+from zhuchka.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+# A message id whose row is not there yet was started by a request that has not committed;
+# after this many tries the request must have rolled back.
+MISSING_ROW_ATTEMPTS = 5
+
+
+def send_over_smtp(settings: Settings, mail: outbox.Mail) -> None:
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    message["Message-ID"] = f"<{mail.id}@zhuchka-mes>"
+    message.set_content(mail.body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password)
+        smtp.send_message(message)
+
+
+class EmailActivities:
+    def __init__(self, sessions: SessionFactory, settings: Settings) -> None:
+        self._sessions = sessions
+        self._settings = settings
+
+    @activity.defn(name="deliver_email")
+    async def deliver_email(self, ref: EmailRef) -> bool:
+        """Returns True when this call sent the message, False when it was sent before."""
+        async with self._sessions() as session:
+            exists, mail = await outbox.pending(session, ref.email_id)
+        if not exists:
+            if activity.info().attempt >= MISSING_ROW_ATTEMPTS:
+                raise ApplicationError(
+                    "the message was never committed", type="not_committed", non_retryable=True
+                )
+            raise ApplicationError("the message is not committed yet", type="not_committed")
+        if mail is None:
+            return False
+        try:
+            await asyncio.to_thread(send_over_smtp, self._settings, mail)
+        except (OSError, smtplib.SMTPException) as failure:
+            async with self._sessions.begin() as session:
+                await outbox.mark_failed(session, ref.email_id, repr(failure))
+            log.warning("mail.failed", email_id=str(ref.email_id), error=repr(failure))
+            raise
+        async with self._sessions.begin() as session:
+            await outbox.mark_sent(session, ref.email_id)
+        log.info("mail.sent", email_id=str(ref.email_id), subject=mail.subject)
+        return True

@@ -1,0 +1,112 @@
+"""Sessions in Redis. A session is born at sign-in and holds the one refresh token that may be
+used next; refreshing rotates it. Presenting an older refresh token (a stolen copy, or a replay)
+ends the session. Sign-out, a password change or reset, a change of roles and deactivation end
+sessions at once, since every access token is checked against its session."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from api.auth.tokens import Claims, TokenCodec
+from domain.access import Role
+from domain.errors import Unauthenticated
+
+# Rotate only if the presented refresh token is the current one; otherwise end the session.
+_ROTATE = """
+local current = redis.call('HGET', KEYS[1], 'refresh_jti')
+if not current then return 0 end
+if current ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[2], ARGV[3])
+  return -1
+end
+redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def _session_key(sid: str) -> str:
+    return f"session:{sid}"
+
+
+def _user_key(user_id: uuid.UUID) -> str:
+    return f"user-sessions:{user_id}"
+
+
+class SessionStore:
+    def __init__(self, redis: Redis, codec: TokenCodec) -> None:
+        self._redis = redis
+        self._codec = codec
+        self._ttl = int(codec.refresh_lifetime.total_seconds())
+
+    def _pair(
+        self, user_id: uuid.UUID, email: str, roles: tuple[Role, ...], sid: str
+    ) -> tuple[TokenPair, str]:
+        access = self._codec.issue("access", user_id=user_id, email=email, roles=roles, sid=sid)
+        refresh = self._codec.issue("refresh", user_id=user_id, email=email, roles=roles, sid=sid)
+        return TokenPair(access.token, refresh.token, access.expires_in), refresh.jti
+
+    async def start(self, user_id: uuid.UUID, email: str, roles: tuple[Role, ...]) -> TokenPair:
+        sid = secrets.token_urlsafe(16)
+        pair, refresh_jti = self._pair(user_id, email, roles, sid)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(
+                _session_key(sid), mapping={"user_id": str(user_id), "refresh_jti": refresh_jti}
+            )
+            pipe.expire(_session_key(sid), self._ttl)
+            pipe.sadd(_user_key(user_id), sid)
+            pipe.expire(_user_key(user_id), self._ttl)
+            await pipe.execute()
+        return pair
+
+    async def rotate(self, refresh_token: str) -> TokenPair:
+        claims = self._codec.decode(refresh_token, "refresh")
+        pair, new_jti = self._pair(claims.user_id, claims.email, claims.roles, claims.sid)
+        outcome = await self._redis.eval(
+            _ROTATE,
+            2,
+            _session_key(claims.sid),
+            _user_key(claims.user_id),
+            claims.jti,
+            new_jti,
+            claims.sid,
+            self._ttl,
+        )
+        if outcome == -1:
+            raise Unauthenticated("this refresh token was already used; the session is ended")
+        if outcome != 1:
+            raise Unauthenticated("the session has ended; sign in again")
+        return pair
+
+    async def is_live(self, claims: Claims) -> bool:
+        return bool(await self._redis.exists(_session_key(claims.sid)))
+
+    async def end(self, sid: str, user_id: uuid.UUID) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(_session_key(sid))
+            pipe.srem(_user_key(user_id), sid)
+            await pipe.execute()
+
+    async def end_all(self, user_id: uuid.UUID, *, keep: str | None = None) -> int:
+        """End every session of the user but `keep`; returns how many ended."""
+        members = await self._redis.smembers(_user_key(user_id))
+        sids = {m if isinstance(m, str) else m.decode() for m in members}
+        ended = sorted(sids - {keep} if keep else sids)
+        if ended:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.delete(*(_session_key(s) for s in ended))
+                pipe.srem(_user_key(user_id), *ended)
+                await pipe.execute()
+        return len(ended)

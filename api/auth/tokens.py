@@ -1,0 +1,91 @@
+"""JSON Web Tokens: short-lived access tokens and rotating refresh tokens, both naming the
+session (`sid`) they belong to, so that ending the session in Redis ends them at once."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import jwt
+
+from domain.access import Role
+from domain.errors import Unauthenticated
+from zhuchka.settings import Settings
+
+TokenType = Literal["access", "refresh"]
+
+
+@dataclass(frozen=True)
+class Claims:
+    user_id: uuid.UUID
+    email: str
+    roles: tuple[Role, ...]
+    sid: str
+    jti: str
+    type: TokenType
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    jti: str
+    expires_in: int  # seconds
+
+
+class TokenCodec:
+    def __init__(self, settings: Settings) -> None:
+        self._secret = settings.jwt_secret
+        self._algorithm = settings.jwt_algorithm
+        self.access_lifetime = timedelta(minutes=settings.access_token_expire_minutes)
+        self.refresh_lifetime = timedelta(days=settings.refresh_token_expire_days)
+
+    def issue(
+        self, type_: TokenType, *, user_id: uuid.UUID, email: str, roles: tuple[Role, ...], sid: str
+    ) -> IssuedToken:
+        lifetime = self.access_lifetime if type_ == "access" else self.refresh_lifetime
+        now = datetime.now(UTC)
+        jti = secrets.token_urlsafe(16)
+        payload = {
+            "sub": str(user_id),
+            "email": email,
+            "roles": [r.value for r in roles],
+            "sid": sid,
+            "jti": jti,
+            "type": type_,
+            "iat": now,
+            "exp": now + lifetime,
+        }
+        return IssuedToken(
+            jwt.encode(payload, self._secret, algorithm=self._algorithm),
+            jti,
+            int(lifetime.total_seconds()),
+        )
+
+    def decode(self, token: str, expected: TokenType) -> Claims:
+        try:
+            payload = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[self._algorithm],
+                options={"require": ["exp", "sub", "sid", "jti", "type"]},
+            )
+        except jwt.ExpiredSignatureError as expired:
+            raise Unauthenticated("the token has expired") from expired
+        except jwt.PyJWTError as invalid:
+            raise Unauthenticated("the token is not valid") from invalid
+        if payload.get("type") != expected:
+            raise Unauthenticated(f"an {expected} token is needed here")
+        try:
+            return Claims(
+                user_id=uuid.UUID(payload["sub"]),
+                email=str(payload.get("email", "")),
+                roles=tuple(Role(r) for r in payload.get("roles", [])),
+                sid=str(payload["sid"]),
+                jti=str(payload["jti"]),
+                type=expected,
+            )
+        except ValueError as malformed:
+            raise Unauthenticated("the token is not valid") from malformed

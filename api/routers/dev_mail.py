@@ -1,0 +1,33 @@
+"""Development only: the messages the local mail server of `make run` received, so a person can
+confirm an account or reset a password without a real mailbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api.auth.access import PUBLIC
+from api.deps import ServicesDep
+from zhuchka.devstack.mail_sink import read_mailbox
+
+router = APIRouter()
+
+
+class MessageOut(BaseModel):
+    to: str
+    subject: str
+    body: str
+    received_at: datetime
+
+
+@router.get("/mail", dependencies=[PUBLIC])
+async def mail(services: ServicesDep, to: str | None = None) -> list[MessageOut]:
+    """Newest first; `to` filters by recipient."""
+    messages = read_mailbox(services.settings.data_dir / "mail")
+    return [
+        MessageOut(to=m.to, subject=m.subject, body=m.body, received_at=m.received_at)
+        for m in messages
+        if to is None or m.to.lower() == to.lower()
+    ]

@@ -1,0 +1,71 @@
+"""Who may do what: the one table of roles and the actions each may take.
+
+Every endpoint declares the action it performs (see `api/auth/access.py`); this module decides.
+Reading is open to any signed-in user; writing follows the floor: planners run orders, floor
+workers report the production stages, inspectors QC, buyers purchasing, storekeepers stock,
+admins everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from domain.stages import Stage
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PLANNER = "planner"
+    FLOOR_WORKER = "floor_worker"
+    INSPECTOR = "inspector"
+    BUYER = "buyer"
+    STOREKEEPER = "storekeeper"
+    VIEWER = "viewer"
+
+
+class Action(StrEnum):
+    READ = "read"
+    MANAGE_CATALOGUE = "catalogue:manage"  # items and warehouses
+    MOVE_STOCK = "stock:move"  # receipts, issues, adjustments, manual reservations
+    MANAGE_PRODUCTS = "products:manage"
+    MANAGE_ORDERS = "orders:manage"  # take, cancel
+    COMPLETE_DESIGN = "stage:design"
+    COMPLETE_PRODUCTION = "stage:production"  # assembly, soldering, testing, shipping
+    COMPLETE_QC = "stage:qc"
+    MANAGE_PURCHASING = "purchasing:manage"  # suppliers, their offers, sending and confirming
+    RECEIVE_GOODS = "purchasing:receive"
+    MANAGE_USERS = "users:manage"
+
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.PLANNER: frozenset(
+        {Action.READ, Action.MANAGE_PRODUCTS, Action.MANAGE_ORDERS, Action.COMPLETE_DESIGN}
+    ),
+    Role.FLOOR_WORKER: frozenset({Action.READ, Action.COMPLETE_PRODUCTION}),
+    Role.INSPECTOR: frozenset({Action.READ, Action.COMPLETE_QC}),
+    Role.BUYER: frozenset({Action.READ, Action.MANAGE_PURCHASING, Action.RECEIVE_GOODS}),
+    Role.STOREKEEPER: frozenset(
+        {Action.READ, Action.MANAGE_CATALOGUE, Action.MOVE_STOCK, Action.RECEIVE_GOODS}
+    ),
+    Role.VIEWER: frozenset({Action.READ}),
+}
+
+STAGE_ACTIONS: dict[Stage, Action] = {
+    Stage.DESIGN: Action.COMPLETE_DESIGN,
+    Stage.PROCUREMENT: Action.MANAGE_ORDERS,  # automatic: the workflow refuses it anyway
+    Stage.ASSEMBLY: Action.COMPLETE_PRODUCTION,
+    Stage.SOLDERING: Action.COMPLETE_PRODUCTION,
+    Stage.TESTING: Action.COMPLETE_PRODUCTION,
+    Stage.QC: Action.COMPLETE_QC,
+    Stage.SHIPPING: Action.COMPLETE_PRODUCTION,
+}
+
+
+def may(roles: Iterable[Role | str], action: Action) -> bool:
+    return any(action in ROLE_ACTIONS.get(Role(role), frozenset()) for role in roles)
+
+
+def roles_for(action: Action) -> list[Role]:
+    return [role for role in Role if action in ROLE_ACTIONS[role]]

@@ -1,0 +1,253 @@
+"""Accounts end to end: sign-up with the confirmation mailed over SMTP, sign-in, token
+rotation, sign-out, password change and reset, rate limits, and the admin's controls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.access import Role
+from tests.e2e.conftest import Stack
+from tests.support import token_in
+
+PASSWORD = "Keyswitch-lube-42"
+
+
+async def _sign_up_and_confirm(stack: Stack, email: str, password: str = PASSWORD) -> None:
+    created = await stack.api.post(
+        "/api/user/sign-up",
+        json={"email": email, "password": password, "phone_number": "+7 900 000 00 00"},
+        headers={"Authorization": ""},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["roles"] == ["viewer"]
+    assert created.json()["email_confirmed_at"] is None
+    token = token_in(await stack.mail_to(email, "Confirm your"))
+    confirmed = await stack.api.post("/api/user/email/confirm", json={"token": token})
+    assert confirmed.status_code == 200
+    assert confirmed.json()["email_confirmed_at"] is not None
+    again = await stack.api.post("/api/user/email/confirm", json={"token": token})
+    assert again.status_code == 422  # single use
+
+
+async def _sign_in(api: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    return await api.post(
+        "/api/user/sign-in",
+        data={"username": email, "password": password},
+        headers={"Authorization": ""},
+    )
+
+
+def _bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def test_sign_up_confirm_sign_in_use_and_sign_out(stack: Stack) -> None:
+    email = "anna.petrova@zhuchka.example"
+    await _sign_up_and_confirm(stack, email)
+    signed_in = await _sign_in(stack.api, email.upper(), PASSWORD)  # emails ignore case
+    assert signed_in.status_code == 200
+    tokens = signed_in.json()
+    assert tokens["token_type"] == "bearer"
+    me = await stack.api.get("/api/user/me", headers=_bearer(tokens))
+    assert (me.json()["email"], me.json()["roles"]) == (email, ["viewer"])
+    assert (await stack.api.get("/api/inventory/items", headers=_bearer(tokens))).status_code == 200
+    refused = await stack.api.post("/api/inventory/items", json={}, headers=_bearer(tokens))
+    assert refused.status_code == 403
+    assert "storekeeper" in refused.json()["detail"]
+    assert (await stack.api.post("/api/user/sign-out", headers=_bearer(tokens))).status_code == 204
+    ended = await stack.api.get("/api/user/me", headers=_bearer(tokens))
+    assert ended.status_code == 401
+    assert ended.headers["WWW-Authenticate"] == "Bearer"
+    refresh = await stack.api.post(
+        "/api/user/token/refresh", json={"refresh_token": tokens["refresh_token"]}
+    )
+    assert refresh.status_code == 401
+
+
+async def test_sign_up_mistakes(stack: Stack) -> None:
+    weak = await stack.api.post(
+        "/api/user/sign-up", json={"email": "x@zhuchka.example", "password": "password1"}
+    )
+    assert weak.status_code == 422
+    assert "common" in weak.json()["detail"]
+    bad_email = await stack.api.post(
+        "/api/user/sign-up", json={"email": "not-an-email", "password": PASSWORD}
+    )
+    assert bad_email.status_code == 422
+    email = "twice@zhuchka.example"
+    assert (
+        await stack.api.post("/api/user/sign-up", json={"email": email, "password": PASSWORD})
+    ).status_code == 201
+    duplicate = await stack.api.post(
+        "/api/user/sign-up", json={"email": email.upper(), "password": PASSWORD}
+    )
+    assert duplicate.status_code == 409
+    unconfirmed = await _sign_in(stack.api, email, PASSWORD)
+    assert unconfirmed.status_code == 403
+    assert "confirm" in unconfirmed.json()["detail"]
+    wrong = await _sign_in(stack.api, email, "Wrong-password-1")
+    unknown = await _sign_in(stack.api, "nobody@zhuchka.example", PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["detail"] == unknown.json()["detail"]  # no hint whether it exists
+
+
+async def test_refresh_tokens_rotate_and_a_reused_one_ends_the_session(stack: Stack) -> None:
+    email = "rotor@zhuchka.example"
+    await _sign_up_and_confirm(stack, email)
+    first = (await _sign_in(stack.api, email, PASSWORD)).json()
+    second = await stack.api.post(
+        "/api/user/token/refresh", json={"refresh_token": first["refresh_token"]}
+    )
+    assert second.status_code == 200
+    second_tokens = second.json()
+    assert second_tokens["refresh_token"] != first["refresh_token"]
+    assert (await stack.api.get("/api/user/me", headers=_bearer(second_tokens))).status_code == 200
+    # The old refresh token again: a replay. The session ends for everyone holding it.
+    replay = await stack.api.post(
+        "/api/user/token/refresh", json={"refresh_token": first["refresh_token"]}
+    )
+    assert replay.status_code == 401
+    assert "already used" in replay.json()["detail"]
+    assert (await stack.api.get("/api/user/me", headers=_bearer(second_tokens))).status_code == 401
+    stale = await stack.api.post(
+        "/api/user/token/refresh", json={"refresh_token": second_tokens["refresh_token"]}
+    )
+    assert stale.status_code == 401
+    access_as_refresh = await stack.api.post(
+        "/api/user/token/refresh", json={"refresh_token": second_tokens["access_token"]}
+    )
+    assert access_as_refresh.status_code == 401
+
+
+async def test_a_password_change_ends_the_other_sessions(stack: Stack) -> None:
+    email = "changer@zhuchka.example"
+    await _sign_up_and_confirm(stack, email)
+    laptop = (await _sign_in(stack.api, email, PASSWORD)).json()
+    phone = (await _sign_in(stack.api, email, PASSWORD)).json()
+    new_password = "Another-long-secret-7"
+    wrong_old = await stack.api.patch(
+        "/api/user/password/change",
+        json={"old_password": "nope-nope-1", "new_password": new_password},
+        headers=_bearer(laptop),
+    )
+    assert wrong_old.status_code == 422
+    changed = await stack.api.patch(
+        "/api/user/password/change",
+        json={"old_password": PASSWORD, "new_password": new_password},
+        headers=_bearer(laptop),
+    )
+    assert changed.status_code == 200
+    assert (await stack.api.get("/api/user/me", headers=_bearer(laptop))).status_code == 200
+    assert (await stack.api.get("/api/user/me", headers=_bearer(phone))).status_code == 401
+    assert (await _sign_in(stack.api, email, PASSWORD)).status_code == 401
+    assert (await _sign_in(stack.api, email, new_password)).status_code == 200
+
+
+async def test_a_password_reset_by_email_ends_every_session(stack: Stack) -> None:
+    email = "forgetful@zhuchka.example"
+    await _sign_up_and_confirm(stack, email)
+    session = (await _sign_in(stack.api, email, PASSWORD)).json()
+    unknown = await stack.api.post(
+        "/api/user/password/reset/request", json={"email": "ghost@zhuchka.example"}
+    )
+    known = await stack.api.post("/api/user/password/reset/request", json={"email": email})
+    assert unknown.status_code == known.status_code == 202
+    assert unknown.json() == known.json()
+    token = token_in(await stack.mail_to(email, "Reset your"))
+    weak = await stack.api.post(
+        "/api/user/password/reset/confirm", json={"token": token, "new_password": "short"}
+    )
+    assert weak.status_code == 422
+    new_password = "Fresh-start-2027"
+    reset = await stack.api.post(
+        "/api/user/password/reset/confirm", json={"token": token, "new_password": new_password}
+    )
+    assert reset.status_code == 200
+    assert (await stack.api.get("/api/user/me", headers=_bearer(session))).status_code == 401
+    assert (await _sign_in(stack.api, email, new_password)).status_code == 200
+    reused = await stack.api.post(
+        "/api/user/password/reset/confirm", json={"token": token, "new_password": "Third-try-2028"}
+    )
+    assert reused.status_code == 422
+
+
+async def test_sign_in_attempts_are_rate_limited_per_account(stack: Stack) -> None:
+    limit = stack.settings.rate_limit_per_account
+    answers = [
+        (await _sign_in(stack.api, "target@zhuchka.example", f"guess-{n}-xyz")).status_code
+        for n in range(limit + 2)
+    ]
+    assert answers[:limit] == [401] * limit
+    assert answers[limit:] == [429, 429]
+    limited = await _sign_in(stack.api, "target@zhuchka.example", "guess")
+    assert int(limited.headers["Retry-After"]) > 0
+    assert limited.json()["code"] == "rate_limited"
+    # Another account from the same address is not blocked by this one.
+    assert (await _sign_in(stack.api, "other@zhuchka.example", "guess-0-xyz")).status_code == 401
+
+
+async def test_admins_set_roles_and_deactivate(stack: Stack) -> None:
+    email = "newcomer@zhuchka.example"
+    await _sign_up_and_confirm(stack, email)
+    tokens = (await _sign_in(stack.api, email, PASSWORD)).json()
+    listed = await stack.api.get("/api/users", params={"search": "newcomer"})
+    (user,) = listed.json()["items"]
+    not_admin = await stack.api.get("/api/users", headers=_bearer(tokens))
+    assert not_admin.status_code == 403
+
+    roles = await stack.api.put(
+        f"/api/users/{user['id']}/roles", json={"roles": ["planner", "buyer"]}
+    )
+    assert roles.json()["roles"] == ["buyer", "planner"]
+    assert (await stack.api.get("/api/user/me", headers=_bearer(tokens))).status_code == 401
+    planner = (await _sign_in(stack.api, email, PASSWORD)).json()
+    assert (
+        await stack.api.post("/api/production/orders", json={}, headers=_bearer(planner))
+    ).status_code == 422
+    assert (
+        await stack.api.put(f"/api/users/{user['id']}/roles", json={"roles": ["wizard"]})
+    ).status_code == 422
+
+    off = await stack.api.post(f"/api/users/{user['id']}/deactivate")
+    assert off.json()["is_active"] is False
+    assert (await stack.api.get("/api/user/me", headers=_bearer(planner))).status_code == 401
+    assert (await _sign_in(stack.api, email, PASSWORD)).status_code == 403
+    await stack.api.post(f"/api/users/{user['id']}/activate")
+    assert (await _sign_in(stack.api, email, PASSWORD)).status_code == 200
+
+    me = (await stack.api.get("/api/user/me")).json()
+    assert (await stack.api.post(f"/api/users/{me['id']}/deactivate")).status_code == 409
+
+
+@pytest.mark.parametrize("stage", ["design", "assembly", "qc"])
+async def test_the_workflow_records_who_completed_a_stage_from_the_token(
+    stack: Stack, stage: str
+) -> None:
+    order = await stack.order()
+    planner = await stack.headers(Role.PLANNER)
+    floor = await stack.headers(Role.FLOOR_WORKER)
+    inspector = await stack.headers(Role.INSPECTOR)
+    url = f"/api/production/orders/{order['id']}/stages"
+    as_floor = await stack.api.post(
+        f"{url}/design/complete", json={"worker": "Oleg"}, headers=floor
+    )
+    assert as_floor.status_code == 403
+    done = await stack.api.post(f"{url}/design/complete", json={"worker": "Oleg"}, headers=planner)
+    assert done.json()["stages"][0]["completed_by"] == "planner@tests.example"
+    assert done.json()["stages"][0]["worker"] == "Oleg"
+    if stage == "design":
+        return
+    await stack.until(order, lambda o: o["stage"] == "assembly")
+    assembled = await stack.api.post(f"{url}/assembly/complete", json={}, headers=floor)
+    assert assembled.json()["stages"][2]["completed_by"] == "floor_worker@tests.example"
+    assert assembled.json()["stages"][2]["worker"] == "floor_worker@tests.example"
+    if stage == "assembly":
+        return
+    await stack.api.post(f"{url}/testing/complete", json={"passed": True}, headers=floor)
+    as_floor_qc = await stack.api.post(f"{url}/qc/complete", json={"passed": True}, headers=floor)
+    assert as_floor_qc.status_code == 403
+    qc = await stack.api.post(f"{url}/qc/complete", json={"passed": True}, headers=inspector)
+    assert qc.json()["stages"][4]["completed_by"] == "inspector@tests.example"
