@@ -10,6 +10,7 @@ ZHUCHKA_TEST_REDIS_HOST/_PORT; a fresh database is created there for the run.
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -94,6 +95,7 @@ def settings(postgres_address: dict[str, str], redis_address: dict[str, str]) ->
             **redis_address,
             "POSTGRES_DB": database,
             "ZHUCHKA_ENV": "test",
+            "JWT_SECRET": secrets.token_urlsafe(48),
             "TEMPORAL_TASK_QUEUE": f"test-{uuid.uuid4().hex[:8]}",
             "WORKFLOW_CALL_TIMEOUT_SECONDS": 10,
             "PROCUREMENT_RECHECK_SECONDS": 3600,

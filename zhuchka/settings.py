@@ -77,9 +77,11 @@ class Settings(BaseSettings):
     embedded_smtp_port: int = Field(1025, alias="EMBEDDED_SMTP_PORT")
 
     @model_validator(mode="after")
-    def _no_default_secret_in_production(self) -> Self:
-        if self.environment == "prod" and self.jwt_secret == DEV_JWT_SECRET:
-            raise ValueError("JWT_SECRET must be set to a secret of your own outside dev and test")
+    def _no_default_secret_outside_dev(self) -> Self:
+        if self.environment != "dev" and self.jwt_secret == DEV_JWT_SECRET:
+            raise ValueError(
+                f"JWT_SECRET must be a secret of your own when ZHUCHKA_ENV={self.environment}"
+            )
         return self
 
     @property

@@ -189,6 +189,15 @@ async def test_sign_in_attempts_are_rate_limited_per_account(stack: Stack) -> No
     assert (await _sign_in(stack.api, "other@zhuchka.example", "guess-0-xyz")).status_code == 401
 
 
+async def test_sign_in_attempts_are_rate_limited_per_client_address(stack: Stack) -> None:
+    limit = stack.settings.rate_limit_per_ip
+    answers = [
+        (await _sign_in(stack.api, f"someone-{n}@zhuchka.example", "guess-xyz-1")).status_code
+        for n in range(limit + 1)
+    ]
+    assert answers == [401] * limit + [429]
+
+
 async def test_admins_set_roles_and_deactivate(stack: Stack) -> None:
     email = "newcomer@zhuchka.example"
     await _sign_up_and_confirm(stack, email)
