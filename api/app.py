@@ -20,10 +20,14 @@ from api.routers import (
     account,
     dev_mail,
     health,
-    inventory,
+    inventory_reports,
+    items,
+    locations,
     orders,
     products,
     purchasing,
+    stock,
+    stocktakes,
     users,
 )
 from persistence.database import create_engine, create_session_factory
@@ -75,7 +79,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.include_router(health.router, prefix="/api/health", tags=["health"])
-    app.include_router(inventory.router, prefix="/api/inventory", tags=["inventory"])
+    for router, tag in (
+        (items.router, "items"),
+        (locations.router, "warehouses"),
+        (stock.router, "stock"),
+        (stocktakes.router, "stocktakes"),
+        (inventory_reports.router, "inventory analytics and files"),
+    ):
+        app.include_router(router, prefix="/api/inventory", tags=[tag])
     app.include_router(products.router, prefix="/api/production", tags=["products"])
     app.include_router(orders.router, prefix="/api/production", tags=["orders"])
     app.include_router(purchasing.router, prefix="/api/purchasing", tags=["purchasing"])

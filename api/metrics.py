@@ -85,3 +85,10 @@ class MetricsMiddleware:
 
 async def metrics_endpoint(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+ZONE_READINGS_OUT_OF_RANGE = Counter(
+    "zhuchka_zone_readings_out_of_range_total",
+    "Zone temperature or humidity readings outside the zone's range",
+    ["warehouse", "zone_type"],
+)

@@ -22,6 +22,30 @@ class MovementType(StrEnum):
     RECEIPT = "RECEIPT"
     ISSUE = "ISSUE"
     ADJUSTMENT = "ADJUSTMENT"
+    TRANSFER = "TRANSFER"
+
+
+class AdjustmentReason(StrEnum):
+    """Why on hand was corrected (the ledger's reason code for adjustments)."""
+
+    COUNT = "COUNT"  # a stocktake found a difference
+    DAMAGE = "DAMAGE"
+    LOSS = "LOSS"
+    FOUND = "FOUND"
+    EXPIRED = "EXPIRED"
+    CORRECTION = "CORRECTION"  # a booking mistake put right
+
+
+class ZoneType(StrEnum):
+    RECEIVING = "RECEIVING"
+    STORAGE = "STORAGE"
+    SHIPPING = "SHIPPING"
+    QUARANTINE = "QUARANTINE"
+
+
+# Where an issue without a named bin takes stock from, first to last. Quarantined stock is
+# never issued by itself: it must be moved out of quarantine first.
+PICKING_ORDER = (ZoneType.STORAGE, ZoneType.RECEIVING, ZoneType.SHIPPING)
 
 
 class ReservationStatus(StrEnum):
@@ -142,3 +166,34 @@ def allocate(available: int, demands: Sequence[Demand[K]]) -> list[tuple[K, int]
             grants.append((demand.key, granted))
             left -= granted
     return grants
+
+
+@dataclass(frozen=True)
+class BinQuantity(Generic[K]):
+    bin: K
+    zone_type: ZoneType
+    on_hand: int
+
+
+def pick_bins(bins: Sequence[BinQuantity[K]], quantity: int) -> list[tuple[K, int]]:
+    """Which bins an issue of `quantity` takes from: by zone (PICKING_ORDER), then the
+    fullest bin first, so that stock comes from as few bins as possible."""
+    _positive(quantity)
+    candidates = sorted(
+        (b for b in bins if b.zone_type in PICKING_ORDER and b.on_hand > 0),
+        key=lambda b: (PICKING_ORDER.index(b.zone_type), -b.on_hand),
+    )
+    picks: list[tuple[K, int]] = []
+    left = quantity
+    for candidate in candidates:
+        take = min(left, candidate.on_hand)
+        picks.append((candidate.bin, take))
+        left -= take
+        if left == 0:
+            return picks
+    pickable = quantity - left
+    raise InsufficientStock(
+        f"cannot take {quantity} from the bins: only {pickable} outside quarantine",
+        requested=quantity,
+        available=pickable,
+    )

@@ -6,12 +6,27 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, Duplicate, NotFound
-from persistence.tables import Base, BomLine, Item, Product, Supplier, SupplierItem, Warehouse
+from persistence.tables import (
+    Base,
+    BinStock,
+    BomLine,
+    Item,
+    OrderRequirement,
+    Product,
+    PurchaseOrderLine,
+    Reservation,
+    StockLevel,
+    StockMovement,
+    Supplier,
+    SupplierItem,
+    Warehouse,
+)
 
 T = TypeVar("T", bound=Base)
 
@@ -109,3 +124,57 @@ async def default_warehouse(session: AsyncSession, code: str) -> Warehouse:
     if found is None:
         raise Conflict("there is no warehouse yet; create one first")
     return found
+
+
+async def update_unique(
+    session: AsyncSession,
+    model: type[T],
+    row_id: uuid.UUID,
+    changes: Mapping[str, Any],
+    unique_keys: Sequence[tuple[str, ...]],
+    *,
+    label: str,
+) -> T:
+    """Apply `changes` to a row, or raise Duplicate when they take a unique key of another."""
+    row = await get_or_404(session, model, row_id, label)
+    try:
+        async with session.begin_nested():
+            for name, value in changes.items():
+                setattr(row, name, value)
+            await session.flush()
+    except IntegrityError as clash:
+        await session.refresh(row)
+        for columns in unique_keys:
+            if any(c in changes for c in columns):
+                shown = ", ".join(f"{c} {changes.get(c)!r}" for c in columns)
+                raise Duplicate(f"{label}: {shown} already exists", field=columns[-1]) from clash
+        raise
+    return row
+
+
+async def delete_item(session: AsyncSession, item_id: uuid.UUID) -> None:
+    """Delete an item that nothing refers to; otherwise Conflict naming what does (archive
+    it instead: its history stays)."""
+    item = await get_or_404(session, Item, item_id, "item")
+    references = {
+        "stock on hand": select(StockLevel.item_id).where(
+            StockLevel.item_id == item_id, StockLevel.on_hand > 0
+        ),
+        "reservations": select(Reservation.id).where(Reservation.item_id == item_id),
+        "movements in the ledger": select(StockMovement.id).where(StockMovement.item_id == item_id),
+        "products": select(Product.id).where(Product.item_id == item_id),
+        "bills of materials": select(BomLine.item_id).where(BomLine.item_id == item_id),
+        "orders": select(OrderRequirement.item_id).where(OrderRequirement.item_id == item_id),
+        "purchase orders": select(PurchaseOrderLine.id).where(PurchaseOrderLine.item_id == item_id),
+    }
+    found = [what for what, query in references.items() if await session.scalar(query.limit(1))]
+    if found:
+        raise Conflict(
+            f"{item.sku} is still referred to by {', '.join(found)}; archive it instead "
+            "(PATCH is_active=false)",
+            sku=item.sku,
+        )
+    await session.execute(delete(SupplierItem).where(SupplierItem.item_id == item_id))
+    await session.execute(delete(StockLevel).where(StockLevel.item_id == item_id))
+    await session.execute(delete(BinStock).where(BinStock.item_id == item_id))
+    await session.delete(item)

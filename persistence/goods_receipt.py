@@ -41,10 +41,15 @@ class ReceiptOutcome:
 
 
 async def receive(
-    session: AsyncSession, po_id: uuid.UUID, lines: Sequence[ReceiptLine], actor: str | None
+    session: AsyncSession,
+    po_id: uuid.UUID,
+    lines: Sequence[ReceiptLine],
+    actor: str | None,
+    *,
+    bin_id: uuid.UUID | None = None,
 ) -> ReceiptOutcome:
-    """Book a (partial) delivery into stock and reserve it for the orders waiting for it,
-    by priority, then due date, then age."""
+    """Book a (partial) delivery into stock (the named bin, or the warehouse's receiving bin)
+    and reserve it for the orders waiting for it, by priority, then due date, then age."""
     po = await get_purchase_order(session, po_id, lock=True)
     status = PurchaseOrderStatus(po.status)
     if status not in (PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED):
@@ -84,6 +89,7 @@ async def receive(
                 movement_type=MovementType.RECEIPT,
                 delta=quantity,
                 reason=f"goods receipt for {po.number}",
+                bin_id=bin_id,
                 purchase_order_id=po.id,
                 actor=actor,
             ),

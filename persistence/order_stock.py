@@ -13,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import NotFound
-from domain.stock import MovementType, ReservationStatus, StockPosition
+from domain.stock import MovementType, ReservationStatus, StockPosition, ZoneType
+from persistence.locations import default_bin
 from persistence.order_reservations import outstanding_needs, top_up_reservations
 from persistence.procurement import trim_demands
 from persistence.stock_ledger import (
     LedgerEntry,
     StockKey,
-    append_ledger,
+    issue_reserved,
     lock_positions,
     post_movement,
     save_position,
@@ -100,12 +101,9 @@ async def _open_reservations(
 async def consume_for_order(session: AsyncSession, order_id: uuid.UUID, actor: str | None) -> int:
     """Issue every reserved component of the order (assembly). Returns the ledger rows written."""
     order = await _order(session, order_id)
-    reservations, positions = await _open_reservations(session, order_id)
+    reservations, _ = await _open_reservations(session, order_id)
     for reservation in reservations:
-        key = (reservation.item_id, reservation.warehouse_id)
-        positions[key] = positions[key].consume(reservation.quantity)
-        await save_position(session, key, positions[key])
-        await append_ledger(
+        await issue_reserved(
             session,
             LedgerEntry(
                 item_id=reservation.item_id,
@@ -134,10 +132,11 @@ async def release_for_order(session: AsyncSession, order_id: uuid.UUID) -> int:
 
 
 async def record_shipment(session: AsyncSession, order_id: uuid.UUID, actor: str | None) -> None:
-    """The finished units enter stock from production and leave it to the customer."""
+    """The finished units enter the shipping bin from production and leave it to the customer."""
     order = await _order(session, order_id)
     product = await session.get(Product, order.product_id)
     assert product is not None
+    dispatch = await default_bin(session, order.warehouse_id, ZoneType.SHIPPING)
     for movement_type, delta, reason, step in (
         (MovementType.RECEIPT, order.quantity, "finished units from production", "receipt"),
         (MovementType.ISSUE, -order.quantity, "shipped to the customer", "issue"),
@@ -149,6 +148,7 @@ async def record_shipment(session: AsyncSession, order_id: uuid.UUID, actor: str
                 warehouse_id=order.warehouse_id,
                 movement_type=movement_type,
                 delta=delta,
+                bin_id=dispatch,
                 reason=f"{reason} (order {order.number})",
                 order_id=order_id,
                 idempotency_key=f"{order_id}:ship:{step}",

@@ -1,24 +1,34 @@
-"""Every change of stock: locked positions, ledger rows and reservations, in the caller's
-transaction.
+"""Every change of stock, in the caller's transaction: the warehouse position (on hand and
+reserved), the bins, and a ledger row for each bin touched.
 
-Competing writers lock the `stock_levels` rows they touch with `SELECT ... FOR UPDATE` in one
-fixed order (item id, then warehouse id), so two transactions can neither over-reserve nor
-deadlock. The arithmetic is `domain.stock.StockPosition`; this module only reads and writes it.
+Lock order, for every writer: the `stock_levels` rows (item, warehouse) first, sorted, then the
+`bin_stock` rows of those items. So two transactions can neither over-reserve nor over-issue,
+and cannot deadlock on each other. The arithmetic is `domain.stock`; this module reads and
+writes it. A movement with an idempotency key happens once: its first ledger row carries the
+key, and a repeat finds it and changes nothing.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
-from sqlalchemy import literal, select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import Conflict, InsufficientStock, NotFound
-from domain.stock import MovementType, ReservationStatus, StockPosition
-from persistence.tables import Item, Reservation, StockLevel, StockMovement, Warehouse
+from domain.errors import Conflict, InsufficientStock
+from domain.stock import (
+    AdjustmentReason,
+    BinQuantity,
+    MovementType,
+    StockPosition,
+    ZoneType,
+    pick_bins,
+)
+from persistence.locations import bin_in, default_bin
+from persistence.tables import Bin, BinStock, StockLevel, StockMovement, Zone
 
 StockKey = tuple[uuid.UUID, uuid.UUID]  # (item_id, warehouse_id)
 
@@ -52,147 +62,204 @@ async def save_position(session: AsyncSession, key: StockKey, position: StockPos
     )
 
 
+async def lock_bins(
+    session: AsyncSession, item_id: uuid.UUID, warehouse_id: uuid.UUID
+) -> list[BinQuantity[uuid.UUID]]:
+    """The item's stock by bin in the warehouse, locked (after its position, by the caller)."""
+    rows = await session.execute(
+        select(BinStock.bin_id, BinStock.on_hand, Zone.zone_type)
+        .join(Bin, Bin.id == BinStock.bin_id)
+        .join(Zone, Zone.id == Bin.zone_id)
+        .where(BinStock.item_id == item_id, BinStock.warehouse_id == warehouse_id)
+        .order_by(BinStock.bin_id)
+        .with_for_update(of=BinStock)
+    )
+    return [BinQuantity(r.bin_id, ZoneType(r.zone_type), r.on_hand) for r in rows]
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
+    """One movement as the caller asks for it. `delta` is the change of on hand: positive for
+    receipts, negative for issues, either for adjustments. Without `bin_id`, receipts go to the
+    receiving bin and issues are picked from the bins (see `domain.stock.pick_bins`)."""
+
     item_id: uuid.UUID
     warehouse_id: uuid.UUID
     movement_type: MovementType
     delta: int
     reason: str = ""
+    bin_id: uuid.UUID | None = None
+    reason_code: AdjustmentReason | None = None
     order_id: uuid.UUID | None = None
     purchase_order_id: uuid.UUID | None = None
     idempotency_key: str | None = None
     actor: str | None = None
 
 
-async def append_ledger(session: AsyncSession, entry: LedgerEntry) -> int | None:
-    """Append one ledger row; returns its id, or None when its idempotency key was used before."""
-    statement = (
-        insert(StockMovement)
-        .values(
-            item_id=entry.item_id,
-            warehouse_id=entry.warehouse_id,
-            movement_type=entry.movement_type.value,
-            quantity=abs(entry.delta),
-            delta=entry.delta,
-            reason=entry.reason,
-            order_id=entry.order_id,
-            purchase_order_id=entry.purchase_order_id,
-            idempotency_key=entry.idempotency_key,
-            actor=entry.actor,
+async def _book(
+    session: AsyncSession, entry: LedgerEntry, legs: Sequence[tuple[uuid.UUID, uuid.UUID, int]]
+) -> list[int]:
+    """Write one ledger row per (warehouse, bin, delta) leg and apply it to the bin. Callers
+    have checked the idempotency key under its lock (`_already_booked`)."""
+    operation = uuid.uuid4()
+    ids: list[int] = []
+    for n, (warehouse_id, bin_id, delta) in enumerate(legs):
+        booked = await session.scalar(
+            insert(StockMovement)
+            .values(
+                item_id=entry.item_id,
+                warehouse_id=warehouse_id,
+                bin_id=bin_id,
+                movement_type=entry.movement_type.value,
+                quantity=abs(delta),
+                delta=delta,
+                reason=entry.reason,
+                reason_code=entry.reason_code.value if entry.reason_code else None,
+                order_id=entry.order_id,
+                purchase_order_id=entry.purchase_order_id,
+                idempotency_key=entry.idempotency_key if n == 0 else None,
+                actor=entry.actor,
+                operation_id=operation,
+            )
+            .returning(StockMovement.id)
         )
-        .on_conflict_do_nothing(index_elements=[StockMovement.idempotency_key])
-        .returning(StockMovement.id)
+        assert booked is not None, "the idempotency key is checked under its lock first"
+        ids.append(booked)
+        if delta < 0:  # taken from a bin the caller locked and checked
+            await session.execute(
+                update(BinStock)
+                .where(BinStock.item_id == entry.item_id, BinStock.bin_id == bin_id)
+                .values(on_hand=BinStock.on_hand + delta)
+            )
+            continue
+        new_bin = insert(BinStock).values(
+            item_id=entry.item_id, bin_id=bin_id, warehouse_id=warehouse_id, on_hand=delta
+        )
+        await session.execute(
+            new_bin.on_conflict_do_update(
+                index_elements=[BinStock.item_id, BinStock.bin_id],
+                set_={"on_hand": BinStock.on_hand + new_bin.excluded.on_hand},
+            )
+        )
+    return ids
+
+
+async def _already_booked(session: AsyncSession, key: str | None) -> bool:
+    """Whether a movement with this idempotency key was booked. Two calls with one key are
+    serialised by a transaction-scoped advisory lock, taken before any stock row, so the second
+    sees the first's rows once it committed."""
+    if key is None:
+        return False
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+    found = await session.scalar(
+        select(StockMovement.id).where(StockMovement.idempotency_key == key)
     )
-    return (await session.execute(statement)).scalar_one_or_none()
+    return found is not None
 
 
-async def post_movement(session: AsyncSession, entry: LedgerEntry) -> int | None:
-    """Change on hand by `entry.delta` and write the ledger row, or do nothing on a replay.
+async def _take_legs(
+    session: AsyncSession,
+    item_id: uuid.UUID,
+    warehouse_id: uuid.UUID,
+    quantity: int,
+    bin_id: uuid.UUID | None,
+) -> list[tuple[uuid.UUID, uuid.UUID, int]]:
+    """Where `quantity` leaves from: the named bin, or bins picked by zone and fullness."""
+    bins = await lock_bins(session, item_id, warehouse_id)
+    if bin_id is not None:
+        await bin_in(session, bin_id, warehouse_id)
+        held = next((b.on_hand for b in bins if b.bin == bin_id), 0)
+        if held < quantity:
+            raise InsufficientStock(
+                f"cannot take {quantity} from the bin: it holds {held}",
+                requested=quantity,
+                available=held,
+                bin_id=str(bin_id),
+            )
+        return [(warehouse_id, bin_id, -quantity)]
+    return [(warehouse_id, b, -q) for b, q in pick_bins(bins, quantity)]
 
-    The ledger insert goes first (under the stock row lock): when its idempotency key exists,
-    the stock is left alone; when the arithmetic then refuses, the transaction rolls back both.
-    """
+
+async def _put_leg(
+    session: AsyncSession,
+    warehouse_id: uuid.UUID,
+    quantity: int,
+    bin_id: uuid.UUID | None,
+    zone_type: ZoneType = ZoneType.RECEIVING,
+) -> tuple[uuid.UUID, uuid.UUID, int]:
+    if bin_id is not None:
+        await bin_in(session, bin_id, warehouse_id)
+        return (warehouse_id, bin_id, quantity)
+    return (warehouse_id, await default_bin(session, warehouse_id, zone_type), quantity)
+
+
+async def post_movement(
+    session: AsyncSession, entry: LedgerEntry, *, put_away: ZoneType = ZoneType.RECEIVING
+) -> list[int]:
+    """A receipt, an issue (of unreserved stock) or an adjustment. Returns the ledger row ids
+    ([] on a repeat of an idempotency key)."""
+    if entry.movement_type is MovementType.TRANSFER:
+        raise Conflict("a transfer has two sides: use transfer()")
+    if await _already_booked(session, entry.idempotency_key):
+        return []
     key = (entry.item_id, entry.warehouse_id)
     position = (await lock_positions(session, [key]))[key]
-    movement_id = await append_ledger(session, entry)
-    if movement_id is None:
-        return None
     if entry.movement_type is MovementType.RECEIPT:
         new = position.receive(entry.delta)
     elif entry.movement_type is MovementType.ISSUE:
         new = position.issue(-entry.delta)
     else:
         new = position.adjust(entry.delta)
+    if entry.delta > 0:
+        legs = [await _put_leg(session, entry.warehouse_id, entry.delta, entry.bin_id, put_away)]
+    else:
+        legs = await _take_legs(
+            session, entry.item_id, entry.warehouse_id, -entry.delta, entry.bin_id
+        )
     await save_position(session, key, new)
-    return movement_id
+    return await _book(session, entry, legs)
 
 
-async def ensure_item_and_warehouse(
-    session: AsyncSession, item_id: uuid.UUID, warehouse_id: uuid.UUID
-) -> None:
-    if await session.get(Item, item_id) is None:
-        raise NotFound(f"item {item_id} does not exist", item_id=str(item_id))
-    if await session.get(Warehouse, warehouse_id) is None:
-        raise NotFound(f"warehouse {warehouse_id} does not exist", warehouse_id=str(warehouse_id))
-
-
-async def reserve_exact(
-    session: AsyncSession,
-    item_id: uuid.UUID,
-    warehouse_id: uuid.UUID,
-    quantity: int,
-    *,
-    note: str = "",
-) -> Reservation:
-    """A manual reservation of exactly `quantity`, or InsufficientStock.
-
-    One statement decides and records: a conditional UPDATE that only matches while enough is
-    available (so concurrent callers cannot together reserve more than there is), feeding the
-    INSERT of the reservation row in the same round trip.
-    """
-    if quantity <= 0:
-        raise Conflict("quantity must be positive", quantity=quantity)
-    claimed = (
-        update(StockLevel)
-        .where(
-            StockLevel.item_id == item_id,
-            StockLevel.warehouse_id == warehouse_id,
-            StockLevel.on_hand - StockLevel.reserved >= quantity,
-        )
-        .values(reserved=StockLevel.reserved + quantity)
-        .returning(StockLevel.item_id, StockLevel.warehouse_id)
-        .cte("claimed")
-    )
-    recorded = (
-        insert(Reservation)
-        .from_select(
-            ["id", "item_id", "warehouse_id", "quantity", "status", "note"],
-            select(
-                literal(uuid.uuid4()),
-                claimed.c.item_id,
-                claimed.c.warehouse_id,
-                literal(quantity),
-                literal(ReservationStatus.RESERVED.value),
-                literal(note),
-            ),
-        )
-        .returning(Reservation)
-    )
-    reservation = (await session.scalars(recorded)).one_or_none()
-    if reservation is None:
-        await ensure_item_and_warehouse(session, item_id, warehouse_id)
-        level = await session.get(StockLevel, (item_id, warehouse_id))
-        available = level.on_hand - level.reserved if level else 0
-        raise InsufficientStock(
-            f"cannot reserve {quantity}: only {available} available",
-            requested=quantity,
-            available=available,
-        )
-    return reservation
-
-
-async def release_reservation(session: AsyncSession, reservation_id: uuid.UUID) -> Reservation:
-    """Release a manual reservation. Stock row first, then the reservation: the lock order of
-    every writer here."""
-    found = await session.get(Reservation, reservation_id)
-    if found is None:
-        raise NotFound(f"reservation {reservation_id} does not exist")
-    key = (found.item_id, found.warehouse_id)
+async def issue_reserved(session: AsyncSession, entry: LedgerEntry) -> list[int]:
+    """Issue stock that was reserved (an order consuming its components): on hand and
+    reserved both go down. The caller marks the reservation consumed."""
+    if await _already_booked(session, entry.idempotency_key):
+        return []
+    key = (entry.item_id, entry.warehouse_id)
     position = (await lock_positions(session, [key]))[key]
-    reservation = await session.get(
-        Reservation, reservation_id, with_for_update=True, populate_existing=True
+    legs = await _take_legs(session, entry.item_id, entry.warehouse_id, -entry.delta, entry.bin_id)
+    await save_position(session, key, position.consume(-entry.delta))
+    return await _book(session, entry, legs)
+
+
+async def transfer(
+    session: AsyncSession,
+    entry: LedgerEntry,
+    *,
+    to_warehouse_id: uuid.UUID,
+    to_bin_id: uuid.UUID | None = None,
+) -> list[int]:
+    """Move `entry.delta` units from a bin (or picked bins) of `entry.warehouse_id` to
+    `to_bin_id` (or the receiving bin) of `to_warehouse_id`: both sides in one operation and one
+    transaction. Within one warehouse only the bins change."""
+    quantity = entry.delta
+    if quantity <= 0:
+        raise Conflict("a transfer needs a positive quantity", quantity=quantity)
+    source, target = (entry.item_id, entry.warehouse_id), (entry.item_id, to_warehouse_id)
+    if source == target and to_bin_id is None:
+        raise Conflict("a transfer within a warehouse needs to_bin_id")
+    if await _already_booked(session, entry.idempotency_key):
+        return []
+    positions = await lock_positions(session, [source, target])
+    if source != target:
+        positions[source] = positions[source].issue(quantity)
+        positions[target] = positions[target].receive(quantity)
+    legs = await _take_legs(session, entry.item_id, entry.warehouse_id, quantity, entry.bin_id)
+    arrival = await _put_leg(session, to_warehouse_id, quantity, to_bin_id)
+    if any(bin_id == arrival[1] for _, bin_id, _ in legs):
+        raise Conflict("a transfer needs two different bins")
+    for key in {source, target}:
+        await save_position(session, key, positions[key])
+    return await _book(
+        session, replace(entry, movement_type=MovementType.TRANSFER), [*legs, arrival]
     )
-    assert reservation is not None
-    if reservation.order_id is not None:
-        raise Conflict(
-            "this reservation belongs to an order; cancel the order to release it",
-            order_id=str(reservation.order_id),
-        )
-    if reservation.status != ReservationStatus.RESERVED:
-        raise Conflict(
-            f"the reservation is already {reservation.status}", status=reservation.status
-        )
-    await save_position(session, key, position.release(reservation.quantity))
-    reservation.status = ReservationStatus.RELEASED
-    return reservation

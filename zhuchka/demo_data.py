@@ -18,6 +18,7 @@ from domain.access import Role
 from domain.stock import MovementType
 from persistence.stock_ledger import LedgerEntry, post_movement
 from persistence.tables import (
+    Bin,
     BomLine,
     Item,
     Product,
@@ -35,7 +36,14 @@ WAREHOUSE = {
     "city": "Moscow",
     "country": "Russia",
 }
-ZONES = [("Receiving dock", "RECEIVING"), ("Storage racks", "STORAGE"), ("Dispatch", "SHIPPING")]
+# zone, type, its bins (code, shelf, cell)
+ZONES: list[tuple[str, str, list[tuple[str, str | None, str | None]]]] = [
+    ("Receiving dock", "RECEIVING", [("RCV-01", None, None)]),
+    ("Storage racks", "STORAGE", [("A-01-01", "A-01", "01"), ("A-01-02", "A-01", "02")]),
+    ("Dispatch", "SHIPPING", [("SHP-01", None, None)]),
+    ("Quarantine", "QUARANTINE", [("QRN-01", None, None)]),
+]
+OPENING_STOCK_BIN = "A-01-01"
 
 # sku, name, type, category, unit, min stock, opening stock
 ITEMS = [
@@ -107,8 +115,35 @@ async def seed_demo(session: AsyncSession) -> None:
     assert warehouse is not None
     await session.execute(
         insert(Zone)
-        .values([{"warehouse_id": warehouse.id, "name": n, "zone_type": t} for n, t in ZONES])
+        .values([{"warehouse_id": warehouse.id, "name": n, "zone_type": t} for n, t, _ in ZONES])
         .on_conflict_do_nothing()
+    )
+    zones = dict(
+        (
+            await session.execute(
+                select(Zone.name, Zone.id).where(Zone.warehouse_id == warehouse.id)
+            )
+        ).all()
+    )
+    await session.execute(
+        insert(Bin)
+        .values(
+            [
+                {
+                    "zone_id": zones[zone],
+                    "warehouse_id": warehouse.id,
+                    "code": code,
+                    "shelf": shelf,
+                    "cell": cell,
+                }
+                for zone, _, bins in ZONES
+                for code, shelf, cell in bins
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+    storage_bin = await session.scalar(
+        select(Bin.id).where(Bin.warehouse_id == warehouse.id, Bin.code == OPENING_STOCK_BIN)
     )
     await session.execute(
         insert(Item)
@@ -177,6 +212,7 @@ async def seed_demo(session: AsyncSession) -> None:
                     warehouse_id=warehouse.id,
                     movement_type=MovementType.RECEIPT,
                     delta=opening,
+                    bin_id=storage_bin,
                     reason="opening stock",
                     idempotency_key=f"seed:opening:{sku}",
                     actor="seed",

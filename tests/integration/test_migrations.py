@@ -10,9 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
+from persistence.database import SessionFactory
 from persistence.tables import Base
 from tests.conftest import _create_database
+from tests.support import Demo
 from zhuchka import migrate
 from zhuchka.settings import Settings
 
@@ -45,32 +48,12 @@ def test_migrations_go_down_and_up_again(
 @pytest.mark.parametrize(
     "statement", ["UPDATE stock_movements SET delta = 0", "DELETE FROM stock_movements"]
 )
-def test_the_ledger_is_append_only(settings: Settings, statement: str) -> None:
-    engine = create_engine(settings.database_url)
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO items (id, sku, name, item_type, category, unit_of_measure,"
-                " min_stock_level)"
-                " VALUES (gen_random_uuid(), 'LEDGER-T', 'x', 'COMPONENT', 'X', 'PIECE', 0)"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO warehouses (id, name, code, address, city, country)"
-                " VALUES (gen_random_uuid(), 'w', 'LEDGER-W', '', '', '')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO stock_movements"
-                " (item_id, warehouse_id, movement_type, quantity, delta, reason)"
-                " SELECT i.id, w.id, 'RECEIPT', 1, 1, 't' FROM items i, warehouses w"
-                " WHERE i.sku = 'LEDGER-T' AND w.code = 'LEDGER-W'"
-            )
-        )
-    with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
-        connection.execute(text(statement))
-    with engine.begin() as connection:
-        connection.execute(text("TRUNCATE stock_movements, items, warehouses CASCADE"))
-    engine.dispose()
+async def test_the_ledger_is_append_only(
+    sessions: SessionFactory, demo: Demo, statement: str
+) -> None:
+    """Corrections are new rows (adjustments); the database refuses edits of old ones."""
+    async with sessions() as session:
+        assert await session.scalar(text("SELECT count(*) FROM stock_movements"))
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with sessions.begin() as session:
+            await session.execute(text(statement))

@@ -9,7 +9,8 @@ import pytest
 from domain.errors import Conflict, InsufficientStock
 from domain.stock import MovementType
 from persistence.database import SessionFactory
-from persistence.stock_ledger import LedgerEntry, post_movement, release_reservation, reserve_exact
+from persistence.reservations import release_reservation, reserve_exact
+from persistence.stock_ledger import LedgerEntry, post_movement
 from tests.support import Demo, assert_stock_consistent, ledger_sum, stock_of
 
 

@@ -1,0 +1,179 @@
+"""Inventory analytics, and the CSV import and export of items, stock and movements."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Select
+
+from api.auth.access import Principal, requires
+from api.deps import SessionDep
+from api.routers.stock import movements_query
+from domain.access import Action
+from domain.errors import InvalidInput
+from domain.inventory_import import parse_items, parse_stock
+from persistence import inventory_csv, inventory_reports
+from persistence.tables import StockMovement
+
+router = APIRouter()
+READ = requires(Action.READ)
+CatalogueKeeper = Annotated[Principal, requires(Action.MANAGE_CATALOGUE)]
+Storekeeper = Annotated[Principal, requires(Action.MOVE_STOCK)]
+CSV_BODY = {
+    "requestBody": {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "required": True,
+    }
+}
+
+
+class LowStockOut(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    item_type: str
+    on_hand: int
+    reserved: int
+    available: int
+    on_order: int
+    min_stock_level: int
+    reorder_point: int | None
+    threshold: int
+    shortfall: int
+
+
+class TotalsOut(BaseModel):
+    items: int
+    on_hand: int
+    reserved: int
+    value: Decimal
+
+
+class SummaryOut(BaseModel):
+    items: int
+    archived_items: int
+    warehouses: int
+    open_reservations: int
+    low_stock_items: int
+    totals: TotalsOut
+    by_type: dict[str, TotalsOut]
+    by_warehouse: dict[str, TotalsOut]
+
+
+class RowErrorOut(BaseModel):
+    line: int
+    field: str | None
+    reason: str
+
+
+class ImportOut(BaseModel):
+    dry_run: bool
+    valid: bool
+    rows: int
+    written: int
+    errors: list[RowErrorOut]
+
+
+@router.get("/analytics/low-stock", dependencies=[READ])
+async def low_stock(
+    session: SessionDep, warehouse_id: uuid.UUID | None = None
+) -> list[LowStockOut]:
+    """Active items whose available stock is below their minimum or reorder point, with what
+    is on open purchase orders (`shortfall` <= 0: what is ordered covers it)."""
+    return [
+        LowStockOut(**vars(row)) for row in await inventory_reports.low_stock(session, warehouse_id)
+    ]
+
+
+@router.get("/analytics/summary", dependencies=[READ])
+async def summary(session: SessionDep) -> SummaryOut:
+    """Counts, units and value of stock, in total, by item type and by warehouse."""
+    found = await inventory_reports.summary(session)
+    return SummaryOut(
+        items=found.items,
+        archived_items=found.archived_items,
+        warehouses=found.warehouses,
+        open_reservations=found.open_reservations,
+        low_stock_items=found.low_stock_items,
+        totals=TotalsOut(**vars(found.totals)),
+        by_type={k: TotalsOut(**vars(v)) for k, v in found.by_type.items()},
+        by_warehouse={k: TotalsOut(**vars(v)) for k, v in found.by_warehouse.items()},
+    )
+
+
+def _answer(report: inventory_csv.ImportReport) -> Response:
+    body = ImportOut(
+        dry_run=report.dry_run,
+        valid=report.valid,
+        rows=report.rows,
+        written=report.written,
+        errors=[RowErrorOut(**vars(e)) for e in report.errors],
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if report.valid else 422)
+
+
+async def _text(request: Request) -> str:
+    raw = await request.body()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the file is not UTF-8 text") from None
+
+
+@router.post("/import/items", openapi_extra=CSV_BODY, response_model=ImportOut)
+async def import_items(
+    request: Request, session: SessionDep, _: CatalogueKeeper, dry_run: bool = True
+) -> Response:
+    """Items from CSV (columns: sku, name, item_type, category, and optionally unit_of_measure,
+    min_stock_level, max_stock_level, reorder_point, barcode, description, unit_cost). Every
+    bad row is reported with its line; nothing is written unless all rows are good (422)."""
+    rows, errors = parse_items(await _text(request))
+    return _answer(await inventory_csv.import_items(session, rows, errors, dry_run=dry_run))
+
+
+@router.post("/import/stock", openapi_extra=CSV_BODY, response_model=ImportOut)
+async def import_stock(
+    request: Request, session: SessionDep, user: Storekeeper, dry_run: bool = True
+) -> Response:
+    """Opening stock from CSV (columns: sku, warehouse_code, quantity, and optionally
+    bin_code): one receipt per row, all or nothing."""
+    rows, errors = parse_stock(await _text(request))
+    return _answer(
+        await inventory_csv.import_stock(session, rows, errors, actor=user.email, dry_run=dry_run)
+    )
+
+
+def _csv(name: str, lines: list[str]) -> Response:
+    return Response(
+        "".join(lines),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/export/items.csv", dependencies=[READ], response_class=Response)
+async def export_items(session: SessionDep) -> Response:
+    return _csv("items.csv", [line async for line in inventory_csv.items_csv(session)])
+
+
+@router.get("/export/stock.csv", dependencies=[READ], response_class=Response)
+async def export_stock(session: SessionDep) -> Response:
+    """On hand by item, warehouse and bin."""
+    return _csv("stock.csv", [line async for line in inventory_csv.stock_csv(session)])
+
+
+@router.get("/export/movements.csv", dependencies=[READ], response_class=Response)
+async def export_movements(
+    session: SessionDep,
+    query: Annotated[Select[StockMovement], Depends(movements_query)],
+) -> Response:
+    """The ledger with the same filters as GET /movements."""
+    lines = [line async for line in inventory_csv.movements_csv(session, query)]
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return _csv(f"movements-{stamp}.csv", lines)

@@ -1,0 +1,178 @@
+"""Items: the catalogue of what the workshop keeps — components, finished products,
+packaging, tools — with search, barcode lookup, editing, and archiving."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Self
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import func, or_, select
+
+from api.auth.access import Principal, requires
+from api.deps import SessionDep
+from domain.access import Action
+from domain.errors import InvalidInput, NotFound
+from domain.items import BARCODE_PATTERN, SKU_PATTERN, ItemType
+from persistence.catalogue import delete_item, get_or_404, insert_unique, update_unique
+from persistence.tables import Item
+
+router = APIRouter()
+READ = requires(Action.READ)
+CatalogueKeeper = Annotated[Principal, requires(Action.MANAGE_CATALOGUE)]
+
+
+class ItemFields(BaseModel):
+    """The attributes an item can be created or edited with."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=4000)
+    item_type: ItemType
+    category: str = Field(min_length=1, max_length=64)
+    unit_of_measure: str = Field("PIECE", min_length=1, max_length=32)
+    min_stock_level: int = Field(0, ge=0)
+    max_stock_level: int | None = Field(None, ge=0)
+    reorder_point: int | None = Field(None, ge=0)
+    barcode: str | None = Field(None, min_length=1, max_length=64, pattern=BARCODE_PATTERN)
+    unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    weight_grams: int | None = Field(None, ge=0)
+    length_mm: int | None = Field(None, ge=0)
+    width_mm: int | None = Field(None, ge=0)
+    height_mm: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _levels(self) -> Self:
+        if self.max_stock_level is not None and self.max_stock_level < self.min_stock_level:
+            raise ValueError("max_stock_level must not be below min_stock_level")
+        return self
+
+
+class ItemCreate(ItemFields):
+    sku: str = Field(min_length=1, max_length=64, pattern=SKU_PATTERN)
+
+
+class ItemUpdate(BaseModel):
+    """Any of the attributes; `is_active: false` archives the item."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    item_type: ItemType | None = None
+    category: str | None = Field(None, min_length=1, max_length=64)
+    unit_of_measure: str | None = Field(None, min_length=1, max_length=32)
+    min_stock_level: int | None = Field(None, ge=0)
+    max_stock_level: int | None = Field(None, ge=0)
+    reorder_point: int | None = Field(None, ge=0)
+    barcode: str | None = Field(None, min_length=1, max_length=64, pattern=BARCODE_PATTERN)
+    unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    weight_grams: int | None = Field(None, ge=0)
+    length_mm: int | None = Field(None, ge=0)
+    width_mm: int | None = Field(None, ge=0)
+    height_mm: int | None = Field(None, ge=0)
+    is_active: bool | None = None
+
+
+class ItemOut(ItemCreate):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemPage(BaseModel):
+    items: list[ItemOut]
+    total: int
+    page: int
+    size: int
+
+
+class SortField(StrEnum):
+    SKU = "sku"
+    NAME = "name"
+    CATEGORY = "category"
+    CREATED_AT = "created_at"
+
+
+@router.post("/items", status_code=201)
+async def create_item(body: ItemCreate, session: SessionDep, _: CatalogueKeeper) -> ItemOut:
+    item = await insert_unique(
+        session, Item, body.model_dump(mode="json"), [("sku",), ("barcode",)]
+    )
+    return ItemOut.model_validate(item)
+
+
+@router.get("/items", dependencies=[READ])
+async def list_items(
+    session: SessionDep,
+    search: Annotated[str | None, Query(description="In SKU, name and description")] = None,
+    item_type: ItemType | None = None,
+    category: str | None = None,
+    barcode: str | None = None,
+    active: Annotated[bool | None, Query(description="Archived items have false")] = True,
+    sort: SortField = SortField.SKU,
+    descending: bool = False,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> ItemPage:
+    query = select(Item)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Item.name).like(pattern),
+                func.lower(Item.sku).like(pattern),
+                func.lower(Item.description).like(pattern),
+            )
+        )
+    if item_type:
+        query = query.where(Item.item_type == item_type)
+    if category:
+        query = query.where(func.lower(Item.category) == category.lower())
+    if barcode:
+        query = query.where(Item.barcode == barcode)
+    if active is not None:
+        query = query.where(Item.is_active.is_(active))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    column = getattr(Item, sort.value)
+    order = [column.desc() if descending else column.asc(), Item.sku]
+    rows = await session.scalars(query.order_by(*order).offset((page - 1) * size).limit(size))
+    return ItemPage(
+        items=[ItemOut.model_validate(i) for i in rows], total=total or 0, page=page, size=size
+    )
+
+
+@router.get("/items/by-barcode/{code}", dependencies=[READ])
+async def item_by_barcode(code: str, session: SessionDep) -> ItemOut:
+    """For scanners: the item with this barcode."""
+    item = await session.scalar(select(Item).where(Item.barcode == code))
+    if item is None:
+        raise NotFound(f"no item has barcode {code!r}", barcode=code)
+    return ItemOut.model_validate(item)
+
+
+@router.get("/items/{item_id}", dependencies=[READ])
+async def get_item(item_id: uuid.UUID, session: SessionDep) -> ItemOut:
+    return ItemOut.model_validate(await get_or_404(session, Item, item_id, "item"))
+
+
+@router.patch("/items/{item_id}")
+async def update_item(
+    item_id: uuid.UUID, body: ItemUpdate, session: SessionDep, _: CatalogueKeeper
+) -> ItemOut:
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    item = await update_unique(session, Item, item_id, changes, [("barcode",)], label="item")
+    if item.max_stock_level is not None and item.max_stock_level < item.min_stock_level:
+        raise InvalidInput("max_stock_level must not be below min_stock_level")
+    return ItemOut.model_validate(item)
+
+
+@router.delete("/items/{item_id}", status_code=204)
+async def remove_item(item_id: uuid.UUID, session: SessionDep, _: CatalogueKeeper) -> Response:
+    """Delete an item nothing refers to; 409 (archive it instead) while stock, reservations,
+    orders, products or purchase orders do."""
+    await delete_item(session, item_id)
+    return Response(status_code=204)

@@ -1,0 +1,224 @@
+"""Where stock is kept: warehouses (by geography), their zones with climate ranges, the bins
+inside the zones, and the zones' temperature and humidity readings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Self
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import select
+
+from api.auth.access import Principal, requires
+from api.deps import SessionDep
+from api.metrics import ZONE_READINGS_OUT_OF_RANGE
+from domain.access import Action
+from domain.locations import Range, reading_problems
+from domain.stock import ZoneType
+from persistence.catalogue import get_or_404, insert_unique
+from persistence.locations import default_bin
+from persistence.tables import Bin, Warehouse, Zone, ZoneReading
+
+router = APIRouter()
+READ = requires(Action.READ)
+CatalogueKeeper = Annotated[Principal, requires(Action.MANAGE_CATALOGUE)]
+Storekeeper = Annotated[Principal, requires(Action.MOVE_STOCK)]
+
+Measure = Annotated[Decimal, Field(ge=-100, le=200, max_digits=5, decimal_places=1)]
+
+
+class WarehouseCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    address: str = Field("", max_length=300)
+    city: str = Field("", max_length=100)
+    country: str = Field("", max_length=100)
+
+
+class WarehouseOut(WarehouseCreate):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    created_at: datetime
+
+
+class ZoneCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    zone_type: ZoneType
+    min_temperature: Measure | None = None
+    max_temperature: Measure | None = None
+    min_humidity: Measure | None = None
+    max_humidity: Measure | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Self:
+        for low, high in (
+            (self.min_temperature, self.max_temperature),
+            (self.min_humidity, self.max_humidity),
+        ):
+            if low is not None and high is not None and low > high:
+                raise ValueError("a minimum must not be above its maximum")
+        return self
+
+
+class ZoneOut(ZoneCreate):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    warehouse_id: uuid.UUID
+    created_at: datetime
+
+
+class BinCreate(BaseModel):
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    shelf: str | None = Field(None, max_length=32)
+    cell: str | None = Field(None, max_length=32)
+
+
+class BinOut(BinCreate):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    zone_id: uuid.UUID
+    warehouse_id: uuid.UUID
+    created_at: datetime
+
+
+class ReadingIn(BaseModel):
+    temperature: Measure | None = None
+    humidity: Measure | None = None
+    recorded_at: datetime | None = Field(None, description="Defaults to now")
+
+
+class ReadingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    zone_id: uuid.UUID
+    temperature: Decimal | None
+    humidity: Decimal | None
+    out_of_range: bool
+    problems: str
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+@router.post("/warehouses", status_code=201)
+async def create_warehouse(
+    body: WarehouseCreate, session: SessionDep, _: CatalogueKeeper
+) -> WarehouseOut:
+    """A warehouse starts with a receiving zone and bin, so receipts always have a place."""
+    warehouse = await insert_unique(session, Warehouse, body.model_dump(), [("code",)])
+    await default_bin(session, warehouse.id, ZoneType.RECEIVING)
+    return WarehouseOut.model_validate(warehouse)
+
+
+@router.get("/warehouses", dependencies=[READ])
+async def list_warehouses(session: SessionDep) -> list[WarehouseOut]:
+    rows = await session.scalars(select(Warehouse).order_by(Warehouse.code))
+    return [WarehouseOut.model_validate(w) for w in rows]
+
+
+@router.get("/warehouses/{warehouse_id}", dependencies=[READ])
+async def get_warehouse(warehouse_id: uuid.UUID, session: SessionDep) -> WarehouseOut:
+    return WarehouseOut.model_validate(
+        await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    )
+
+
+@router.post("/warehouses/{warehouse_id}/zones", status_code=201)
+async def create_zone(
+    warehouse_id: uuid.UUID, body: ZoneCreate, session: SessionDep, _: CatalogueKeeper
+) -> ZoneOut:
+    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    zone = await insert_unique(
+        session,
+        Zone,
+        {"warehouse_id": warehouse_id, **body.model_dump(mode="python")},
+        [("warehouse_id", "name")],
+    )
+    return ZoneOut.model_validate(zone)
+
+
+@router.get("/warehouses/{warehouse_id}/zones", dependencies=[READ])
+async def list_zones(warehouse_id: uuid.UUID, session: SessionDep) -> list[ZoneOut]:
+    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    rows = await session.scalars(
+        select(Zone).where(Zone.warehouse_id == warehouse_id).order_by(Zone.name)
+    )
+    return [ZoneOut.model_validate(z) for z in rows]
+
+
+@router.get("/warehouses/{warehouse_id}/bins", dependencies=[READ])
+async def list_warehouse_bins(warehouse_id: uuid.UUID, session: SessionDep) -> list[BinOut]:
+    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    rows = await session.scalars(
+        select(Bin).where(Bin.warehouse_id == warehouse_id).order_by(Bin.code)
+    )
+    return [BinOut.model_validate(b) for b in rows]
+
+
+@router.post("/zones/{zone_id}/bins", status_code=201)
+async def create_bin(
+    zone_id: uuid.UUID, body: BinCreate, session: SessionDep, _: CatalogueKeeper
+) -> BinOut:
+    zone = await get_or_404(session, Zone, zone_id, "zone")
+    created = await insert_unique(
+        session,
+        Bin,
+        {"zone_id": zone.id, "warehouse_id": zone.warehouse_id, **body.model_dump()},
+        [("warehouse_id", "code")],
+    )
+    return BinOut.model_validate(created)
+
+
+@router.get("/zones/{zone_id}/bins", dependencies=[READ])
+async def list_bins(zone_id: uuid.UUID, session: SessionDep) -> list[BinOut]:
+    await get_or_404(session, Zone, zone_id, "zone")
+    rows = await session.scalars(select(Bin).where(Bin.zone_id == zone_id).order_by(Bin.code))
+    return [BinOut.model_validate(b) for b in rows]
+
+
+@router.post("/zones/{zone_id}/readings", status_code=201)
+async def record_reading(
+    zone_id: uuid.UUID, body: ReadingIn, session: SessionDep, user: Storekeeper
+) -> ReadingOut:
+    """A temperature and/or humidity reading; flagged `out_of_range` outside the zone's limits."""
+    zone = await get_or_404(session, Zone, zone_id, "zone")
+    problems = reading_problems(
+        body.temperature,
+        body.humidity,
+        climate=Range(zone.min_temperature, zone.max_temperature),
+        moisture=Range(zone.min_humidity, zone.max_humidity),
+    )
+    reading = ZoneReading(
+        zone_id=zone.id,
+        temperature=body.temperature,
+        humidity=body.humidity,
+        out_of_range=bool(problems),
+        problems="; ".join(problems),
+        recorded_at=body.recorded_at or datetime.now(UTC),
+        recorded_by=user.email,
+    )
+    session.add(reading)
+    await session.flush()
+    if problems:
+        warehouse = await session.get(Warehouse, zone.warehouse_id)
+        assert warehouse is not None
+        ZONE_READINGS_OUT_OF_RANGE.labels(warehouse.code, zone.zone_type).inc()
+    return ReadingOut.model_validate(reading)
+
+
+@router.get("/zones/{zone_id}/readings", dependencies=[READ])
+async def list_readings(
+    zone_id: uuid.UUID,
+    session: SessionDep,
+    out_of_range: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[ReadingOut]:
+    """Newest first; `out_of_range=true` lists the flagged ones."""
+    await get_or_404(session, Zone, zone_id, "zone")
+    query = select(ZoneReading).where(ZoneReading.zone_id == zone_id)
+    if out_of_range is not None:
+        query = query.where(ZoneReading.out_of_range.is_(out_of_range))
+    rows = await session.scalars(query.order_by(ZoneReading.recorded_at.desc()).limit(limit))
+    return [ReadingOut.model_validate(r) for r in rows]

@@ -1,0 +1,281 @@
+"""Stock: levels per warehouse and bin, movements (receipts, issues, adjustments, transfers),
+the ledger with its history, and reservations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Self
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import Select, select
+
+from api.auth.access import Principal, requires
+from api.deps import SessionDep
+from domain.access import Action
+from domain.stock import AdjustmentReason, MovementType
+from persistence.locations import ensure_item_and_warehouse
+from persistence.reservations import release_reservation, reserve_exact
+from persistence.stock_ledger import LedgerEntry, post_movement, transfer
+from persistence.tables import Bin, BinStock, Item, Reservation, StockLevel, StockMovement
+
+router = APIRouter()
+READ = requires(Action.READ)
+Storekeeper = Annotated[Principal, requires(Action.MOVE_STOCK)]
+
+
+class MoveRequest(BaseModel):
+    item_id: uuid.UUID
+    warehouse_id: uuid.UUID
+    quantity: int = Field(description="Positive; for ADJUSTMENT the signed change of on hand")
+    reason: str = Field(min_length=1, max_length=2000)
+    movement_type: MovementType = MovementType.RECEIPT
+    bin_id: uuid.UUID | None = Field(
+        None, description="Receipts default to the receiving bin; issues pick bins by zone"
+    )
+    to_warehouse_id: uuid.UUID | None = Field(None, description="TRANSFER: where to")
+    to_bin_id: uuid.UUID | None = Field(None, description="TRANSFER: the bin there")
+    reason_code: AdjustmentReason | None = Field(
+        None, description="ADJUSTMENT: why (CORRECTION when not given)"
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> Self:
+        if self.movement_type is MovementType.ADJUSTMENT:
+            if self.quantity == 0:
+                raise ValueError("an adjustment needs a non-zero quantity")
+            self.reason_code = self.reason_code or AdjustmentReason.CORRECTION
+        elif self.reason_code is not None:
+            raise ValueError("reason_code belongs to ADJUSTMENT only")
+        elif self.quantity <= 0:
+            raise ValueError(f"a {self.movement_type} needs a positive quantity")
+        if self.movement_type is MovementType.TRANSFER:
+            if self.to_warehouse_id is None and self.to_bin_id is None:
+                raise ValueError("a transfer needs to_warehouse_id, to_bin_id or both")
+        elif self.to_warehouse_id or self.to_bin_id:
+            raise ValueError("to_warehouse_id and to_bin_id belong to TRANSFER only")
+        return self
+
+
+class MovementOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    operation_id: uuid.UUID
+    item_id: uuid.UUID
+    warehouse_id: uuid.UUID
+    bin_id: uuid.UUID
+    movement_type: MovementType
+    quantity: int
+    delta: int
+    reason: str
+    reason_code: str | None
+    order_id: uuid.UUID | None
+    purchase_order_id: uuid.UUID | None
+    actor: str | None
+    created_at: datetime
+
+
+class MoveOut(MovementOut):
+    """The movement's first ledger row, and every row it wrote (`legs`): an issue from several
+    bins has one per bin, a transfer has its outgoing and incoming sides."""
+
+    legs: list[MovementOut]
+
+
+class BinLevelOut(BaseModel):
+    bin_id: uuid.UUID
+    bin_code: str
+    on_hand: int
+
+
+class StockOut(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    warehouse_id: uuid.UUID
+    on_hand: int
+    reserved: int
+    available: int
+    bins: list[BinLevelOut]
+
+
+class ReservationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    order_id: uuid.UUID | None
+    item_id: uuid.UUID
+    warehouse_id: uuid.UUID
+    quantity: int
+    status: str
+    note: str
+    created_at: datetime
+
+
+@router.post("/move", status_code=201)
+async def move_stock(body: MoveRequest, session: SessionDep, user: Storekeeper) -> MoveOut:
+    """Receive, issue, adjust or transfer stock: one ledger row per bin touched (a transfer
+    has both its sides), all in one transaction."""
+    await ensure_item_and_warehouse(session, body.item_id, body.warehouse_id)
+    entry = LedgerEntry(
+        item_id=body.item_id,
+        warehouse_id=body.warehouse_id,
+        movement_type=body.movement_type,
+        delta=-body.quantity if body.movement_type is MovementType.ISSUE else body.quantity,
+        reason=body.reason,
+        bin_id=body.bin_id,
+        reason_code=body.reason_code,
+        actor=user.email,
+    )
+    if body.movement_type is MovementType.TRANSFER:
+        target = body.to_warehouse_id or body.warehouse_id
+        await ensure_item_and_warehouse(session, body.item_id, target)
+        ids = await transfer(session, entry, to_warehouse_id=target, to_bin_id=body.to_bin_id)
+    else:
+        ids = await post_movement(session, entry)
+    rows = await session.scalars(
+        select(StockMovement).where(StockMovement.id.in_(ids)).order_by(StockMovement.id)
+    )
+    legs = [MovementOut.model_validate(m) for m in rows]
+    return MoveOut(**legs[0].model_dump(), legs=legs)
+
+
+@router.get("/stock", dependencies=[READ])
+async def stock(
+    session: SessionDep,
+    item_id: uuid.UUID | None = None,
+    warehouse_id: uuid.UUID | None = None,
+    bin_id: uuid.UUID | None = None,
+) -> list[StockOut]:
+    """Per item and warehouse: on hand, reserved, available, and on hand by bin."""
+    query = select(StockLevel, Item.sku).join(Item, Item.id == StockLevel.item_id)
+    if item_id:
+        query = query.where(StockLevel.item_id == item_id)
+    if warehouse_id:
+        query = query.where(StockLevel.warehouse_id == warehouse_id)
+    if bin_id:
+        query = query.where(
+            select(BinStock.item_id)
+            .where(
+                BinStock.bin_id == bin_id,
+                BinStock.item_id == StockLevel.item_id,
+                BinStock.on_hand > 0,
+            )
+            .exists()
+        )
+    levels = (await session.execute(query.order_by(Item.sku, StockLevel.warehouse_id))).all()
+    bins: dict[tuple[uuid.UUID, uuid.UUID], list[BinLevelOut]] = {}
+    if levels:
+        in_bins = await session.execute(
+            select(
+                BinStock.item_id, BinStock.warehouse_id, BinStock.bin_id, Bin.code, BinStock.on_hand
+            )
+            .join(Bin, Bin.id == BinStock.bin_id)
+            .where(
+                BinStock.item_id.in_({level.item_id for level, _ in levels}),
+                BinStock.on_hand > 0,
+            )
+            .order_by(Bin.code)
+        )
+        for item, warehouse, bin_, code, on_hand in in_bins:
+            bins.setdefault((item, warehouse), []).append(
+                BinLevelOut(bin_id=bin_, bin_code=code, on_hand=on_hand)
+            )
+    return [
+        StockOut(
+            item_id=level.item_id,
+            sku=sku,
+            warehouse_id=level.warehouse_id,
+            on_hand=level.on_hand,
+            reserved=level.reserved,
+            available=level.on_hand - level.reserved,
+            bins=bins.get((level.item_id, level.warehouse_id), []),
+        )
+        for level, sku in levels
+    ]
+
+
+def movements_query(
+    item_id: uuid.UUID | None = None,
+    warehouse_id: uuid.UUID | None = None,
+    bin_id: uuid.UUID | None = None,
+    order_id: uuid.UUID | None = None,
+    purchase_order_id: uuid.UUID | None = None,
+    movement_type: MovementType | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Select[StockMovement]:
+    """The ledger filtered, newest first (shared with the CSV export)."""
+    query = select(StockMovement)
+    for column, value in (
+        (StockMovement.item_id, item_id),
+        (StockMovement.warehouse_id, warehouse_id),
+        (StockMovement.bin_id, bin_id),
+        (StockMovement.order_id, order_id),
+        (StockMovement.purchase_order_id, purchase_order_id),
+        (StockMovement.movement_type, movement_type),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if since:
+        query = query.where(StockMovement.created_at >= since)
+    if until:
+        query = query.where(StockMovement.created_at < until)
+    return query.order_by(StockMovement.id.desc())
+
+
+MovementFilter = Annotated[Select[StockMovement], Depends(movements_query)]
+
+
+@router.get("/movements", dependencies=[READ])
+async def movements(
+    session: SessionDep,
+    query: MovementFilter,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[MovementOut]:
+    """The ledger, newest first: who moved what, when, why, from and to which bin."""
+    rows = await session.scalars(query.offset(offset).limit(limit))
+    return [MovementOut.model_validate(m) for m in rows]
+
+
+@router.post("/reserve", status_code=201)
+async def reserve(
+    session: SessionDep,
+    _: Storekeeper,
+    item_id: uuid.UUID,
+    warehouse_id: uuid.UUID,
+    quantity: Annotated[int, Query(gt=0)],
+    note: Annotated[str, Query(max_length=2000)] = "",
+) -> ReservationOut:
+    """Reserve exactly `quantity`, or 409 when less is available."""
+    reservation = await reserve_exact(session, item_id, warehouse_id, quantity, note=note)
+    return ReservationOut.model_validate(reservation)
+
+
+@router.get("/reservations", dependencies=[READ])
+async def reservations(
+    session: SessionDep,
+    item_id: uuid.UUID | None = None,
+    warehouse_id: uuid.UUID | None = None,
+    order_id: uuid.UUID | None = None,
+    status: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[ReservationOut]:
+    query = select(Reservation)
+    if item_id:
+        query = query.where(Reservation.item_id == item_id)
+    if warehouse_id:
+        query = query.where(Reservation.warehouse_id == warehouse_id)
+    if order_id:
+        query = query.where(Reservation.order_id == order_id)
+    if status:
+        query = query.where(Reservation.status == status)
+    rows = await session.scalars(query.order_by(Reservation.created_at.desc()).limit(limit))
+    return [ReservationOut.model_validate(r) for r in rows]
+
+
+@router.post("/reservations/{reservation_id}/release")
+async def release(reservation_id: uuid.UUID, session: SessionDep, _: Storekeeper) -> ReservationOut:
+    reservation = await release_reservation(session, reservation_id)
+    await session.flush()
+    return ReservationOut.model_validate(reservation)

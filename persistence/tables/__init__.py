@@ -1,0 +1,50 @@
+"""The relational schema, one module per area. The Alembic migrations in `migrations/` build
+it; tests run them and check that they match these models."""
+
+from persistence.tables.accounts import OutboundEmail, User, UserToken
+from persistence.tables.base import Base
+from persistence.tables.catalogue import Bin, BomLine, Item, Product, Warehouse, Zone, ZoneReading
+from persistence.tables.orders import Order, OrderRequirement, OrderStageRecord
+from persistence.tables.purchasing import (
+    PurchaseOrder,
+    PurchaseOrderDemand,
+    PurchaseOrderLine,
+    Supplier,
+    SupplierItem,
+)
+from persistence.tables.stock import (
+    BinStock,
+    Reservation,
+    StockLevel,
+    StockMovement,
+    Stocktake,
+    StocktakeLine,
+)
+
+__all__ = [
+    "Base",
+    "Bin",
+    "BinStock",
+    "BomLine",
+    "Item",
+    "Order",
+    "OrderRequirement",
+    "OrderStageRecord",
+    "OutboundEmail",
+    "Product",
+    "PurchaseOrder",
+    "PurchaseOrderDemand",
+    "PurchaseOrderLine",
+    "Reservation",
+    "StockLevel",
+    "StockMovement",
+    "Stocktake",
+    "StocktakeLine",
+    "Supplier",
+    "SupplierItem",
+    "User",
+    "UserToken",
+    "Warehouse",
+    "Zone",
+    "ZoneReading",
+]

@@ -1,0 +1,120 @@
+"""Suppliers, what they offer, and purchase orders with the customer orders they serve."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from persistence.tables.base import Base, created_at, uuid_pk
+
+
+class Supplier(Base):
+    __tablename__ = "suppliers"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = created_at()
+
+
+class SupplierItem(Base):
+    __tablename__ = "supplier_items"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    supplier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("suppliers.id"))
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    min_order_qty: Mapped[int] = mapped_column(Integer, default=1)
+    pack_size: Mapped[int] = mapped_column(Integer, default=1)
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=0)
+    preferred: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "item_id"),
+        CheckConstraint("unit_price >= 0", name="unit_price_non_negative"),
+        CheckConstraint("min_order_qty >= 1", name="min_order_qty_positive"),
+        CheckConstraint("pack_size >= 1", name="pack_size_positive"),
+        CheckConstraint("lead_time_days >= 0", name="lead_time_non_negative"),
+    )
+
+
+class PurchaseOrder(Base):
+    __tablename__ = "purchase_orders"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    supplier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("suppliers.id"))
+    warehouse_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warehouses.id"))
+    status: Mapped[str] = mapped_column(String(24), default="draft")
+    expected_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = created_at()
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index(
+            "uq_purchase_orders_one_draft_per_supplier",
+            "supplier_id",
+            "warehouse_id",
+            unique=True,
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
+
+
+class PurchaseOrderLine(Base):
+    __tablename__ = "purchase_order_lines"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    purchase_order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("purchase_orders.id"))
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    received_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+    __table_args__ = (
+        UniqueConstraint("purchase_order_id", "item_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "received_quantity >= 0 AND received_quantity <= quantity", name="received_in_range"
+        ),
+    )
+
+
+class PurchaseOrderDemand(Base):
+    """Which customer orders a purchase-order line was raised for, and how much of it each needs."""
+
+    __tablename__ = "purchase_order_demands"
+
+    line_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("purchase_order_lines.id", ondelete="CASCADE"), primary_key=True
+    )
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)  # still expected from this line
+    allocated: Mapped[int] = mapped_column(Integer, default=0)  # received and reserved for it
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_non_negative"),
+        CheckConstraint("allocated >= 0", name="allocated_non_negative"),
+        Index("ix_purchase_order_demands_order", "order_id"),
+    )
