@@ -18,12 +18,13 @@ class Range:
         if self.low is not None and self.high is not None and self.low > self.high:
             raise InvalidInput(f"the range {self.low}..{self.high} is upside down")
 
-    def outside(self, value: Decimal | None) -> bool:
-        if value is None:
-            return False
-        return (self.low is not None and value < self.low) or (
-            self.high is not None and value > self.high
-        )
+    def judge(self, what: str, value: Decimal | None) -> str | None:
+        """Why `value` is out of range, or None when it is not."""
+        if value is not None and self.low is not None and value < self.low:
+            return f"{what} {value} below the minimum {self.low}"
+        if value is not None and self.high is not None and value > self.high:
+            return f"{what} {value} above the maximum {self.high}"
+        return None
 
 
 def reading_problems(
@@ -32,9 +33,5 @@ def reading_problems(
     """What is wrong with a reading, in words; empty when it is within range."""
     if temperature is None and humidity is None:
         raise InvalidInput("a reading needs a temperature, a humidity or both")
-    problems = []
-    if climate.outside(temperature):
-        problems.append(f"temperature {temperature} outside {climate.low}..{climate.high}")
-    if moisture.outside(humidity):
-        problems.append(f"humidity {humidity} outside {moisture.low}..{moisture.high}")
-    return problems
+    verdicts = [climate.judge("temperature", temperature), moisture.judge("humidity", humidity)]
+    return [v for v in verdicts if v]

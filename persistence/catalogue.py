@@ -142,6 +142,7 @@ async def update_unique(
             for name, value in changes.items():
                 setattr(row, name, value)
             await session.flush()
+        await session.refresh(row)  # server-side values (updated_at) come back
     except IntegrityError as clash:
         await session.refresh(row)
         for columns in unique_keys:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from persistence.database import SessionFactory
+
 _CHECKS = {
     "on hand differs from the ledger": """
         SELECT coalesce(s.item_id, l.item_id) AS item_id,
@@ -82,9 +84,15 @@ class Audit:
         return not self.problems
 
 
-async def audit_stock(session: AsyncSession) -> Audit:
-    """Run every check in one snapshot (REPEATABLE READ), so a busy system is judged whole."""
-    await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+async def audit_stock(sessions: SessionFactory) -> Audit:
+    """Run every check in one snapshot (a REPEATABLE READ transaction of its own), so a busy
+    system is judged whole."""
+    async with sessions() as session:
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return await _audit(session)
+
+
+async def _audit(session: AsyncSession) -> Audit:
     problems = [
         Problem(check, *row)
         for check, sql in _CHECKS.items()

@@ -21,6 +21,7 @@ from domain.access import Role
 from domain.stock import Priority
 from persistence.database import SessionFactory
 from persistence.order_records import next_order_number, register_order
+from persistence.stock_audit import audit_stock
 from persistence.tables import Item, Product, StockLevel, Supplier, User, Warehouse
 from workflows.contracts import OrderInput
 from zhuchka.demo_data import seed_demo
@@ -103,27 +104,10 @@ async def ledger_sum(session: AsyncSession, item_id: uuid.UUID, warehouse_id: uu
     return int(total or 0)
 
 
-async def assert_stock_consistent(session: AsyncSession) -> None:
-    """Every stock level equals its ledger; reserved equals the open reservations."""
-    drift = (
-        await session.execute(
-            text(
-                """
-                SELECT s.item_id, s.warehouse_id, s.on_hand, s.reserved,
-                       coalesce((SELECT sum(delta) FROM stock_movements m
-                                 WHERE m.item_id = s.item_id
-                                   AND m.warehouse_id = s.warehouse_id), 0)
-                           AS ledger,
-                       coalesce((SELECT sum(quantity) FROM reservations r
-                                 WHERE r.item_id = s.item_id AND r.warehouse_id = s.warehouse_id
-                                   AND r.status = 'reserved'), 0) AS open_reserved
-                FROM stock_levels s
-                """
-            )
-        )
-    ).all()
-    bad = [r for r in drift if r.on_hand != r.ledger or r.reserved != r.open_reserved]
-    assert not bad, f"stock drifted from its ledger or reservations: {bad}"
+async def assert_stock_consistent(sessions: SessionFactory) -> None:
+    """Every level equals its ledger and its bins; reserved equals the open reservations."""
+    audit = await audit_stock(sessions)
+    assert audit.consistent, "\n".join(str(p) for p in audit.problems)
 
 
 @asynccontextmanager

@@ -111,3 +111,31 @@ def create_user(
     except DomainError as error:
         typer.echo(f"refused: {error.message}", err=True)
         raise typer.Exit(code=1) from error
+
+
+@app.command("check-stock")
+def check_stock() -> None:
+    """Verify stock against the ledger and the reservations; exit 1 naming what is wrong."""
+    from persistence.database import create_engine, create_session_factory
+    from persistence.stock_audit import audit_stock
+
+    settings = get_settings()
+    configure_logging(settings, process="cli")
+
+    async def run() -> bool:
+        engine = create_engine(settings)
+        try:
+            audit = await audit_stock(create_session_factory(engine))
+        finally:
+            await engine.dispose()
+        for problem in audit.problems:
+            typer.echo(str(problem), err=True)
+        verdict = "consistent" if audit.consistent else f"{len(audit.problems)} problem(s)"
+        typer.echo(
+            f"stock {verdict}: {audit.levels} levels, {audit.bins} bins, "
+            f"{audit.movements} ledger rows checked"
+        )
+        return audit.consistent
+
+    if not asyncio.run(run()):
+        raise typer.Exit(code=1)

@@ -14,6 +14,7 @@ from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
 from api.auth.access import PUBLIC
 from api.deps import Services, ServicesDep
+from persistence.stock_audit import audit_stock
 
 router = APIRouter(dependencies=[PUBLIC])
 
@@ -61,7 +62,7 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-async def _checks(services: Services) -> dict[str, Check]:
+async def _checks(services: Services, *, stock_too: bool) -> dict[str, Check]:
     async def database() -> None:
         async with services.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -72,14 +73,25 @@ async def _checks(services: Services) -> dict[str, Check]:
     async def temporal() -> None:
         await services.temporal.workflow_service.get_system_info(GetSystemInfoRequest())
 
-    names = ("database", "redis", "temporal")
-    results = await asyncio.gather(_timed(database), _timed(redis), _timed(temporal))
-    return dict(zip(names, results, strict=True))
+    async def stock() -> None:
+        audit = await audit_stock(services.sessions)
+        if not audit.consistent:
+            raise RuntimeError("; ".join(str(p) for p in audit.problems[:5]))
+
+    probes = {"database": database, "redis": redis, "temporal": temporal}
+    if stock_too:
+        probes["stock"] = stock
+    results = await asyncio.gather(*(_timed(probe) for probe in probes.values()))
+    return dict(zip(probes, results, strict=True))
 
 
 @router.get("/deep", responses={503: {"model": DeepHealth}})
 async def deep(services: ServicesDep, response: Response) -> DeepHealth:
-    checks = await _checks(services)
+    """Every dependency, and the stock invariants (levels = ledger, reserved = reservations)."""
+    return _verdict(await _checks(services, stock_too=True), response)
+
+
+def _verdict(checks: dict[str, Check], response: Response) -> DeepHealth:
     healthy = all(c.status == "ok" for c in checks.values())
     response.status_code = 200 if healthy else 503
     return DeepHealth(status="ok" if healthy else "degraded", checks=checks)
@@ -88,4 +100,4 @@ async def deep(services: ServicesDep, response: Response) -> DeepHealth:
 @router.get("/readiness", responses={503: {"model": DeepHealth}})
 async def readiness(services: ServicesDep, response: Response) -> DeepHealth:
     """Ready when the API can serve orders: database, Redis and Temporal all answer."""
-    return await deep(services, response)
+    return _verdict(await _checks(services, stock_too=False), response)

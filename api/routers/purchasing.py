@@ -103,6 +103,9 @@ class ReceiptLineIn(BaseModel):
 
 class ReceiptIn(BaseModel):
     lines: list[ReceiptLineIn] = Field(min_length=1)
+    bin_id: uuid.UUID | None = Field(
+        None, description="Where the goods go; the warehouse's receiving bin when not given"
+    )
 
 
 @router.post("/suppliers", status_code=201)
@@ -254,6 +257,7 @@ async def receive(
         po_id,
         [goods_receipt.ReceiptLine(line.item_id, line.quantity) for line in body.lines],
         actor=receiver.email,
+        bin_id=body.bin_id,
     )
     log.info(
         "purchase_order.received",

@@ -67,8 +67,8 @@ class StocktakeOut(BaseModel):
 
 
 async def _view(session: SessionDep, stocktake_id: uuid.UUID) -> StocktakeOut:
+    await session.flush()
     stocktake = await get_or_404(session, Stocktake, stocktake_id, "stocktake")
-    await session.refresh(stocktake)
     lines = await stocktakes.lines_of(session, stocktake.id)
     current = await stocktakes.current_quantities(
         session, [(line.item_id, line.bin_id) for line in lines]

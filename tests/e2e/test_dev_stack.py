@@ -52,6 +52,7 @@ def test_one_command_brings_up_the_stack_and_ctrl_c_stops_it(dev: PrivateStack) 
             "database": "ok",
             "redis": "ok",
             "temporal": "ok",
+            "stock": "ok",
         }
         assert httpx.get(dev.temporal_ui_url, timeout=10).status_code == 200
         assert httpx.get(f"{api}/api/production/products", timeout=10).status_code == 401

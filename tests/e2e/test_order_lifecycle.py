@@ -76,8 +76,7 @@ async def test_an_order_goes_through_every_stage_with_a_qc_rework(stack: Stack) 
     description = await handle.describe()
     assert description.status is WorkflowExecutionStatus.COMPLETED
     assert await _visible(stack, f"WorkflowId = '{wf}' AND OrderStatus = 'completed'") == [wf]
-    async with stack.sessions() as session:
-        await assert_stock_consistent(session)
+    await assert_stock_consistent(stack.sessions)
 
 
 async def test_an_order_waits_for_a_purchase_order_and_continues_after_the_receipt(
@@ -156,8 +155,7 @@ async def test_cancelling_an_order_releases_its_stock_and_purchase_demand(stack:
     )
     assert again.status_code == 409
     assert (await stack.complete(order, "assembly", expect=409))["code"] == "order_closed"
-    async with stack.sessions() as session:
-        await assert_stock_consistent(session)
+    await assert_stock_consistent(stack.sessions)
 
 
 async def test_two_orders_cannot_share_the_last_switches(stack: Stack) -> None:

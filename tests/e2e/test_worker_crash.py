@@ -106,6 +106,5 @@ async def test_killing_the_worker_mid_order_loses_nothing(
     for stage, passed in [("testing", True), ("qc", True), ("shipping", None)]:
         order = await stack.complete(order, stage, passed=passed)
     assert order["status"] == "completed"
-    async with stack.sessions() as session:
-        await assert_stock_consistent(session)
+    await assert_stock_consistent(stack.sessions)
     assert uuid.UUID(order["id"])

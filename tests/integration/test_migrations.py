@@ -57,3 +57,58 @@ async def test_the_ledger_is_append_only(
     with pytest.raises(DBAPIError, match="append-only"):
         async with sessions.begin() as session:
             await session.execute(text(statement))
+
+
+def test_stock_from_before_bins_lands_in_a_receiving_bin(
+    settings: Settings, postgres_address: dict[str, str]
+) -> None:
+    """Revision 0003 introduced bins: stock and ledger rows that existed before are placed in
+    a receiving bin of their warehouse, and the books still balance."""
+    name = f"zhuchka_bins_{uuid.uuid4().hex[:8]}"
+    _create_database(postgres_address, name)
+    url = settings.model_copy(update={"postgres_db": name}).database_url
+    config = migrate.alembic_config(url)
+    command.upgrade(config, "0002")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO items (id, sku, name, item_type, category, unit_of_measure,"
+                " min_stock_level) VALUES ('00000000-0000-0000-0000-00000000000a', 'OLD-1',"
+                " 'old', 'COMPONENT', 'X', 'PIECE', 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO warehouses (id, name, code, address, city, country) VALUES"
+                " ('00000000-0000-0000-0000-00000000000b', 'Old', 'OLD', '', '', '')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO stock_levels (item_id, warehouse_id, on_hand, reserved) VALUES"
+                " ('00000000-0000-0000-0000-00000000000a',"
+                " '00000000-0000-0000-0000-00000000000b', 7, 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO stock_movements (item_id, warehouse_id, movement_type, quantity,"
+                " delta, reason) VALUES ('00000000-0000-0000-0000-00000000000a',"
+                " '00000000-0000-0000-0000-00000000000b', 'RECEIPT', 7, 7, 'before bins')"
+            )
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        placed = connection.execute(
+            text(
+                "SELECT b.code, z.zone_type, s.on_hand FROM bin_stock s"
+                " JOIN bins b ON b.id = s.bin_id JOIN zones z ON z.id = b.zone_id"
+            )
+        ).all()
+        assert [tuple(row) for row in placed] == [("RECEIVING", "RECEIVING", 7)]
+        unplaced = connection.scalar(
+            text("SELECT count(*) FROM stock_movements WHERE bin_id IS NULL")
+        )
+        assert unplaced == 0
+    engine.dispose()

@@ -30,7 +30,7 @@ async def test_an_order_within_stock_is_reserved_completely(
     async with sessions() as session:
         assert await stock_of(session, demo, "SW-LIN-RED") == (300, 136)
         assert await stock_of(session, demo, "STAB-SCREW-2U") == (60, 8)
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
 
 
 async def test_a_shortage_is_reserved_as_far_as_it_goes(
@@ -59,7 +59,7 @@ async def test_orders_racing_for_the_last_switches_split_them_exactly(
     assert sum(short) == 3 * 136 - 300
     async with sessions() as session:
         assert await stock_of(session, demo, "SW-LIN-RED") == (300, 300)
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
 
 
 async def test_consuming_at_assembly_issues_the_components_once(
@@ -77,7 +77,7 @@ async def test_consuming_at_assembly_issues_the_components_once(
             select(func.count()).where(StockMovement.order_id == order.order_id)
         )
         assert issues == 8
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
 
 
 async def test_release_gives_back_only_what_was_not_consumed(
@@ -97,7 +97,7 @@ async def test_release_gives_back_only_what_was_not_consumed(
             )
         )
         assert statuses == {"released"}
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
 
 
 async def test_shipping_books_the_finished_units_in_and_out_once(

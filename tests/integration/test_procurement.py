@@ -119,7 +119,7 @@ async def test_a_delivery_is_reserved_for_the_waiting_orders_by_priority(
     assert outcome.purchase_order.status == PurchaseOrderStatus.PARTIALLY_RECEIVED
     async with sessions() as session:
         assert await stock_of(session, demo, "SW-LIN-RED") == (370, 370)
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
     async with sessions.begin() as session:
         with pytest.raises(Conflict, match="exceed"):
             await goods_receipt.receive(

@@ -28,7 +28,7 @@ async def test_receipts_issues_and_adjustments_are_ledger_rows(
     async with sessions() as session:
         assert await stock_of(session, demo, "CABLE-USBC") == (20 + 30 - 5 - 2, 0)
         assert await ledger_sum(session, item, warehouse) == 43
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
 
 
 async def test_an_idempotency_key_books_a_movement_once(
@@ -55,7 +55,7 @@ async def test_issuing_more_than_available_changes_nothing(
             )
     async with sessions() as session:
         assert await stock_of(session, demo, "BOX-65") == (20, 0)
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
 
 
 async def test_reserved_stock_cannot_be_issued(sessions: SessionFactory, demo: Demo) -> None:
@@ -81,7 +81,7 @@ async def test_a_released_reservation_frees_the_stock_once(
             await release_reservation(session, reservation.id)
     async with sessions() as session:
         assert await stock_of(session, demo, "BOX-65") == (20, 0)
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
 
 
 async def test_concurrent_reservations_never_exceed_the_stock(
@@ -102,7 +102,7 @@ async def test_concurrent_reservations_never_exceed_the_stock(
     assert sum(outcomes) == 4
     async with sessions() as session:
         assert await stock_of(session, demo, "SW-LIN-RED") == (300, 272)
-        await assert_stock_consistent(session)
+        await assert_stock_consistent(sessions)
 
 
 async def test_two_transactions_racing_for_the_same_stock_cannot_both_win(
