@@ -7,15 +7,15 @@ non-retryable `ApplicationError`s; anything else (a dropped connection) is retri
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import ParamSpec, TypeVar
+from datetime import UTC, datetime
 
 import structlog
 from temporalio import activity
+from temporalio.client import Client
 
-from domain.errors import DomainError
+from activities.edge import at_the_edge
+from activities.purchasing_activities import refs_for, start_purchase_order_workflows
 from persistence import order_records, order_stock, procurement
 from persistence.database import SessionFactory
 from workflows.contracts import (
@@ -29,38 +29,21 @@ from workflows.contracts import (
     ReleaseResult,
     ReserveResult,
 )
-from workflows.failures import as_application_error
 
 log = structlog.get_logger(__name__)
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _at_the_edge(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-    """Bind the workflow's ids to every log line and turn domain errors into final failures."""
-
-    @functools.wraps(fn)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        info = activity.info()
-        with structlog.contextvars.bound_contextvars(
-            workflow_id=info.workflow_id, activity=info.activity_type, attempt=info.attempt
-        ):
-            try:
-                return await fn(*args, **kwargs)
-            except DomainError as error:
-                log.warning("activity.business_failure", code=error.code, error=error.message)
-                raise as_application_error(error) from error
-
-    return wrapper
-
 
 class OrderActivities:
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(
+        self, sessions: SessionFactory, client: Client | None = None, task_queue: str = ""
+    ) -> None:
+        """`client` starts the workflows of purchase orders raised for shortages."""
         self._sessions = sessions
+        self._client = client
+        self._task_queue = task_queue
 
     @activity.defn(name="register_order")
-    @_at_the_edge
+    @at_the_edge
     async def register_order(self, order: OrderInput) -> RegisterResult:
         async with self._sessions.begin() as session:
             registered = await order_records.register_order(session, order)
@@ -68,7 +51,7 @@ class OrderActivities:
         return RegisterResult(registered=registered)
 
     @activity.defn(name="reserve_stock")
-    @_at_the_edge
+    @at_the_edge
     async def reserve_stock(self, ref: OrderRef) -> ReserveResult:
         async with self._sessions.begin() as session:
             result = await order_stock.reserve_for_order(session, ref.order_id)
@@ -76,18 +59,23 @@ class OrderActivities:
         return result
 
     @activity.defn(name="raise_purchase_orders")
-    @_at_the_edge
+    @at_the_edge
     async def raise_purchase_orders(self, request: ProcureRequest) -> ProcureResult:
         shortages = {s.item_id: s.quantity for s in request.shortages}
         async with self._sessions.begin() as session:
             result = await procurement.raise_purchase_orders(
-                session, request.order.order_id, shortages, date.today()
+                session, request.order.order_id, shortages, datetime.now(UTC).date()
             )
-        log.info("order.purchase_orders", purchase_orders=result.purchase_orders)
+            refs = await refs_for(session, result.purchase_orders)
+        if self._client is not None:  # after the commit: the workflows find their purchase orders
+            await start_purchase_order_workflows(self._client, self._task_queue, refs)
+        log.info(
+            "order.purchase_orders", purchase_orders=result.purchase_orders, held=len(result.held)
+        )
         return result
 
     @activity.defn(name="consume_components")
-    @_at_the_edge
+    @at_the_edge
     async def consume_components(self, step: OrderStep) -> int:
         async with self._sessions.begin() as session:
             consumed = await order_stock.consume_for_order(session, step.order.order_id, step.actor)
@@ -95,14 +83,14 @@ class OrderActivities:
         return consumed
 
     @activity.defn(name="record_shipment")
-    @_at_the_edge
+    @at_the_edge
     async def record_shipment(self, step: OrderStep) -> None:
         async with self._sessions.begin() as session:
             await order_stock.record_shipment(session, step.order.order_id, step.actor)
         log.info("order.shipped")
 
     @activity.defn(name="release_order")
-    @_at_the_edge
+    @at_the_edge
     async def release_order(self, ref: OrderRef) -> ReleaseResult:
         async with self._sessions.begin() as session:
             released = await order_stock.release_for_order(session, ref.order_id)
@@ -111,7 +99,7 @@ class OrderActivities:
         return ReleaseResult(released_reservations=released, cancelled_purchase_orders=cancelled)
 
     @activity.defn(name="save_progress")
-    @_at_the_edge
+    @at_the_edge
     async def save_progress(self, snapshot: OrderSnapshot) -> bool:
         async with self._sessions.begin() as session:
             return await order_records.save_snapshot(session, snapshot)

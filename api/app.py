@@ -25,9 +25,10 @@ from api.routers import (
     locations,
     orders,
     products,
-    purchasing,
+    purchase_orders,
     stock,
     stocktakes,
+    suppliers,
     users,
 )
 from persistence.database import create_engine, create_session_factory
@@ -89,7 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/inventory", tags=[tag])
     app.include_router(products.router, prefix="/api/production", tags=["products"])
     app.include_router(orders.router, prefix="/api/production", tags=["orders"])
-    app.include_router(purchasing.router, prefix="/api/purchasing", tags=["purchasing"])
+    app.include_router(suppliers.router, prefix="/api/purchasing", tags=["suppliers"])
+    app.include_router(purchase_orders.router, prefix="/api/purchasing", tags=["purchase orders"])
     app.include_router(account.router, prefix="/api/user", tags=["account"])
     app.include_router(users.router, prefix="/api/users", tags=["users"])
     if settings.is_dev:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -64,17 +64,31 @@ def status_after_receipt(lines: Iterable[tuple[int, int]]) -> PurchaseOrderStatu
     return PurchaseOrderStatus.RECEIVED if done else PurchaseOrderStatus.PARTIALLY_RECEIVED
 
 
-def check_receipt(*, ordered: int, received: int, quantity: int) -> None:
+def receivable(ordered: int, tolerance_pct: int = 0) -> int:
+    """The most a line may receive: what was ordered, plus the supplier's tolerance."""
+    return ordered + (ordered * tolerance_pct) // 100
+
+
+def check_receipt(*, ordered: int, received: int, quantity: int, tolerance_pct: int = 0) -> None:
     if quantity <= 0:
         raise Conflict("a receipt needs a positive quantity", quantity=quantity)
-    if received + quantity > ordered:
+    limit = receivable(ordered, tolerance_pct)
+    if received + quantity > limit:
+        allowance = f" (+{tolerance_pct}% tolerance)" if tolerance_pct else ""
         raise Conflict(
-            f"receiving {quantity} would exceed the ordered {ordered} "
-            f"({received} already received)",
+            f"receiving {quantity} would exceed the ordered {ordered}{allowance}: "
+            f"{received} already received, at most {limit - received} more",
             ordered=ordered,
             received=received,
             quantity=quantity,
+            receivable=limit - received,
         )
+
+
+def is_late(status: PurchaseOrderStatus | str, expected: date | None, today: date) -> bool:
+    """Past its expected date and not (fully) received or cancelled."""
+    still_coming = PurchaseOrderStatus(status) in OPEN_STATUSES
+    return still_coming and expected is not None and expected < today
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,12 @@ class SupplierOffer(Generic[S, K]):
     preferred: bool = False
     pack_size: int = 1
     active: bool = True
+    price_breaks: tuple[tuple[int, Decimal], ...] = ()  # (from quantity, unit price)
+
+    def price_for(self, quantity: int) -> Decimal:
+        """The cheapest price that applies to a line of `quantity`."""
+        applicable = [price for least, price in self.price_breaks if quantity >= least]
+        return min([self.unit_price, *applicable])
 
 
 @dataclass(frozen=True)
@@ -97,13 +117,9 @@ class PurchaseSuggestion(Generic[S, K]):
     unit_price: Decimal
     expected_date: date
 
-
-def choose_offer(offers: Iterable[SupplierOffer[S, K]]) -> SupplierOffer[S, K] | None:
-    """The active preferred supplier; without one, the cheapest, then the fastest."""
-    active = [o for o in offers if o.active]
-    if not active:
-        return None
-    return min(active, key=lambda o: (not o.preferred, o.unit_price, o.lead_time_days))
+    @property
+    def value(self) -> Decimal:
+        return self.unit_price * self.quantity
 
 
 def order_quantity(needed: int, *, min_order_qty: int, pack_size: int = 1) -> int:
@@ -115,30 +131,113 @@ def order_quantity(needed: int, *, min_order_qty: int, pack_size: int = 1) -> in
     return -(-quantity // pack) * pack
 
 
-def suggest_purchases(
-    shortages: Mapping[K, int],
+def choose_offer(
+    offers: Iterable[SupplierOffer[S, K]], quantity: int = 1
+) -> SupplierOffer[S, K] | None:
+    """The active preferred supplier; without one (or when it is blocked), the cheapest for
+    this quantity, then the fastest."""
+    active = [o for o in offers if o.active]
+    if not active:
+        return None
+
+    def rank(offer: SupplierOffer[S, K]) -> tuple[bool, Decimal, int]:
+        bought = order_quantity(
+            quantity, min_order_qty=offer.min_order_qty, pack_size=offer.pack_size
+        )
+        return (not offer.preferred, offer.price_for(bought), offer.lead_time_days)
+
+    return min(active, key=rank)
+
+
+@dataclass(frozen=True)
+class HeldNeed(Generic[S, K]):
+    """A need no purchase order is raised for, and why."""
+
+    item: K
+    quantity: int
+    reason: str
+    supplier: S | None = None
+
+
+@dataclass(frozen=True)
+class PurchasePlan(Generic[S, K]):
+    suggestions: list[PurchaseSuggestion[S, K]]
+    held: list[HeldNeed[S, K]]
+
+
+def plan_purchases(
+    needs: Mapping[K, int],
     offers: Mapping[K, Iterable[SupplierOffer[S, K]]],
     today: date,
-) -> tuple[list[PurchaseSuggestion[S, K]], list[K]]:
-    """Suggestions for each shortage, and the items no active supplier offers."""
+    *,
+    committed: Mapping[S, Decimal] | None = None,
+    credit_limits: Mapping[S, Decimal | None] | None = None,
+) -> PurchasePlan[S, K]:
+    """What to buy from whom: the chosen supplier (see `choose_offer`), at least its minimum
+    order quantity in whole packs, at the cheapest price break that applies, expected after its
+    lead time. A supplier's open orders (`committed`) plus the new lines must stay within its
+    credit limit; what does not fit is held, with the reason."""
+    spent = dict(committed or {})
+    limits = credit_limits or {}
     suggestions: list[PurchaseSuggestion[S, K]] = []
-    unsourced: list[K] = []
-    for item, needed in shortages.items():
+    held: list[HeldNeed[S, K]] = []
+    for item, needed in needs.items():
         if needed <= 0:
             continue
-        offer = choose_offer(offers.get(item, ()))
+        offer = choose_offer(offers.get(item, ()), needed)
         if offer is None:
-            unsourced.append(item)
+            held.append(HeldNeed(item, needed, "no active supplier offers it"))
             continue
-        suggestions.append(
-            PurchaseSuggestion(
-                supplier=offer.supplier,
-                item=item,
-                quantity=order_quantity(
-                    needed, min_order_qty=offer.min_order_qty, pack_size=offer.pack_size
-                ),
-                unit_price=offer.unit_price,
-                expected_date=today + timedelta(days=offer.lead_time_days),
-            )
+        quantity = order_quantity(
+            needed, min_order_qty=offer.min_order_qty, pack_size=offer.pack_size
         )
-    return suggestions, unsourced
+        line = PurchaseSuggestion(
+            supplier=offer.supplier,
+            item=item,
+            quantity=quantity,
+            unit_price=offer.price_for(quantity),
+            expected_date=today + timedelta(days=offer.lead_time_days),
+        )
+        limit = limits.get(offer.supplier)
+        already = spent.get(offer.supplier, Decimal(0))
+        if limit is not None and already + line.value > limit:
+            held.append(
+                HeldNeed(
+                    item,
+                    needed,
+                    f"over the supplier's credit limit {limit}: {already} already on open orders,"
+                    f" this line {line.value}",
+                    offer.supplier,
+                )
+            )
+            continue
+        spent[offer.supplier] = already + line.value
+        suggestions.append(line)
+    return PurchasePlan(suggestions, held)
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """One purchase-order line as delivered, for supplier performance."""
+
+    ordered: int
+    received_on_time: int  # received by the end of the expected date
+    lead_time_days: float | None  # from sending to the last receipt, when fully received
+
+
+@dataclass(frozen=True)
+class SupplierPerformance:
+    lines: int
+    on_time_rate: float | None  # received by the expected date, of what was ordered
+    average_lead_time_days: float | None
+
+
+def supplier_performance(records: Sequence[DeliveryRecord]) -> SupplierPerformance:
+    ordered = sum(r.ordered for r in records)
+    on_time = sum(min(r.received_on_time, r.ordered) for r in records)
+    leads = [r.lead_time_days for r in records if r.lead_time_days is not None]
+    return SupplierPerformance(
+        lines=len(records),
+        on_time_rate=round(on_time / ordered, 4) if ordered else None,
+        average_lead_time_days=round(sum(leads) / len(leads), 2) if leads else None,
+    )

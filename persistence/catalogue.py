@@ -23,7 +23,6 @@ from persistence.tables import (
     Reservation,
     StockLevel,
     StockMovement,
-    Supplier,
     SupplierItem,
     Warehouse,
 )
@@ -102,19 +101,6 @@ async def create_product(
     )
     await session.flush()
     return product
-
-
-async def create_supplier_item(
-    session: AsyncSession, supplier_id: uuid.UUID, values: Mapping[str, Any]
-) -> SupplierItem:
-    await get_or_404(session, Supplier, supplier_id, "supplier")
-    await get_or_404(session, Item, values["item_id"], "item")
-    return await insert_unique(
-        session,
-        SupplierItem,
-        {"supplier_id": supplier_id, **values},
-        [("supplier_id", "item_id")],
-    )
 
 
 async def default_warehouse(session: AsyncSession, code: str) -> Warehouse:

@@ -24,7 +24,14 @@ from persistence.stock_ledger import (
     post_movement,
     save_position,
 )
-from persistence.tables import Order, PurchaseOrder, PurchaseOrderDemand, PurchaseOrderLine
+from persistence.tables import (
+    Order,
+    PurchaseOrder,
+    PurchaseOrderDemand,
+    PurchaseOrderLine,
+    PurchaseOrderReceipt,
+    Supplier,
+)
 
 
 @dataclass(frozen=True)
@@ -47,10 +54,20 @@ async def receive(
     actor: str | None,
     *,
     bin_id: uuid.UUID | None = None,
+    receipt_key: str | None = None,
 ) -> ReceiptOutcome:
     """Book a (partial) delivery into stock (the named bin, or the warehouse's receiving bin)
     and reserve it for the orders waiting for it, by priority, then due date, then age."""
     po = await get_purchase_order(session, po_id, lock=True)
+    if receipt_key is not None and await session.scalar(
+        select(PurchaseOrderReceipt.id).where(
+            PurchaseOrderReceipt.purchase_order_id == po.id,
+            PurchaseOrderReceipt.receipt_key == receipt_key,
+        )
+    ):
+        return ReceiptOutcome(po, {}, [])  # booked before: a retry changes nothing
+    supplier = await session.get(Supplier, po.supplier_id)
+    assert supplier is not None
     status = PurchaseOrderStatus(po.status)
     if status not in (PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED):
         raise Conflict(
@@ -76,7 +93,12 @@ async def receive(
             raise Conflict(
                 f"item {item_id} is not on purchase order {po.number}", item_id=str(item_id)
             )
-        check_receipt(ordered=line.quantity, received=line.received_quantity, quantity=quantity)
+        check_receipt(
+            ordered=line.quantity,
+            received=line.received_quantity,
+            quantity=quantity,
+            tolerance_pct=supplier.over_receipt_tolerance_pct,
+        )
     allocated: dict[uuid.UUID, int] = defaultdict(int)
     waiting: set[uuid.UUID] = set()
     for item_id in sorted(quantities):
@@ -90,11 +112,23 @@ async def receive(
                 delta=quantity,
                 reason=f"goods receipt for {po.number}",
                 bin_id=bin_id,
+                idempotency_key=f"{receipt_key}:{item_id}" if receipt_key else None,
                 purchase_order_id=po.id,
                 actor=actor,
             ),
         )
         line.received_quantity += quantity
+        session.add(
+            PurchaseOrderReceipt(
+                purchase_order_id=po.id,
+                line_id=line.id,
+                item_id=item_id,
+                quantity=quantity,
+                bin_id=bin_id,
+                received_by=actor,
+                receipt_key=receipt_key,
+            )
+        )
         for order_id, granted in await _allocate_receipt(session, line, po.warehouse_id, quantity):
             await top_up_reservations(session, order_id, {(item_id, po.warehouse_id): granted})
             allocated[order_id] += granted

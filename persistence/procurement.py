@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -20,11 +21,13 @@ from domain.errors import NotFound
 from domain.purchasing import (
     OPEN_STATUSES,
     PurchaseOrderStatus,
-    SupplierOffer,
+    PurchasePlan,
+    PurchaseSuggestion,
     order_quantity,
-    suggest_purchases,
+    plan_purchases,
 )
 from persistence.purchase_orders import next_purchase_order_number, now
+from persistence.supplier_offers import offers_for
 from persistence.tables import (
     Item,
     Order,
@@ -32,9 +35,8 @@ from persistence.tables import (
     PurchaseOrderDemand,
     PurchaseOrderLine,
     Supplier,
-    SupplierItem,
 )
-from workflows.contracts import ProcureResult, Shortage
+from workflows.contracts import HeldShortage, ProcureResult
 
 OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -129,36 +131,67 @@ async def _draft_for(
     return await _draft_for(session, supplier_id, warehouse_id)
 
 
-async def _offers(
-    session: AsyncSession, item_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[SupplierOffer[uuid.UUID, uuid.UUID]]]:
-    rows = await session.execute(
-        select(SupplierItem, Supplier.status)
-        .join(Supplier, Supplier.id == SupplierItem.supplier_id)
-        .where(SupplierItem.item_id.in_(item_ids))
-    )
-    offers: dict[uuid.UUID, list[SupplierOffer[uuid.UUID, uuid.UUID]]] = defaultdict(list)
-    for si, status in rows:
-        offers[si.item_id].append(
-            SupplierOffer(
-                supplier=si.supplier_id,
-                item=si.item_id,
-                unit_price=si.unit_price,
-                min_order_qty=si.min_order_qty,
-                lead_time_days=si.lead_time_days,
-                preferred=si.preferred,
-                pack_size=si.pack_size,
-                active=status == "active",
+async def plan(
+    session: AsyncSession, needs: Mapping[uuid.UUID, int], today: date
+) -> PurchasePlan[uuid.UUID, uuid.UUID]:
+    """The purchase plan for `needs`, within each supplier's credit limit (counting the value
+    still to come on its open purchase orders)."""
+    offers = await offers_for(session, needs)
+    suppliers = {o.supplier for found in offers.values() for o in found}
+    remaining = PurchaseOrderLine.quantity - PurchaseOrderLine.received_quantity
+    committed = {
+        supplier: Decimal(value or 0)
+        for supplier, value in await session.execute(
+            select(
+                PurchaseOrder.supplier_id,
+                func.sum(func.greatest(remaining, 0) * PurchaseOrderLine.unit_price),
             )
+            .join(PurchaseOrderLine, PurchaseOrderLine.purchase_order_id == PurchaseOrder.id)
+            .where(PurchaseOrder.supplier_id.in_(suppliers), PurchaseOrder.status.in_(OPEN))
+            .group_by(PurchaseOrder.supplier_id)
         )
-    return offers
+    }
+    limits = dict(
+        (
+            await session.execute(
+                select(Supplier.id, Supplier.credit_limit).where(Supplier.id.in_(suppliers))
+            )
+        ).all()
+    )
+    return plan_purchases(needs, offers, today, committed=committed, credit_limits=limits)
+
+
+async def place(
+    session: AsyncSession,
+    suggestions: Iterable[PurchaseSuggestion[uuid.UUID, uuid.UUID]],
+    warehouse_id: uuid.UUID,
+    *,
+    demands: Mapping[uuid.UUID, int] | None = None,
+    order_id: uuid.UUID | None = None,
+) -> set[str]:
+    """Put suggestions on the suppliers' drafts: as the order's demand (`order_id`, `demands`
+    per item), or, without an order, as stock to replenish. Returns the draft numbers."""
+    touched: set[str] = set()
+    for suggestion in sorted(suggestions, key=lambda s: (str(s.supplier), str(s.item))):
+        po = await _draft_for(session, suggestion.supplier, warehouse_id)
+        line = await _grow_line(session, po, suggestion.item, suggestion.unit_price)
+        if order_id is not None and demands is not None:
+            await _add_demand(session, line.id, order_id, demands[suggestion.item])
+        else:
+            line.replenish_quantity += suggestion.quantity
+        await _resize_line(session, line)
+        if po.expected_date is None or po.expected_date < suggestion.expected_date:
+            po.expected_date = suggestion.expected_date
+        touched.add(po.number)
+    return touched
 
 
 async def raise_purchase_orders(
     session: AsyncSession, order_id: uuid.UUID, shortages: Mapping[uuid.UUID, int], today: date
 ) -> ProcureResult:
     """Cover the order's shortages: first from open purchase orders' free quantity, then by
-    adding to (or opening) the preferred supplier's draft purchase order."""
+    adding to (or opening) the chosen supplier's draft. What cannot be bought (no active
+    supplier, over a credit limit) is reported as held."""
     order = await session.get(Order, order_id)
     if order is None:
         raise NotFound(f"order {order_id} does not exist")
@@ -170,25 +203,23 @@ async def raise_purchase_orders(
             needed = await _attach_to_surplus(session, order, item_id, needed)
         if needed > 0:
             uncovered[item_id] = needed
-    suggestions, unsourced = suggest_purchases(
-        uncovered, await _offers(session, list(uncovered)), today
+    planned = await plan(session, uncovered, today)
+    touched = await place(
+        session, planned.suggestions, order.warehouse_id, demands=uncovered, order_id=order_id
     )
-    touched: set[str] = set()
-    for suggestion in sorted(suggestions, key=lambda s: (str(s.supplier), str(s.item))):
-        po = await _draft_for(session, suggestion.supplier, order.warehouse_id)
-        offer_line = await _grow_line(session, po, suggestion.item, suggestion.unit_price)
-        await _add_demand(session, offer_line.id, order_id, uncovered[suggestion.item])
-        await _resize_line(session, offer_line)
-        if po.expected_date is None or po.expected_date < suggestion.expected_date:
-            po.expected_date = suggestion.expected_date
-        touched.add(po.number)
     skus = dict(
-        (await session.execute(select(Item.id, Item.sku).where(Item.id.in_(unsourced)))).all()
+        (
+            await session.execute(
+                select(Item.id, Item.sku).where(Item.id.in_([h.item for h in planned.held]))
+            )
+        ).all()
     )
-    numbers = sorted(touched | await _open_po_numbers_of(session, order_id))
     return ProcureResult(
-        purchase_orders=numbers,
-        unsourced=[Shortage(item_id=i, sku=skus[i], quantity=uncovered[i]) for i in unsourced],
+        purchase_orders=sorted(touched | await _open_po_numbers_of(session, order_id)),
+        held=[
+            HeldShortage(item_id=h.item, sku=skus[h.item], quantity=h.quantity, reason=h.reason)
+            for h in planned.held
+        ],
     )
 
 
@@ -235,14 +266,18 @@ async def _grow_line(
 
 
 async def _resize_line(session: AsyncSession, line: PurchaseOrderLine) -> int:
-    """A draft line orders what its demands need, at least the MOQ, in whole packs.
-    Returns the new quantity (0 when nothing needs it any more)."""
+    """A draft line orders what its demands and the stock to replenish need, at least the MOQ,
+    in whole packs, at the price break that quantity reaches. Returns the new quantity (0 when
+    nothing needs it any more)."""
     po = await session.get(PurchaseOrder, line.purchase_order_id)
     assert po is not None
-    terms = await session.scalar(
-        select(SupplierItem).where(
-            SupplierItem.supplier_id == po.supplier_id, SupplierItem.item_id == line.item_id
-        )
+    terms = next(
+        (
+            o
+            for o in (await offers_for(session, [line.item_id])).get(line.item_id, [])
+            if o.supplier == po.supplier_id
+        ),
+        None,
     )
     demanded = int(
         await session.scalar(
@@ -253,12 +288,14 @@ async def _resize_line(session: AsyncSession, line: PurchaseOrderLine) -> int:
         or 0
     )
     quantity = order_quantity(
-        demanded,
+        demanded + line.replenish_quantity,
         min_order_qty=terms.min_order_qty if terms else 1,
         pack_size=terms.pack_size if terms else 1,
     )
     if quantity > 0:
         line.quantity = quantity
+        if terms is not None:
+            line.unit_price = terms.price_for(quantity)
     return quantity
 
 

@@ -1,16 +1,35 @@
-"""The purchase order's life cycle: numbers, lookups and status changes."""
+"""The purchase order's life cycle: numbers, lookups, a buyer's own drafts, status changes,
+escalation, and how each supplier delivers."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import NotFound
-from domain.purchasing import PurchaseOrderStatus, check_transition
-from persistence.tables import PurchaseOrder
+from domain.errors import Conflict, NotFound
+from domain.purchasing import (
+    DeliveryRecord,
+    PurchaseOrderStatus,
+    SupplierPerformance,
+    check_transition,
+    supplier_performance,
+)
+from domain.stages import FINAL_STATUSES
+from persistence.supplier_offers import offers_for
+from persistence.tables import (
+    Order,
+    PurchaseOrder,
+    PurchaseOrderDemand,
+    PurchaseOrderLine,
+    PurchaseOrderReceipt,
+    Supplier,
+    Warehouse,
+)
 
 
 def now() -> datetime:
@@ -45,3 +64,145 @@ async def change_status(
     if stamp:
         setattr(po, stamp, now())
     return po
+
+
+async def waiting_orders(session: AsyncSession, po_id: uuid.UUID) -> list[str]:
+    """The workflow ids of the customer orders still waiting on this purchase order."""
+    found = await session.scalars(
+        select(Order.workflow_id)
+        .join(PurchaseOrderDemand, PurchaseOrderDemand.order_id == Order.id)
+        .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
+        .where(
+            PurchaseOrderLine.purchase_order_id == po_id,
+            PurchaseOrderDemand.quantity > 0,
+            Order.status.notin_([s.value for s in FINAL_STATUSES]),
+        )
+        .distinct()
+    )
+    return sorted(found)
+
+
+async def cancel(session: AsyncSession, po_id: uuid.UUID) -> tuple[PurchaseOrder, list[str]]:
+    """Cancel (from draft or sent); returns the workflows of the orders that waited on it,
+    which must now look for their components elsewhere."""
+    po = await change_status(session, po_id, PurchaseOrderStatus.CANCELLED)
+    return po, await waiting_orders(session, po.id)
+
+
+async def mark_late(session: AsyncSession, po_id: uuid.UUID) -> bool:
+    """Flag the purchase order as escalated; False when it already was."""
+    po = await get_purchase_order(session, po_id, lock=True)
+    if po.escalated_at is not None:
+        return False
+    po.escalated_at = now()
+    return True
+
+
+@dataclass(frozen=True)
+class ManualLine:
+    item_id: uuid.UUID
+    quantity: int
+
+
+async def create_manual(
+    session: AsyncSession,
+    supplier_id: uuid.UUID,
+    warehouse_id: uuid.UUID,
+    lines: Sequence[ManualLine],
+    *,
+    actor: str | None,
+    today: date,
+    expected_date: date | None = None,
+    notes: str = "",
+) -> PurchaseOrder:
+    """A buyer's own draft: the supplier must be active and offer every item, each line at
+    least its minimum order quantity and in whole packs."""
+    supplier = await session.get(Supplier, supplier_id)
+    if supplier is None:
+        raise NotFound(f"supplier {supplier_id} does not exist", supplier_id=str(supplier_id))
+    if supplier.status != "active":
+        raise Conflict(f"{supplier.name} is blocked: it takes no new purchase orders")
+    if await session.get(Warehouse, warehouse_id) is None:
+        raise NotFound(f"warehouse {warehouse_id} does not exist", warehouse_id=str(warehouse_id))
+    quantities: dict[uuid.UUID, int] = {}
+    for line in lines:
+        quantities[line.item_id] = quantities.get(line.item_id, 0) + line.quantity
+    offers = await offers_for(session, quantities)
+    po = PurchaseOrder(
+        id=uuid.uuid4(),
+        number=await next_purchase_order_number(session),
+        supplier_id=supplier.id,
+        warehouse_id=warehouse_id,
+        origin="manual",
+        notes=notes,
+        created_by=actor,
+    )
+    session.add(po)
+    lead_days = 0
+    for item_id, quantity in quantities.items():
+        offer = next((o for o in offers.get(item_id, []) if o.supplier == supplier.id), None)
+        if offer is None:
+            raise Conflict(f"{supplier.name} does not offer item {item_id}", item_id=str(item_id))
+        if quantity < offer.min_order_qty or quantity % offer.pack_size:
+            raise Conflict(
+                f"{quantity} of item {item_id}: {supplier.name} sells at least "
+                f"{offer.min_order_qty}, in packs of {offer.pack_size}",
+                item_id=str(item_id),
+                min_order_qty=offer.min_order_qty,
+                pack_size=offer.pack_size,
+            )
+        session.add(
+            PurchaseOrderLine(
+                purchase_order_id=po.id,
+                item_id=item_id,
+                quantity=quantity,
+                replenish_quantity=quantity,
+                unit_price=offer.price_for(quantity),
+            )
+        )
+        lead_days = max(lead_days, offer.lead_time_days)
+    po.expected_date = expected_date or today + timedelta(days=lead_days)
+    await session.flush()
+    return po
+
+
+async def performance(
+    session: AsyncSession, supplier_id: uuid.UUID, today: date
+) -> SupplierPerformance:
+    """On-time rate (received by the expected date, of what was ordered, over lines that are
+    due or received) and average lead time (sent to fully received)."""
+    lines = (
+        await session.execute(
+            select(PurchaseOrderLine, PurchaseOrder)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .where(
+                PurchaseOrder.supplier_id == supplier_id,
+                PurchaseOrder.status != PurchaseOrderStatus.CANCELLED,
+                PurchaseOrder.status != PurchaseOrderStatus.DRAFT,
+            )
+        )
+    ).all()
+    receipts: dict[uuid.UUID, list[PurchaseOrderReceipt]] = {}
+    for receipt in await session.scalars(
+        select(PurchaseOrderReceipt).where(
+            PurchaseOrderReceipt.line_id.in_([line.id for line, _ in lines])
+        )
+    ):
+        receipts.setdefault(receipt.line_id, []).append(receipt)
+    records = []
+    for line, po in lines:
+        got = receipts.get(line.id, [])
+        due = po.expected_date is not None and po.expected_date < today
+        if not due and line.received_quantity < line.quantity:
+            continue  # not due yet and still coming: neither on time nor late
+        on_time = sum(
+            r.quantity
+            for r in got
+            if po.expected_date is None or r.received_at.date() <= po.expected_date
+        )
+        lead: float | None = None
+        if line.received_quantity >= line.quantity and got and po.sent_at:
+            last = max(r.received_at for r in got)
+            lead = (last - po.sent_at).total_seconds() / 86400
+        records.append(DeliveryRecord(line.quantity, on_time, lead))
+    return supplier_performance(records)

@@ -116,13 +116,13 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 async def sessions(engine: AsyncEngine, settings: Settings) -> AsyncIterator[SessionFactory]:
     """A session factory on the migrated database; every table is emptied after the test.
 
-    Order numbers keep counting: they name workflows on a Temporal server that outlives a test.
+    Order and purchase-order numbers keep counting: they name workflows on a Temporal server
+    that outlives a test.
     """
     yield create_session_factory(engine)
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        await connection.execute(text("ALTER SEQUENCE purchase_order_number_seq RESTART"))
     redis = Redis.from_url(settings.redis_url)
     async for key in redis.scan_iter(match="rate:*"):
         await redis.delete(key)

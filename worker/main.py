@@ -15,10 +15,13 @@ from temporalio.worker import Worker
 
 from activities.email_delivery import EmailActivities
 from activities.order_activities import OrderActivities
+from activities.purchasing_activities import PurchasingActivities
 from persistence.database import SessionFactory, create_engine, create_session_factory
 from workflows import search_attributes
 from workflows.email_delivery import DeliverEmailWorkflow
 from workflows.order_workflow import OrderWorkflow
+from workflows.purchase_order import PurchaseOrderWorkflow
+from workflows.reorder_scan import ReorderScanWorkflow, ensure_reorder_schedule
 from zhuchka.settings import Settings
 from zhuchka.temporal_client import connect
 
@@ -27,11 +30,22 @@ log = structlog.get_logger(__name__)
 
 def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -> Worker:
     mail = EmailActivities(sessions, settings)
+    orders = OrderActivities(sessions, client, settings.temporal_task_queue)
+    buying = PurchasingActivities(sessions, client, settings)
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
-        workflows=[OrderWorkflow, DeliverEmailWorkflow],
-        activities=[*OrderActivities(sessions).all(), mail.deliver_email],
+        workflows=[OrderWorkflow, PurchaseOrderWorkflow, ReorderScanWorkflow, DeliverEmailWorkflow],
+        activities=[
+            *orders.all(),
+            buying.load_purchase_order,
+            buying.change_status,
+            buying.receive_goods,
+            buying.cancel,
+            buying.mark_late,
+            buying.reorder_scan,
+            mail.deliver_email,
+        ],
         max_concurrent_activities=50,
         # After a worker dies, its cached workflows move to another worker after this long.
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=3),
@@ -51,6 +65,11 @@ async def run_worker(settings: Settings) -> None:
             log.info("temporal.search_attributes_added", names=added)
     except RPCError as refused:  # e.g. a managed namespace where this client may not add them
         log.warning("temporal.search_attributes_unchecked", error=str(refused))
+    await ensure_reorder_schedule(
+        client,
+        settings.temporal_task_queue,
+        timedelta(minutes=settings.reorder_scan_interval_minutes),
+    )
     engine = create_engine(settings)
     worker = build_worker(client, create_session_factory(engine), settings)
     stop = asyncio.Event()

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from domain.purchasing import PurchaseOrderStatus
 from domain.stages import OrderStatus, Stage
 from domain.stock import Priority
 
@@ -88,9 +89,16 @@ class ReserveResult(BaseModel):
     shortages: list[Shortage] = Field(default_factory=list)
 
 
+class HeldShortage(Shortage):
+    """A shortage no purchase order was raised for: why (no active supplier, a credit limit)."""
+
+    reason: str
+
+
 class ProcureResult(BaseModel):
     purchase_orders: list[str] = Field(default_factory=list)
-    unsourced: list[Shortage] = Field(default_factory=list)
+    unsourced: list[Shortage] = Field(default_factory=list)  # kept for recorded histories
+    held: list[HeldShortage] = Field(default_factory=list)
 
 
 class RegisterResult(BaseModel):
@@ -123,3 +131,67 @@ class EmailRef(BaseModel):
     """Only the id of a message in the outbox crosses Temporal: bodies may carry tokens."""
 
     email_id: uuid.UUID
+
+
+class PurchaseOrderRef(BaseModel):
+    purchase_order_id: uuid.UUID
+    number: str
+
+
+class PurchaseOrderState(BaseModel):
+    number: str
+    status: PurchaseOrderStatus
+    expected_date: date | None = None
+    escalated: bool = False
+
+
+class PurchaseOrderAction(BaseModel):
+    """Who sends, confirms or cancels a purchase order (from the token), and why."""
+
+    actor: str | None = None
+    reason: str | None = None
+
+
+class StatusChange(BaseModel):
+    purchase_order: PurchaseOrderRef
+    target: PurchaseOrderStatus
+    actor: str | None = None
+
+
+class ReceivedLine(BaseModel):
+    item_id: uuid.UUID
+    quantity: int = Field(gt=0)
+
+
+class GoodsReceipt(BaseModel):
+    lines: list[ReceivedLine] = Field(min_length=1)
+    bin_id: uuid.UUID | None = None
+    actor: str | None = None
+
+
+class GoodsReceiptRequest(BaseModel):
+    purchase_order: PurchaseOrderRef
+    receipt: GoodsReceipt
+    receipt_key: str  # one per accepted update: a retried activity books nothing twice
+
+
+class SupplyResult(BaseModel):
+    """A purchase order's new state and the order workflows that should look at stock again."""
+
+    state: PurchaseOrderState
+    waiting_orders: list[str] = Field(default_factory=list)
+    allocated: dict[str, int] = Field(default_factory=dict)  # order id -> units reserved
+
+
+class ReorderScanInput(BaseModel):
+    warehouse_code: str | None = None  # the default warehouse when not given
+
+
+class ReorderScanResult(BaseModel):
+    purchase_orders: list[str] = Field(default_factory=list)
+    lines: int = 0
+    held: list[HeldShortage] = Field(default_factory=list)
+
+
+def purchase_order_workflow_id(number: str) -> str:
+    return f"purchase-order-{number}"

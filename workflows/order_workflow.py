@@ -225,7 +225,12 @@ class OrderWorkflow:
                 self._advance(None)
                 await self._publish()
                 return
-            if reserved.shortages != self._shortages:
+            # Since purchase orders can be cancelled, what covered a shortage may be gone: raise
+            # (idempotent) after every look, not only when the shortage changed.
+            if (
+                workflow.patched("procure-after-every-look")
+                or reserved.shortages != self._shortages
+            ):
                 procured = await workflow.execute_activity_method(
                     OrderActivities.raise_purchase_orders,
                     ProcureRequest(order=ref, shortages=reserved.shortages),

@@ -23,6 +23,10 @@ ROUTE_WITH_REWORK = [
 ]
 
 
+def _waiting_on_a_purchase_order(order: dict[str, Any]) -> bool:
+    return bool(order["purchase_orders"]) and bool(order["waiting_for_stock"])
+
+
 async def _visible(stack: Stack, query: str) -> list[str]:
     """Workflow ids a visibility query finds, once the index has caught up."""
     async with asyncio.timeout(20):
@@ -84,7 +88,7 @@ async def test_an_order_waits_for_a_purchase_order_and_continues_after_the_recei
 ) -> None:
     order = await stack.order(quantity=5)  # 340 switches needed, 300 on hand
     await stack.complete(order, "design")
-    order = await stack.until(order, lambda o: bool(o["purchase_orders"]))
+    order = await stack.until(order, _waiting_on_a_purchase_order)
     assert order["stage"] == "procurement"
     assert order["waiting_for_stock"]
     assert [(s["sku"], s["quantity"]) for s in order["shortages"]] == [("SW-LIN-RED", 40)]
@@ -137,7 +141,7 @@ async def test_an_order_waits_for_a_purchase_order_and_continues_after_the_recei
 async def test_cancelling_an_order_releases_its_stock_and_purchase_demand(stack: Stack) -> None:
     order = await stack.order(quantity=5)
     await stack.complete(order, "design")
-    order = await stack.until(order, lambda o: bool(o["purchase_orders"]))
+    order = await stack.until(order, _waiting_on_a_purchase_order)
     assert await stack.stock("SW-LIN-RED") == (300, 300)
     cancel = await stack.api.post(
         f"/api/production/orders/{order['id']}/cancel", json={"reason": "customer changed mind"}

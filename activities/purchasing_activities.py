@@ -1,0 +1,161 @@
+"""The activities of purchase orders and of the reorder scan: each one short transaction,
+safe to retry (status changes converge, receipts carry a key, escalation is a flag)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio import activity
+from temporalio.client import Client
+
+from activities.edge import at_the_edge
+from domain.purchasing import PurchaseOrderStatus
+from persistence import goods_receipt, purchase_orders, replenishment
+from persistence.catalogue import default_warehouse
+from persistence.database import SessionFactory
+from persistence.tables import Item, Order, PurchaseOrder
+from workflows.contracts import (
+    GoodsReceiptRequest,
+    HeldShortage,
+    PurchaseOrderRef,
+    PurchaseOrderState,
+    ReorderScanInput,
+    ReorderScanResult,
+    StatusChange,
+    SupplyResult,
+)
+from workflows.purchase_order_starter import start_purchase_order_workflow
+from zhuchka.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+def _state(po: PurchaseOrder) -> PurchaseOrderState:
+    return PurchaseOrderState(
+        number=po.number,
+        status=PurchaseOrderStatus(po.status),
+        expected_date=po.expected_date,
+        escalated=po.escalated_at is not None,
+    )
+
+
+class PurchasingActivities:
+    def __init__(self, sessions: SessionFactory, client: Client, settings: Settings) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._settings = settings
+
+    @activity.defn(name="load_purchase_order")
+    @at_the_edge
+    async def load_purchase_order(self, ref: PurchaseOrderRef) -> PurchaseOrderState:
+        async with self._sessions() as session:
+            return _state(await purchase_orders.get_purchase_order(session, ref.purchase_order_id))
+
+    @activity.defn(name="change_purchase_order_status")
+    @at_the_edge
+    async def change_status(self, change: StatusChange) -> PurchaseOrderState:
+        async with self._sessions.begin() as session:
+            po = await purchase_orders.get_purchase_order(
+                session, change.purchase_order.purchase_order_id, lock=True
+            )
+            if po.status != change.target:  # a retry after the change committed
+                po = await purchase_orders.change_status(session, po.id, change.target)
+            state = _state(po)
+        log.info("purchase_order.status", number=state.number, status=state.status, by=change.actor)
+        return state
+
+    @activity.defn(name="receive_goods")
+    @at_the_edge
+    async def receive_goods(self, request: GoodsReceiptRequest) -> SupplyResult:
+        async with self._sessions.begin() as session:
+            outcome = await goods_receipt.receive(
+                session,
+                request.purchase_order.purchase_order_id,
+                [
+                    goods_receipt.ReceiptLine(line.item_id, line.quantity)
+                    for line in request.receipt.lines
+                ],
+                request.receipt.actor,
+                bin_id=request.receipt.bin_id,
+                receipt_key=request.receipt_key,
+            )
+            waiting = await purchase_orders.waiting_orders(session, outcome.purchase_order.id)
+            state = _state(outcome.purchase_order)
+        log.info("purchase_order.received", number=state.number, status=state.status)
+        return SupplyResult(
+            state=state,
+            waiting_orders=sorted(set(waiting) | await self._workflows_of(outcome.allocated)),
+            allocated={str(k): v for k, v in outcome.allocated.items()},
+        )
+
+    async def _workflows_of(self, allocated: dict[uuid.UUID, int]) -> set[str]:
+        if not allocated:
+            return set()
+        async with self._sessions() as session:
+            return set(
+                await session.scalars(
+                    select(Order.workflow_id).where(Order.id.in_(list(allocated)))
+                )
+            )
+
+    @activity.defn(name="cancel_purchase_order")
+    @at_the_edge
+    async def cancel(self, ref: PurchaseOrderRef) -> SupplyResult:
+        async with self._sessions.begin() as session:
+            po = await purchase_orders.get_purchase_order(session, ref.purchase_order_id, lock=True)
+            if po.status != PurchaseOrderStatus.CANCELLED:
+                po, _ = await purchase_orders.cancel(session, po.id)
+            waiting = await purchase_orders.waiting_orders(session, po.id)
+            state = _state(po)
+        log.info("purchase_order.cancelled", number=state.number, orders=len(waiting))
+        return SupplyResult(state=state, waiting_orders=waiting)
+
+    @activity.defn(name="mark_purchase_order_late")
+    @at_the_edge
+    async def mark_late(self, ref: PurchaseOrderRef) -> bool:
+        async with self._sessions.begin() as session:
+            newly = await purchase_orders.mark_late(session, ref.purchase_order_id)
+        if newly:
+            log.warning("purchase_order.late", number=ref.number)
+        return newly
+
+    @activity.defn(name="reorder_scan")
+    @at_the_edge
+    async def reorder_scan(self, request: ReorderScanInput) -> ReorderScanResult:
+        """Raise drafts for the items below their reorder point; start their workflows."""
+        today = datetime.now(UTC).date()
+        async with self._sessions.begin() as session:
+            warehouse = await default_warehouse(
+                session, request.warehouse_code or self._settings.default_warehouse_code
+            )
+            result = await replenishment.reorder_scan(session, warehouse.id, today)
+            refs = await refs_for(session, result.purchase_orders)
+            skus = dict((await session.execute(select(Item.id, Item.sku))).all())
+        await start_purchase_order_workflows(self._client, self._settings.temporal_task_queue, refs)
+        log.info("reorder_scan.done", purchase_orders=result.purchase_orders)
+        return ReorderScanResult(
+            purchase_orders=result.purchase_orders,
+            lines=len(result.plan.suggestions),
+            held=[
+                HeldShortage(item_id=h.item, sku=skus[h.item], quantity=h.quantity, reason=h.reason)
+                for h in result.plan.held
+            ],
+        )
+
+
+async def refs_for(session: AsyncSession, numbers: list[str]) -> list[PurchaseOrderRef]:
+    rows = await session.execute(
+        select(PurchaseOrder.id, PurchaseOrder.number).where(PurchaseOrder.number.in_(numbers))
+    )
+    return [PurchaseOrderRef(purchase_order_id=i, number=n) for i, n in rows]
+
+
+async def start_purchase_order_workflows(
+    client: Client, task_queue: str, refs: list[PurchaseOrderRef]
+) -> None:
+    for ref in refs:
+        await start_purchase_order_workflow(client, task_queue, ref)

@@ -1,0 +1,455 @@
+"""Purchase orders, each run by its own workflow: raised for shortages and by the reorder
+scan, or created by a buyer; sent, confirmed, received (in parts) and cancelled through it.
+And the suggestions: what would be bought now."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from temporalio.service import RPCError
+
+from api.auth.access import Principal, requires
+from api.deps import Services, ServicesDep, SessionDep
+from api.errors import ServiceUnavailable
+from api.workflow_calls import execute_update
+from domain.access import Action
+from domain.errors import IllegalTransition
+from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, is_late
+from persistence import purchase_orders, replenishment
+from persistence.catalogue import default_warehouse
+from persistence.tables import (
+    Item,
+    Order,
+    PurchaseOrder,
+    PurchaseOrderDemand,
+    PurchaseOrderLine,
+    PurchaseOrderReceipt,
+    Supplier,
+)
+from workflows.contracts import (
+    GoodsReceipt,
+    PurchaseOrderAction,
+    PurchaseOrderRef,
+    ReceivedLine,
+    ReorderScanInput,
+    ReorderScanResult,
+    purchase_order_workflow_id,
+)
+from workflows.purchase_order import PurchaseOrderWorkflow
+from workflows.purchase_order_starter import start_purchase_order_workflow
+from workflows.reorder_scan import ReorderScanWorkflow
+
+router = APIRouter()
+log = structlog.get_logger(__name__)
+READ = requires(Action.READ)
+Buyer = Annotated[Principal, requires(Action.MANAGE_PURCHASING)]
+Receiver = Annotated[Principal, requires(Action.RECEIVE_GOODS)]
+
+
+class DemandOut(BaseModel):
+    order_id: uuid.UUID
+    order_number: str
+    waiting_for: int
+    allocated: int
+
+
+class LineOut(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    quantity: int
+    received_quantity: int
+    unit_price: Decimal
+    orders: list[DemandOut] = Field(description="The customer orders this line serves")
+
+
+class ReceiptOut(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    quantity: int
+    bin_id: uuid.UUID | None
+    received_by: str | None
+    received_at: datetime
+
+
+class PurchaseOrderOut(BaseModel):
+    id: uuid.UUID
+    number: str
+    supplier_id: uuid.UUID
+    supplier_name: str
+    warehouse_id: uuid.UUID
+    status: PurchaseOrderStatus
+    origin: str
+    expected_date: date | None
+    is_late: bool = Field(description="Past its expected date and still coming")
+    escalated_at: datetime | None
+    total: Decimal
+    notes: str
+    created_by: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    confirmed_at: datetime | None
+    received_at: datetime | None
+    cancelled_at: datetime | None
+    lines: list[LineOut]
+    receipts: list[ReceiptOut]
+
+
+class ManualLineIn(BaseModel):
+    item_id: uuid.UUID
+    quantity: int = Field(gt=0)
+
+
+class PurchaseOrderCreate(BaseModel):
+    supplier_id: uuid.UUID
+    lines: list[ManualLineIn] = Field(min_length=1, max_length=200)
+    warehouse_id: uuid.UUID | None = Field(None, description="The default warehouse when not given")
+    expected_date: date | None = Field(None, description="Today plus the longest lead time")
+    notes: str = Field("", max_length=4000)
+
+
+class ReceiptIn(BaseModel):
+    lines: list[ReceivedLine] = Field(min_length=1)
+    bin_id: uuid.UUID | None = Field(
+        None, description="Where the goods go; the warehouse's receiving bin when not given"
+    )
+
+
+class CancelIn(BaseModel):
+    reason: str | None = Field(None, max_length=2000)
+
+
+class SuggestedLine(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    value: Decimal
+    expected_date: date
+
+
+class SupplierSuggestion(BaseModel):
+    supplier_id: uuid.UUID
+    supplier_name: str
+    lines: list[SuggestedLine]
+    total: Decimal
+
+
+class HeldOut(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    quantity: int
+    reason: str
+    supplier_id: uuid.UUID | None
+
+
+class SuggestionsOut(BaseModel):
+    suppliers: list[SupplierSuggestion] = Field(description="One purchase order per supplier")
+    held: list[HeldOut] = Field(description="Needs nothing is bought for, and why")
+
+
+async def _views(session: SessionDep, pos: list[PurchaseOrder]) -> list[PurchaseOrderOut]:
+    ids = [po.id for po in pos]
+    lines = (
+        await session.execute(
+            select(PurchaseOrderLine, Item.sku)
+            .join(Item, Item.id == PurchaseOrderLine.item_id)
+            .where(PurchaseOrderLine.purchase_order_id.in_(ids))
+            .order_by(Item.sku)
+        )
+    ).all()
+    demands = (
+        await session.execute(
+            select(PurchaseOrderDemand, Order.number)
+            .join(Order, Order.id == PurchaseOrderDemand.order_id)
+            .where(PurchaseOrderDemand.line_id.in_([line.id for line, _ in lines]))
+            .order_by(Order.number)
+        )
+    ).all()
+    receipts = (
+        await session.execute(
+            select(PurchaseOrderReceipt, Item.sku)
+            .join(Item, Item.id == PurchaseOrderReceipt.item_id)
+            .where(PurchaseOrderReceipt.purchase_order_id.in_(ids))
+            .order_by(PurchaseOrderReceipt.received_at)
+        )
+    ).all()
+    names = dict(
+        (
+            await session.execute(
+                select(Supplier.id, Supplier.name).where(
+                    Supplier.id.in_({po.supplier_id for po in pos})
+                )
+            )
+        ).all()
+    )
+    by_line: dict[uuid.UUID, list[DemandOut]] = {}
+    for demand, number in demands:
+        by_line.setdefault(demand.line_id, []).append(
+            DemandOut(
+                order_id=demand.order_id,
+                order_number=number,
+                waiting_for=demand.quantity,
+                allocated=demand.allocated,
+            )
+        )
+    by_po: dict[uuid.UUID, list[LineOut]] = {}
+    for line, sku in lines:
+        by_po.setdefault(line.purchase_order_id, []).append(
+            LineOut(
+                item_id=line.item_id,
+                sku=sku,
+                quantity=line.quantity,
+                received_quantity=line.received_quantity,
+                unit_price=line.unit_price,
+                orders=by_line.get(line.id, []),
+            )
+        )
+    received: dict[uuid.UUID, list[ReceiptOut]] = {}
+    for receipt, sku in receipts:
+        received.setdefault(receipt.purchase_order_id, []).append(
+            ReceiptOut(
+                item_id=receipt.item_id,
+                sku=sku,
+                quantity=receipt.quantity,
+                bin_id=receipt.bin_id,
+                received_by=receipt.received_by,
+                received_at=receipt.received_at,
+            )
+        )
+    today = datetime.now(UTC).date()
+    return [
+        PurchaseOrderOut(
+            id=po.id,
+            number=po.number,
+            supplier_id=po.supplier_id,
+            supplier_name=names[po.supplier_id],
+            warehouse_id=po.warehouse_id,
+            status=PurchaseOrderStatus(po.status),
+            origin=po.origin,
+            expected_date=po.expected_date,
+            is_late=is_late(po.status, po.expected_date, today),
+            escalated_at=po.escalated_at,
+            total=sum(
+                (ln.unit_price * ln.quantity for ln in by_po.get(po.id, [])), Decimal(0)
+            ).quantize(Decimal("0.01")),
+            notes=po.notes,
+            created_by=po.created_by,
+            created_at=po.created_at,
+            sent_at=po.sent_at,
+            confirmed_at=po.confirmed_at,
+            received_at=po.received_at,
+            cancelled_at=po.cancelled_at,
+            lines=by_po.get(po.id, []),
+            receipts=received.get(po.id, []),
+        )
+        for po in pos
+    ]
+
+
+async def _view(services: Services, po_id: uuid.UUID) -> PurchaseOrderOut:
+    """Read after a workflow changed the purchase order: a short read of its own."""
+    async with services.sessions() as session:
+        po = await purchase_orders.get_purchase_order(session, po_id)
+        return (await _views(session, [po]))[0]
+
+
+@router.get("/purchase-orders", dependencies=[READ])
+async def list_purchase_orders(
+    session: SessionDep,
+    status: PurchaseOrderStatus | None = None,
+    supplier_id: uuid.UUID | None = None,
+    item_id: uuid.UUID | None = None,
+    late: Annotated[bool | None, Query(description="Only those past their expected date")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[PurchaseOrderOut]:
+    """Purchase orders, newest first, with their lines, receipts and the orders they serve."""
+    query = select(PurchaseOrder)
+    if status:
+        query = query.where(PurchaseOrder.status == status)
+    if supplier_id:
+        query = query.where(PurchaseOrder.supplier_id == supplier_id)
+    if item_id:
+        query = query.where(
+            PurchaseOrder.id.in_(
+                select(PurchaseOrderLine.purchase_order_id).where(
+                    PurchaseOrderLine.item_id == item_id
+                )
+            )
+        )
+    if late is not None:
+        overdue = PurchaseOrder.status.in_([s.value for s in OPEN_STATUSES]) & (
+            PurchaseOrder.expected_date < datetime.now(UTC).date()
+        )
+        query = query.where(overdue if late else ~overdue)
+    pos = (await session.scalars(query.order_by(PurchaseOrder.number.desc()).limit(limit))).all()
+    return await _views(session, list(pos))
+
+
+@router.get("/purchase-orders/{po_id}", dependencies=[READ])
+async def get_purchase_order(po_id: uuid.UUID, session: SessionDep) -> PurchaseOrderOut:
+    po = await purchase_orders.get_purchase_order(session, po_id)
+    return (await _views(session, [po]))[0]
+
+
+@router.post("/purchase-orders", status_code=201)
+async def create_purchase_order(
+    body: PurchaseOrderCreate, session: SessionDep, services: ServicesDep, buyer: Buyer
+) -> PurchaseOrderOut:
+    """A buyer's own draft (409 for a blocked supplier, an item it does not offer, or a quantity
+    below its minimum or not in whole packs)."""
+    warehouse_id = (
+        body.warehouse_id
+        or (await default_warehouse(session, services.settings.default_warehouse_code)).id
+    )
+    po = await purchase_orders.create_manual(
+        session,
+        body.supplier_id,
+        warehouse_id,
+        [purchase_orders.ManualLine(line.item_id, line.quantity) for line in body.lines],
+        actor=buyer.email,
+        today=datetime.now(UTC).date(),
+        expected_date=body.expected_date,
+        notes=body.notes,
+    )
+    await _ensure_workflow(services, po)
+    log.info("purchase_order.created", number=po.number, by=buyer.email)
+    return (await _views(session, [po]))[0]
+
+
+async def _ensure_workflow(services: Services, po: PurchaseOrder) -> None:
+    try:
+        async with asyncio.timeout(services.settings.workflow_call_timeout_seconds):
+            await start_purchase_order_workflow(
+                services.temporal,
+                services.settings.temporal_task_queue,
+                PurchaseOrderRef(purchase_order_id=po.id, number=po.number),
+            )
+    except (RPCError, TimeoutError) as failure:
+        raise ServiceUnavailable(
+            f"could not start the purchase order's workflow: {failure}"
+        ) from failure
+
+
+async def _update(
+    services: Services, po_id: uuid.UUID, update: Any, argument: Any, name: str
+) -> PurchaseOrderOut:
+    """Run an update on the purchase order's workflow (started first for one that predates
+    it); a finished purchase order answers 409 at once."""
+    async with services.sessions() as session:
+        po = await purchase_orders.get_purchase_order(session, po_id)
+    if po.status not in OPEN_STATUSES:
+        raise IllegalTransition(f"the purchase order is already {po.status}", status=po.status)
+    await _ensure_workflow(services, po)
+    handle = services.temporal.get_workflow_handle(purchase_order_workflow_id(po.number))
+    await execute_update(
+        handle, update, argument, within=services.settings.workflow_call_timeout_seconds
+    )
+    log.info(f"purchase_order.{name}", number=po.number)
+    return await _view(services, po_id)
+
+
+@router.post("/purchase-orders/{po_id}/send")
+async def send(po_id: uuid.UUID, services: ServicesDep, buyer: Buyer) -> PurchaseOrderOut:
+    return await _update(
+        services, po_id, PurchaseOrderWorkflow.send, PurchaseOrderAction(actor=buyer.email), "sent"
+    )
+
+
+@router.post("/purchase-orders/{po_id}/confirm")
+async def confirm(po_id: uuid.UUID, services: ServicesDep, buyer: Buyer) -> PurchaseOrderOut:
+    return await _update(
+        services,
+        po_id,
+        PurchaseOrderWorkflow.confirm,
+        PurchaseOrderAction(actor=buyer.email),
+        "confirmed",
+    )
+
+
+@router.post("/purchase-orders/{po_id}/cancel")
+async def cancel(
+    po_id: uuid.UUID, services: ServicesDep, buyer: Buyer, body: CancelIn | None = None
+) -> PurchaseOrderOut:
+    """From draft or sent; the orders that waited on it look for their components again."""
+    action = PurchaseOrderAction(actor=buyer.email, reason=body.reason if body else None)
+    return await _update(services, po_id, PurchaseOrderWorkflow.cancel, action, "cancelled")
+
+
+@router.post("/purchase-orders/{po_id}/receive")
+async def receive(
+    po_id: uuid.UUID, body: ReceiptIn, services: ServicesDep, receiver: Receiver
+) -> PurchaseOrderOut:
+    """Book a delivery (all or part) into stock. What arrived is reserved for the orders
+    waiting for it, by priority and due date, and their workflows are told to continue. More
+    than ordered is refused unless the supplier's tolerance allows it."""
+    receipt = GoodsReceipt(lines=body.lines, bin_id=body.bin_id, actor=receiver.email)
+    return await _update(services, po_id, PurchaseOrderWorkflow.receive, receipt, "received")
+
+
+@router.get("/suggestions", dependencies=[READ])
+async def suggestions(session: SessionDep) -> SuggestionsOut:
+    """What would be bought now: for the orders' uncovered shortages and for the items below
+    their reorder point, net of open purchase orders; one purchase order per supplier, in whole
+    packs above the minimum, at the best price break, within each supplier's credit limit."""
+    found = await replenishment.suggestions(session, datetime.now(UTC).date())
+    items = {s.item for s in found.suggestions} | {h.item for h in found.held}
+    skus = dict((await session.execute(select(Item.id, Item.sku).where(Item.id.in_(items)))).all())
+    names = dict((await session.execute(select(Supplier.id, Supplier.name))).all())
+    by_supplier: dict[uuid.UUID, list[SuggestedLine]] = {}
+    for s in found.suggestions:
+        by_supplier.setdefault(s.supplier, []).append(
+            SuggestedLine(
+                item_id=s.item,
+                sku=skus[s.item],
+                quantity=s.quantity,
+                unit_price=s.unit_price,
+                value=s.value.quantize(Decimal("0.01")),
+                expected_date=s.expected_date,
+            )
+        )
+    return SuggestionsOut(
+        suppliers=[
+            SupplierSuggestion(
+                supplier_id=supplier,
+                supplier_name=names[supplier],
+                lines=lines,
+                total=sum((ln.value for ln in lines), Decimal(0)),
+            )
+            for supplier, lines in sorted(by_supplier.items(), key=lambda kv: names[kv[0]])
+        ],
+        held=[
+            HeldOut(
+                item_id=h.item,
+                sku=skus[h.item],
+                quantity=h.quantity,
+                reason=h.reason,
+                supplier_id=h.supplier,
+            )
+            for h in found.held
+        ],
+    )
+
+
+@router.post("/reorder-scan")
+async def reorder_scan(services: ServicesDep, buyer: Buyer) -> ReorderScanResult:
+    """Run the reorder scan now (it also runs on its schedule): drafts for items below their
+    reorder point."""
+    try:
+        async with asyncio.timeout(services.settings.workflow_call_timeout_seconds * 4):
+            return await services.temporal.execute_workflow(
+                ReorderScanWorkflow.run,
+                ReorderScanInput(),
+                id=f"reorder-scan-by-{uuid.uuid4().hex[:8]}",
+                task_queue=services.settings.temporal_task_queue,
+                static_summary=f"reorder scan run by {buyer.email}",
+            )
+    except (RPCError, TimeoutError) as failure:
+        raise ServiceUnavailable(f"the reorder scan did not finish: {failure}") from failure

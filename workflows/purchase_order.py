@@ -1,0 +1,227 @@
+"""One durable workflow per purchase order, from draft to received (or cancelled).
+
+Sending, confirming, receiving and cancelling are updates: a validator refuses what the life
+cycle does not allow (409 at the API), the handler makes the change in one activity. A receipt
+reserves what arrived for the waiting orders and signals their workflows, as does a
+cancellation (they look for their components elsewhere). Once sent, the purchase order watches
+its expected date: past it, it is flagged late (a flag, a log line and a metric) and goes on
+waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, time, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.purchasing_activities import PurchasingActivities
+    from domain.errors import Conflict, DomainError
+    from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, check_transition
+    from workflows.contracts import (
+        GoodsReceipt,
+        GoodsReceiptRequest,
+        PurchaseOrderAction,
+        PurchaseOrderRef,
+        PurchaseOrderState,
+        StatusChange,
+        SupplyResult,
+    )
+    from workflows.failures import as_application_error, as_domain_error
+    from workflows.purchase_order_starter import PURCHASE_ORDER_WORKFLOW
+
+_TIMEOUT = timedelta(seconds=30)
+_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+_RECEIVABLE = (PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED)
+_WATCHED = (
+    PurchaseOrderStatus.SENT,
+    PurchaseOrderStatus.CONFIRMED,
+    PurchaseOrderStatus.PARTIALLY_RECEIVED,
+)
+
+
+@workflow.defn(name=PURCHASE_ORDER_WORKFLOW)
+class PurchaseOrderWorkflow:
+    @workflow.init
+    def __init__(self, ref: PurchaseOrderRef) -> None:
+        self._ref = ref
+        self._state: PurchaseOrderState | None = None
+        self._lock = asyncio.Lock()  # one change at a time, in the order they were accepted
+
+    @workflow.run
+    async def run(self, ref: PurchaseOrderRef) -> PurchaseOrderState:
+        self._state = await workflow.execute_activity_method(
+            PurchasingActivities.load_purchase_order,
+            ref,
+            start_to_close_timeout=_TIMEOUT,
+            retry_policy=_RETRY,
+            summary="load the purchase order",
+        )
+        while self._current.status in OPEN_STATUSES:
+            deadline = self._deadline()
+            if deadline is None:
+                await workflow.wait_condition(self._changed(self._current))
+                continue
+            seen = self._current
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    self._changed(seen), timeout=max(deadline - workflow.now(), timedelta(0))
+                )
+            if self._current is seen:  # the expected date passed with nothing arriving
+                await self._escalate()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._current
+
+    @property
+    def _current(self) -> PurchaseOrderState:
+        assert self._state is not None
+        return self._state
+
+    def _changed(self, seen: PurchaseOrderState) -> Callable[[], bool]:
+        return lambda: self._state is not seen
+
+    def _deadline(self) -> datetime | None:
+        """The end of the expected date, while sent and not late yet."""
+        state = self._current
+        if state.status not in _WATCHED or state.escalated or state.expected_date is None:
+            return None
+        return datetime.combine(state.expected_date, time.max, tzinfo=UTC)
+
+    async def _escalate(self) -> None:
+        await workflow.execute_activity_method(
+            PurchasingActivities.mark_late,
+            self._ref,
+            start_to_close_timeout=_TIMEOUT,
+            retry_policy=_RETRY,
+            summary="flag the purchase order late",
+        )
+        workflow.logger.warning("Purchase order %s is past its expected date", self._ref.number)
+        workflow.metric_meter().create_counter(
+            "zhuchka_purchase_orders_late", "Purchase orders past their expected date"
+        ).add(1)
+        self._state = self._current.model_copy(update={"escalated": True})
+        workflow.set_current_details(f"**{self._ref.number}** is **late**")
+
+    # --- updates ------------------------------------------------------------------------
+
+    @workflow.update
+    async def send(self, action: PurchaseOrderAction) -> PurchaseOrderState:
+        return await self._move(PurchaseOrderStatus.SENT, action)
+
+    @send.validator
+    def _validate_send(self, action: PurchaseOrderAction) -> None:
+        self._allow(PurchaseOrderStatus.SENT)
+
+    @workflow.update
+    async def confirm(self, action: PurchaseOrderAction) -> PurchaseOrderState:
+        return await self._move(PurchaseOrderStatus.CONFIRMED, action)
+
+    @confirm.validator
+    def _validate_confirm(self, action: PurchaseOrderAction) -> None:
+        self._allow(PurchaseOrderStatus.CONFIRMED)
+
+    @workflow.update
+    async def cancel(self, action: PurchaseOrderAction) -> PurchaseOrderState:
+        async with self._lock:
+            self._allow(PurchaseOrderStatus.CANCELLED)
+            try:
+                result = await workflow.execute_activity_method(
+                    PurchasingActivities.cancel,
+                    self._ref,
+                    start_to_close_timeout=_TIMEOUT,
+                    retry_policy=_RETRY,
+                    summary="cancel the purchase order",
+                )
+            except ActivityError as failure:
+                raise _refusal(failure) from failure
+            self._state = result.state
+        await self._tell(result.waiting_orders)
+        return result.state
+
+    @cancel.validator
+    def _validate_cancel(self, action: PurchaseOrderAction) -> None:
+        self._allow(PurchaseOrderStatus.CANCELLED)
+
+    @workflow.update
+    async def receive(self, receipt: GoodsReceipt) -> SupplyResult:
+        async with self._lock:
+            self._allow_receipt()
+            request = GoodsReceiptRequest(
+                purchase_order=self._ref,
+                receipt=receipt,
+                receipt_key=str(workflow.uuid4()),
+            )
+            try:
+                result = await workflow.execute_activity_method(
+                    PurchasingActivities.receive_goods,
+                    request,
+                    start_to_close_timeout=_TIMEOUT,
+                    retry_policy=_RETRY,
+                    summary="book the delivery",
+                )
+            except ActivityError as failure:
+                raise _refusal(failure) from failure
+            self._state = result.state.model_copy(update={"escalated": self._current.escalated})
+        await self._tell(result.waiting_orders)
+        return result
+
+    @receive.validator
+    def _validate_receive(self, receipt: GoodsReceipt) -> None:
+        self._allow_receipt()
+
+    @workflow.query
+    def state(self) -> PurchaseOrderState | None:
+        return self._state
+
+    def _allow(self, target: PurchaseOrderStatus) -> None:
+        try:
+            check_transition(self._current.status, target)
+        except DomainError as error:
+            raise as_application_error(error) from error
+
+    def _allow_receipt(self) -> None:
+        if self._current.status not in _RECEIVABLE:
+            raise as_application_error(
+                Conflict(
+                    f"a {self._current.status} purchase order cannot be received; "
+                    "it must be confirmed first",
+                    status=self._current.status,
+                )
+            )
+
+    async def _move(
+        self, target: PurchaseOrderStatus, action: PurchaseOrderAction
+    ) -> PurchaseOrderState:
+        async with self._lock:
+            self._allow(target)
+            change = StatusChange(purchase_order=self._ref, target=target, actor=action.actor)
+            try:
+                state = await workflow.execute_activity_method(
+                    PurchasingActivities.change_status,
+                    change,
+                    start_to_close_timeout=_TIMEOUT,
+                    retry_policy=_RETRY,
+                    summary=f"mark {target}",
+                )
+            except ActivityError as failure:
+                raise _refusal(failure) from failure
+            self._state = state.model_copy(update={"escalated": self._current.escalated})
+            return self._current
+
+    async def _tell(self, order_workflows: Iterable[str]) -> None:
+        """Signal the orders that wait on this purchase order to look at stock again."""
+        for workflow_id in order_workflows:
+            handle = workflow.get_external_workflow_handle(workflow_id)
+            with contextlib.suppress(Exception):  # an order that ended needs no news
+                await handle.signal("stock_arrived")
+
+
+def _refusal(failure: ActivityError) -> ApplicationError:
+    """A business failure of an activity, handed to the update's caller as itself."""
+    error = as_domain_error(failure)
+    return as_application_error(error) if error else ApplicationError(str(failure.cause or failure))
