@@ -11,7 +11,10 @@ from domain.errors import DomainError, error_from_code
 
 
 def as_application_error(error: DomainError) -> ApplicationError:
-    details = {k: str(v) if v is not None else None for k, v in error.details.items()}
+    details = {
+        k: v if v is None or isinstance(v, str | int | float | bool) else str(v)
+        for k, v in error.details.items()
+    }
     return ApplicationError(error.message, details, type=error.code, non_retryable=True)
 
 

@@ -77,6 +77,9 @@ class PurchaseOrderWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._current
 
+    async def _loaded(self) -> None:
+        await workflow.wait_condition(lambda: self._state is not None)
+
     @property
     def _current(self) -> PurchaseOrderState:
         assert self._state is not None
@@ -128,6 +131,7 @@ class PurchaseOrderWorkflow:
     @workflow.update
     async def cancel(self, action: PurchaseOrderAction) -> PurchaseOrderState:
         async with self._lock:
+            await self._loaded()
             self._allow(PurchaseOrderStatus.CANCELLED)
             try:
                 result = await workflow.execute_activity_method(
@@ -150,6 +154,7 @@ class PurchaseOrderWorkflow:
     @workflow.update
     async def receive(self, receipt: GoodsReceipt) -> SupplyResult:
         async with self._lock:
+            await self._loaded()
             self._allow_receipt()
             request = GoodsReceiptRequest(
                 purchase_order=self._ref,
@@ -179,12 +184,18 @@ class PurchaseOrderWorkflow:
         return self._state
 
     def _allow(self, target: PurchaseOrderStatus) -> None:
+        """Refuse a change the life cycle does not allow. Before the purchase order is loaded
+        the validators let it through; the handler checks again once it is."""
+        if self._state is None:
+            return
         try:
             check_transition(self._current.status, target)
         except DomainError as error:
             raise as_application_error(error) from error
 
     def _allow_receipt(self) -> None:
+        if self._state is None:
+            return
         if self._current.status not in _RECEIVABLE:
             raise as_application_error(
                 Conflict(
@@ -198,6 +209,7 @@ class PurchaseOrderWorkflow:
         self, target: PurchaseOrderStatus, action: PurchaseOrderAction
     ) -> PurchaseOrderState:
         async with self._lock:
+            await self._loaded()
             self._allow(target)
             change = StatusChange(purchase_order=self._ref, target=target, actor=action.actor)
             try:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 from sqlalchemy import select
 
 from api.auth.access import Principal, requires
@@ -76,20 +76,23 @@ class PriceBreak(BaseModel):
     unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=4)
 
 
+def _distinct(breaks: list[PriceBreak]) -> list[PriceBreak]:
+    quantities = [b.min_quantity for b in breaks]
+    if len(set(quantities)) != len(quantities):
+        raise ValueError("price breaks need distinct min_quantity values")
+    return breaks
+
+
+PriceBreaks = Annotated[list[PriceBreak], Field(max_length=20), AfterValidator(_distinct)]
+
+
 class OfferFields(BaseModel):
     unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     min_order_qty: int = Field(1, ge=1)
     pack_size: int = Field(1, ge=1, description="Ordered in whole packs (a reel of 70 switches)")
     lead_time_days: int = Field(0, ge=0, le=365)
     preferred: bool = False
-    price_breaks: list[PriceBreak] = Field(default_factory=list, max_length=20)
-
-    @model_validator(mode="after")
-    def _distinct_breaks(self) -> Self:
-        quantities = [b.min_quantity for b in self.price_breaks]
-        if len(set(quantities)) != len(quantities):
-            raise ValueError("price breaks need distinct min_quantity values")
-        return self
+    price_breaks: PriceBreaks = Field(default_factory=list)
 
 
 class SupplierItemCreate(OfferFields):
@@ -102,7 +105,7 @@ class SupplierItemUpdate(BaseModel):
     pack_size: int | None = Field(None, ge=1)
     lead_time_days: int | None = Field(None, ge=0, le=365)
     preferred: bool | None = None
-    price_breaks: list[PriceBreak] | None = Field(None, max_length=20, description="Replaces them")
+    price_breaks: PriceBreaks | None = Field(None, description="Replaces them")
 
 
 class SupplierItemOut(SupplierItemCreate):

@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.deps import Services
 from domain.access import Role
 from persistence.database import SessionFactory
-from tests.support import Demo, bearer_token, load_demo, running_app
+from tests.support import Demo, assert_stock_consistent, bearer_token, load_demo, running_app
 from worker.main import build_worker
 from workflows import search_attributes
 from zhuchka.devstack.mail_sink import MailSink, read_mailbox
@@ -119,7 +119,7 @@ class Stack:
     async def until(
         self,
         order: dict[str, Any],
-        check: Callable[[dict[str, Any]], bool],
+        check: Callable[[dict[str, Any]], Any],
         *,
         seconds: float = 20,
     ) -> dict[str, Any]:
@@ -128,6 +128,9 @@ class Stack:
             while not check(current := await self.get(order)):
                 await asyncio.sleep(0.1)
         return current
+
+    async def assert_books(self) -> None:
+        await assert_stock_consistent(self.sessions)
 
     async def stock(self, sku: str) -> tuple[int, int]:
         rows = (

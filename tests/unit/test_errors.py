@@ -24,7 +24,7 @@ def test_a_domain_error_survives_the_temporal_boundary() -> None:
     assert isinstance(rebuilt, InsufficientStock)
     assert isinstance(rebuilt, Conflict)
     assert rebuilt.message == "cannot reserve 5"
-    assert rebuilt.details == {"requested": "5", "available": "2"}
+    assert rebuilt.details == {"requested": 5, "available": 2}
 
 
 def test_unknown_codes_are_not_guessed() -> None:

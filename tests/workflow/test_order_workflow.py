@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 from temporalio.client import (
@@ -24,10 +22,9 @@ from temporalio.worker import Worker
 
 from domain.stages import OrderStatus, Stage
 from tests.workflow.fakes import FakeShop
+from tests.workflow.histories import record_history
 from workflows.contracts import CancelRequest, OrderInput, OrderSnapshot, StageCompletion
 from workflows.order_workflow import OrderWorkflow
-
-HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 
 
 @dataclass
@@ -55,13 +52,6 @@ class Running:
         cause = refused.value.cause
         assert isinstance(cause, ApplicationError)
         return cause
-
-
-async def record_history(handle: WorkflowHandle[OrderWorkflow, OrderSnapshot], name: str) -> None:
-    """Save the run's history for tests/workflow/test_replay.py when asked to."""
-    if os.environ.get("ZHUCHKA_RECORD_HISTORIES"):
-        history = await handle.fetch_history()
-        (HISTORIES / f"{name}.json").write_text(history.to_json())
 
 
 def _order(*, soldered: bool = False, recheck: int = 3600) -> OrderInput:

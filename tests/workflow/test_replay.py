@@ -12,12 +12,15 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from workflows.order_workflow import OrderWorkflow
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").glob("*.json"))
 
 
 def test_there_are_histories_to_replay() -> None:
-    assert HISTORIES, "tests/histories holds at least one recorded order"
+    names = {p.stem for p in HISTORIES}
+    assert any(n.startswith("order_") for n in names), "a recorded order"
+    assert any(n.startswith("purchase_order_") for n in names), "a recorded purchase order"
 
 
 @pytest.mark.parametrize(
@@ -26,7 +29,9 @@ def test_there_are_histories_to_replay() -> None:
     ids=[p.stem for p in HISTORIES],
 )
 async def test_recorded_orders_replay_deterministically(name: str, recorded: str) -> None:
-    history = WorkflowHistory.from_json(f"order-{name}", recorded)
-    replayer = Replayer(workflows=[OrderWorkflow], data_converter=pydantic_data_converter)
+    history = WorkflowHistory.from_json(name, recorded)
+    replayer = Replayer(
+        workflows=[OrderWorkflow, PurchaseOrderWorkflow], data_converter=pydantic_data_converter
+    )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
