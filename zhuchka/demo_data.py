@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -23,7 +24,9 @@ from persistence.tables import (
     Item,
     Product,
     Supplier,
+    SupplierContact,
     SupplierItem,
+    SupplierPriceBreak,
     User,
     Warehouse,
     Zone,
@@ -60,6 +63,9 @@ ITEMS = [
     ("KB-65-SOL", "Zhuchka 65 soldered keyboard", "FINISHED_PRODUCT", "KEYBOARD", "PIECE", 0, 0),
 ]
 
+# Below the reorder point, the reorder scan buys back up to the maximum: sku -> (point, max).
+REORDER = {"SW-LIN-RED": (200, 1400), "PCB-65-HS": (4, 20)}
+
 _COMMON_BOM = [
     ("PLATE-65-AL", 1),
     ("CASE-65-AL", 1),
@@ -74,39 +80,80 @@ PRODUCTS = {
     "KB-65-SOL": (True, [("PCB-65-SOL", 1), *_COMMON_BOM]),
 }
 
-# supplier -> (email, phone, offers: sku, unit price, MOQ, pack size, lead days, preferred)
-SUPPLIERS = {
-    "Gateron Direct": (
-        "sales@gateron.example",
-        "+86 755 0000 0000",
-        [("SW-LIN-RED", "0.32", 700, 70, 14, True)],
-    ),
-    "Keyparts Depot": (
-        "orders@keyparts.example",
-        "+7 495 000 00 00",
-        [
+# supplier -> its record, contacts, and offers: sku, unit price, MOQ, pack, lead days, preferred
+SUPPLIERS: dict[str, dict[str, Any]] = {
+    "Gateron Direct": {
+        "record": {
+            "email": "sales@gateron.example",
+            "phone": "+86 755 0000 0000",
+            "rating": Decimal("4.6"),
+            "payment_terms": "50% upfront, 50% on shipping",
+            "currency": "USD",
+            "credit_limit": Decimal("5000"),
+        },
+        "contacts": [("Li Wei", "li.wei@gateron.example", "sales")],
+        "offers": [("SW-LIN-RED", "0.32", 700, 70, 14, True)],
+    },
+    "Keyparts Depot": {
+        "record": {
+            "email": "orders@keyparts.example",
+            "phone": "+7 495 000 00 00",
+            "rating": Decimal("4.1"),
+            "payment_terms": "net 30",
+            "currency": "RUB",
+            "over_receipt_tolerance_pct": 5,
+        },
+        "contacts": [("Olga Smirnova", "olga@keyparts.example", "account manager")],
+        "offers": [
             ("SW-LIN-RED", "0.45", 140, 70, 5, False),
             ("STAB-SCREW-2U", "0.90", 40, 4, 5, True),
             ("CABLE-USBC", "4.50", 10, 1, 5, True),
             ("BOX-65", "1.20", 50, 25, 7, True),
         ],
-    ),
-    "JLC Boards": (
-        "pcb@jlc.example",
-        "+86 755 1111 1111",
-        [("PCB-65-HS", "19.50", 5, 5, 21, True), ("PCB-65-SOL", "14.00", 5, 5, 21, True)],
-    ),
-    "MetalWorks": (
-        "cnc@metalworks.example",
-        "+7 812 000 00 00",
-        [("PLATE-65-AL", "12.00", 5, 1, 10, True), ("CASE-65-AL", "48.00", 5, 1, 12, True)],
-    ),
-    "Keycap Studio": (
-        "hello@keycapstudio.example",
-        "+49 30 0000 0000",
-        [("KEYCAPS-PBT-65", "27.00", 10, 1, 7, True)],
-    ),
+    },
+    "JLC Boards": {
+        "record": {
+            "email": "pcb@jlc.example",
+            "phone": "+86 755 1111 1111",
+            "rating": Decimal("4.8"),
+            "payment_terms": "prepaid",
+            "currency": "USD",
+        },
+        "contacts": [],
+        "offers": [
+            ("PCB-65-HS", "19.50", 5, 5, 21, True),
+            ("PCB-65-SOL", "14.00", 5, 5, 21, True),
+        ],
+    },
+    "MetalWorks": {
+        "record": {
+            "email": "cnc@metalworks.example",
+            "phone": "+7 812 000 00 00",
+            "rating": Decimal("3.9"),
+            "payment_terms": "net 14",
+            "currency": "RUB",
+            "credit_limit": Decimal("3000"),
+        },
+        "contacts": [("Pavel Orlov", "pavel@metalworks.example", "production")],
+        "offers": [
+            ("PLATE-65-AL", "12.00", 5, 1, 10, True),
+            ("CASE-65-AL", "48.00", 5, 1, 12, True),
+        ],
+    },
+    "Keycap Studio": {
+        "record": {
+            "email": "hello@keycapstudio.example",
+            "phone": "+49 30 0000 0000",
+            "rating": Decimal("4.3"),
+            "payment_terms": "net 30",
+            "currency": "EUR",
+        },
+        "contacts": [],
+        "offers": [("KEYCAPS-PBT-65", "27.00", 10, 1, 7, True)],
+    },
 }
+# Cheaper switches by the larger batch: (from quantity, unit price).
+PRICE_BREAKS = {("Gateron Direct", "SW-LIN-RED"): [(1400, "0.30"), (7000, "0.27")]}
 
 
 async def seed_demo(session: AsyncSession) -> None:
@@ -156,6 +203,8 @@ async def seed_demo(session: AsyncSession) -> None:
                     "category": category,
                     "unit_of_measure": unit,
                     "min_stock_level": minimum,
+                    "reorder_point": REORDER.get(sku, (None, None))[0],
+                    "max_stock_level": REORDER.get(sku, (None, None))[1],
                 }
                 for sku, name, kind, category, unit, minimum, _ in ITEMS
             ]
@@ -179,11 +228,19 @@ async def seed_demo(session: AsyncSession) -> None:
             .on_conflict_do_nothing()
         )
 
-    for name, (email, phone, offers) in SUPPLIERS.items():
-        await session.execute(
-            insert(Supplier).values(name=name, email=email, phone=phone).on_conflict_do_nothing()
+    for name, supplier in SUPPLIERS.items():
+        created = await session.scalar(
+            insert(Supplier)
+            .values(name=name, **supplier["record"])
+            .on_conflict_do_nothing()
+            .returning(Supplier.id)
         )
         supplier_id = await session.scalar(select(Supplier.id).where(Supplier.name == name))
+        if created is not None:
+            session.add_all(
+                SupplierContact(supplier_id=created, name=n, email=e, role=r)
+                for n, e, r in supplier["contacts"]
+            )
         await session.execute(
             insert(SupplierItem)
             .values(
@@ -197,7 +254,23 @@ async def seed_demo(session: AsyncSession) -> None:
                         "lead_time_days": lead,
                         "preferred": preferred,
                     }
-                    for sku, price, moq, pack, lead, preferred in offers
+                    for sku, price, moq, pack, lead, preferred in supplier["offers"]
+                ]
+            )
+            .on_conflict_do_nothing()
+        )
+    for (name, sku), breaks in PRICE_BREAKS.items():
+        offer = await session.scalar(
+            select(SupplierItem.id)
+            .join(Supplier, Supplier.id == SupplierItem.supplier_id)
+            .where(Supplier.name == name, SupplierItem.item_id == items[sku])
+        )
+        await session.execute(
+            insert(SupplierPriceBreak)
+            .values(
+                [
+                    {"supplier_item_id": offer, "min_quantity": q, "unit_price": Decimal(p)}
+                    for q, p in breaks
                 ]
             )
             .on_conflict_do_nothing()

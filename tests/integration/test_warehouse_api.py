@@ -386,8 +386,8 @@ async def test_low_stock_and_the_summary(api: httpx.AsyncClient, demo: Demo) -> 
         row["sku"]: row for row in await _ok(await api.get("/api/inventory/analytics/low-stock"))
     }
     assert low["SW-LIN-RED"]["available"] == 100
-    assert low["SW-LIN-RED"]["threshold"] == 140
-    assert low["SW-LIN-RED"]["shortfall"] == 40
+    assert low["SW-LIN-RED"]["threshold"] == 200  # the reorder point, above the minimum 140
+    assert low["SW-LIN-RED"]["shortfall"] == 100
     assert "CASE-65-AL" not in low
     summary = await _ok(await api.get("/api/inventory/analytics/summary"))
     assert summary["warehouses"] == 1
