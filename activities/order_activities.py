@@ -16,7 +16,7 @@ from temporalio.client import Client
 
 from activities.edge import at_the_edge
 from activities.purchasing_activities import refs_for, start_purchase_order_workflows
-from persistence import order_records, order_stock, procurement
+from persistence import floor, order_records, order_stock, procurement
 from persistence.database import SessionFactory
 from workflows.contracts import (
     OrderInput,
@@ -95,6 +95,7 @@ class OrderActivities:
         async with self._sessions.begin() as session:
             released = await order_stock.release_for_order(session, ref.order_id)
             cancelled = await procurement.withdraw_order_demands(session, ref.order_id)
+            await floor.release(session, ref.order_id)
         log.info("order.released", reservations=released, cancelled_purchase_orders=cancelled)
         return ReleaseResult(released_reservations=released, cancelled_purchase_orders=cancelled)
 

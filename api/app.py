@@ -19,6 +19,7 @@ from api.metrics import MetricsMiddleware, metrics_endpoint
 from api.routers import (
     account,
     dev_mail,
+    floor,
     health,
     inventory_reports,
     items,
@@ -26,6 +27,7 @@ from api.routers import (
     orders,
     products,
     purchase_orders,
+    quality,
     stock,
     stocktakes,
     suppliers,
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/inventory", tags=[tag])
     app.include_router(products.router, prefix="/api/production", tags=["products"])
     app.include_router(orders.router, prefix="/api/production", tags=["orders"])
+    app.include_router(floor.router, prefix="/api/production", tags=["shop floor"])
+    app.include_router(quality.router, prefix="/api/quality", tags=["quality control"])
     app.include_router(suppliers.router, prefix="/api/purchasing", tags=["suppliers"])
     app.include_router(purchase_orders.router, prefix="/api/purchasing", tags=["purchase orders"])
     app.include_router(account.router, prefix="/api/user", tags=["account"])

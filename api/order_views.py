@@ -17,6 +17,7 @@ from domain.stock import Priority, ReservationStatus
 from persistence.tables import (
     Item,
     Order,
+    OrderEscalation,
     OrderRequirement,
     OrderStageRecord,
     Product,
@@ -24,6 +25,7 @@ from persistence.tables import (
     PurchaseOrderDemand,
     PurchaseOrderLine,
     Reservation,
+    Unit,
 )
 
 
@@ -38,6 +40,35 @@ class StageOut(BaseModel):
     completed_by: str | None
     notes: str | None
     passed: bool | None
+    work_started_at: datetime | None = None
+    started_by: str | None = None  # the worker who started it
+    equipment: str | None = None
+    due_at: datetime | None = None  # when it should be done (its target)
+    escalated_at: datetime | None = None  # when it ran past its target
+    rework_from: Stage | None = None  # a rework pass: the inspection stage that failed
+    rework_inspection: int | None = None
+    rework_items: list[str] = []  # what rework must put right
+    queue_seconds: float | None = None  # entered -> work started (or completed)
+    work_seconds: float | None = None  # work started -> completed
+
+    @classmethod
+    def of(cls, record: OrderStageRecord) -> StageOut:
+        out = cls.model_validate(record)
+        begun = record.work_started_at or record.completed_at
+        if record.started_at and begun:
+            out.queue_seconds = (begun - record.started_at).total_seconds()
+        if record.work_started_at and record.completed_at:
+            out.work_seconds = (record.completed_at - record.work_started_at).total_seconds()
+        return out
+
+
+class EscalationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    seq: int
+    kind: str
+    stage: Stage | None
+    detail: str
+    raised_at: datetime
 
 
 class OrderReservationOut(BaseModel):
@@ -80,6 +111,9 @@ class OrderOut(BaseModel):
     stage: Stage | None
     rework_count: int
     waiting_for_stock: bool
+    on_hold: bool
+    hold_reason: str | None
+    at_risk: bool
     cancel_reason: str | None
     created_at: datetime
     updated_at: datetime
@@ -87,6 +121,8 @@ class OrderOut(BaseModel):
     requirements: list[OrderLineNeed]
     shortages: list[OrderLineNeed]
     stages: list[StageOut]
+    escalations: list[EscalationOut]
+    serial_numbers: list[str]
     reservations: list[OrderReservationOut]
     purchase_orders: list[OrderPurchaseOut]
 
@@ -122,7 +158,21 @@ async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOu
         .where(OrderStageRecord.order_id.in_(ids))
         .order_by(OrderStageRecord.seq)
     ):
-        stages[record.order_id].append(StageOut.model_validate(record))
+        stages[record.order_id].append(StageOut.of(record))
+
+    escalations: dict[uuid.UUID, list[EscalationOut]] = defaultdict(list)
+    for escalation in await session.scalars(
+        select(OrderEscalation)
+        .where(OrderEscalation.order_id.in_(ids))
+        .order_by(OrderEscalation.seq)
+    ):
+        escalations[escalation.order_id].append(EscalationOut.model_validate(escalation))
+
+    serials: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for unit in await session.scalars(
+        select(Unit).where(Unit.order_id.in_(ids)).order_by(Unit.position)
+    ):
+        serials[unit.order_id].append(unit.serial)
 
     reservations: dict[uuid.UUID, list[OrderReservationOut]] = defaultdict(list)
     held: dict[tuple[uuid.UUID, uuid.UUID], int] = defaultdict(int)
@@ -203,6 +253,9 @@ async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOu
             stage=Stage(order.stage) if order.stage else None,
             rework_count=order.rework_count,
             waiting_for_stock=order.waiting_for_stock,
+            on_hold=order.on_hold,
+            hold_reason=order.hold_reason,
+            at_risk=order.at_risk,
             cancel_reason=order.cancel_reason,
             created_at=order.created_at,
             updated_at=order.updated_at,
@@ -210,6 +263,8 @@ async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOu
             requirements=requirements[order.id],
             shortages=shortages(order),
             stages=stages[order.id],
+            escalations=escalations[order.id],
+            serial_numbers=serials[order.id],
             reservations=reservations[order.id],
             purchase_orders=purchases[order.id],
         )

@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from temporalio.client import (
     WorkflowHandle,
     WorkflowUpdateFailedError,
@@ -13,9 +17,13 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.deps import ServicesDep
 from api.errors import ServiceUnavailable
-from domain.errors import Conflict, OrderClosed
+from domain.errors import Conflict, NotFound, OrderClosed
+from domain.stages import FINAL_STATUSES
+from persistence.tables import Order, OrderStageRecord
 from workflows.failures import as_domain_error
+from workflows.order_workflow import OrderWorkflow
 
 
 async def execute_update(
@@ -51,3 +59,29 @@ async def signal_quietly(handle: WorkflowHandle[Any, Any], signal: Any, *, withi
     except (RPCError, TimeoutError):
         return False
     return True
+
+
+@dataclass(frozen=True)
+class RunningOrder:
+    handle: WorkflowHandle[OrderWorkflow, object]
+    number: str
+    product_id: uuid.UUID
+    stage: str | None  # as last projected (the workflow has the last word)
+    passes: dict[str, int]  # how often the order has entered each stage
+
+
+async def running_order(services: ServicesDep, order_id: uuid.UUID) -> RunningOrder:
+    """The order's workflow, looked up in a short read of its own (no transaction is held
+    while the workflow works); 409 at once when the order is already closed."""
+    async with services.sessions() as session:
+        order = await session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
+        if order.status in FINAL_STATUSES:
+            raise OrderClosed(f"the order is already {order.status}", status=order.status)
+        stages = await session.scalars(
+            select(OrderStageRecord.stage).where(OrderStageRecord.order_id == order_id)
+        )
+        passes = Counter(stages)
+    handle = services.temporal.get_workflow_handle_for(OrderWorkflow.run, order.workflow_id)
+    return RunningOrder(handle, order.number, order.product_id, order.stage, dict(passes))

@@ -29,7 +29,9 @@ class Action(StrEnum):
     MANAGE_CATALOGUE = "catalogue:manage"  # items and warehouses
     MOVE_STOCK = "stock:move"  # receipts, issues, adjustments, manual reservations
     MANAGE_PRODUCTS = "products:manage"
-    MANAGE_ORDERS = "orders:manage"  # take, cancel
+    MANAGE_ORDERS = "orders:manage"  # take, cancel, hold, resume, prioritise
+    MANAGE_FLOOR = "floor:manage"  # workers, equipment, stage requirements and targets
+    MANAGE_QUALITY = "quality:manage"  # checklist templates
     COMPLETE_DESIGN = "stage:design"
     COMPLETE_PRODUCTION = "stage:production"  # assembly, soldering, testing, shipping
     COMPLETE_QC = "stage:qc"
@@ -41,10 +43,16 @@ class Action(StrEnum):
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.PLANNER: frozenset(
-        {Action.READ, Action.MANAGE_PRODUCTS, Action.MANAGE_ORDERS, Action.COMPLETE_DESIGN}
+        {
+            Action.READ,
+            Action.MANAGE_PRODUCTS,
+            Action.MANAGE_ORDERS,
+            Action.MANAGE_FLOOR,
+            Action.COMPLETE_DESIGN,
+        }
     ),
     Role.FLOOR_WORKER: frozenset({Action.READ, Action.COMPLETE_PRODUCTION}),
-    Role.INSPECTOR: frozenset({Action.READ, Action.COMPLETE_QC}),
+    Role.INSPECTOR: frozenset({Action.READ, Action.COMPLETE_QC, Action.MANAGE_QUALITY}),
     Role.BUYER: frozenset({Action.READ, Action.MANAGE_PURCHASING, Action.RECEIVE_GOODS}),
     Role.STOREKEEPER: frozenset(
         {Action.READ, Action.MANAGE_CATALOGUE, Action.MOVE_STOCK, Action.RECEIVE_GOODS}

@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.bom import BomLine as BomRule
 from domain.bom import explode
 from domain.stages import OrderStatus, Stage
-from persistence.tables import BomLine, Order, OrderRequirement, OrderStageRecord
+from persistence.tables import (
+    BomLine,
+    Inspection,
+    InspectionResult,
+    Order,
+    OrderEscalation,
+    OrderRequirement,
+    OrderStageRecord,
+)
 from workflows.contracts import OrderInput, OrderSnapshot, order_workflow_id
 
 
@@ -82,6 +90,10 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
             cancel_reason=snapshot.cancel_reason,
             completed_at=snapshot.completed_at,
             version=snapshot.version,
+            on_hold=snapshot.on_hold,
+            hold_reason=snapshot.hold_reason,
+            at_risk=snapshot.at_risk,
+            **({"priority": snapshot.priority.value} if snapshot.priority else {}),
         )
         .returning(Order.id)
     )
@@ -101,6 +113,14 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
                     "completed_by": entry.completed_by,
                     "notes": entry.notes,
                     "passed": entry.passed,
+                    "work_started_at": entry.work_started_at,
+                    "started_by": entry.started_by,
+                    "equipment": entry.equipment,
+                    "due_at": entry.due_at,
+                    "escalated_at": entry.escalated_at,
+                    "rework_from": entry.rework_from.value if entry.rework_from else None,
+                    "rework_inspection": entry.rework_inspection,
+                    "rework_items": entry.rework_items,
                 }
                 for entry in snapshot.stages
             ]
@@ -119,11 +139,93 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
                         "completed_by",
                         "notes",
                         "passed",
+                        "work_started_at",
+                        "started_by",
+                        "equipment",
+                        "due_at",
+                        "escalated_at",
+                        "rework_from",
+                        "rework_inspection",
+                        "rework_items",
                     )
                 },
             )
         )
+    await _save_escalations(session, snapshot)
+    await _save_inspections(session, snapshot)
     return True
+
+
+async def _save_escalations(session: AsyncSession, snapshot: OrderSnapshot) -> None:
+    if not snapshot.escalations:
+        return
+    await session.execute(
+        insert(OrderEscalation)
+        .values(
+            [
+                {
+                    "order_id": snapshot.order_id,
+                    "seq": e.seq,
+                    "kind": e.kind,
+                    "stage": e.stage.value if e.stage else None,
+                    "detail": e.detail,
+                    "raised_at": e.raised_at,
+                }
+                for e in snapshot.escalations
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def _save_inspections(session: AsyncSession, snapshot: OrderSnapshot) -> None:
+    """Inspections never change once made: the new ones are added."""
+    if not snapshot.inspections:
+        return
+    added = await session.execute(
+        insert(Inspection)
+        .values(
+            [
+                {
+                    "order_id": snapshot.order_id,
+                    "seq": i.seq,
+                    "stage": i.stage.value,
+                    "stage_seq": i.stage_seq,
+                    "template_id": i.template_id,
+                    "status": i.status,
+                    "inspector": i.inspector,
+                    "worker": i.worker,
+                    "serials": ",".join(i.serials),
+                    "completed_at": i.completed_at,
+                }
+                for i in snapshot.inspections
+            ]
+        )
+        .on_conflict_do_nothing()
+        .returning(Inspection.seq)
+    )
+    new = set(added.scalars())
+    results = [
+        {
+            "order_id": snapshot.order_id,
+            "inspection_seq": i.seq,
+            "position": n,
+            "item_id": r.item_id,
+            "description": r.description,
+            "required": r.required,
+            "kind": r.kind,
+            "passed": r.passed,
+            "value": r.value,
+            "unit": r.unit,
+            "ok": r.ok,
+            "comment": r.comment,
+        }
+        for i in snapshot.inspections
+        if i.seq in new
+        for n, r in enumerate(i.results, start=1)
+    ]
+    if results:
+        await session.execute(insert(InspectionResult).values(results))
 
 
 async def get_order(session: AsyncSession, order_id: uuid.UUID) -> Order | None:

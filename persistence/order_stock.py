@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import NotFound
@@ -25,7 +25,7 @@ from persistence.stock_ledger import (
     post_movement,
     save_position,
 )
-from persistence.tables import Item, Order, OrderRequirement, Product, Reservation
+from persistence.tables import Item, Order, OrderRequirement, Product, Reservation, Unit
 from workflows.contracts import ReserveResult, Shortage
 
 
@@ -155,3 +155,8 @@ async def record_shipment(session: AsyncSession, order_id: uuid.UUID, actor: str
                 actor=actor,
             ),
         )
+    await session.execute(
+        update(Unit)
+        .where(Unit.order_id == order_id, Unit.shipped_at.is_(None))
+        .values(shipped_at=func.now())
+    )

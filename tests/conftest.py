@@ -112,9 +112,25 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
+# Rows the migrations seed (what each stage needs): put back after every test empties them.
+SEEDED_BY_MIGRATIONS = ("stage_requirements",)
+
+
+@pytest.fixture(scope="session")
+async def seeded_rows(engine: AsyncEngine) -> dict[str, list[dict[str, object]]]:
+    async with engine.connect() as connection:
+        return {
+            name: [dict(row._mapping) for row in await connection.execute(text(f"TABLE {name}"))]
+            for name in SEEDED_BY_MIGRATIONS
+        }
+
+
 @pytest.fixture
-async def sessions(engine: AsyncEngine, settings: Settings) -> AsyncIterator[SessionFactory]:
-    """A session factory on the migrated database; every table is emptied after the test.
+async def sessions(
+    engine: AsyncEngine, settings: Settings, seeded_rows: dict[str, list[dict[str, object]]]
+) -> AsyncIterator[SessionFactory]:
+    """A session factory on the migrated database; after the test every table is emptied and
+    what the migrations seed is put back.
 
     Order and purchase-order numbers keep counting: they name workflows on a Temporal server
     that outlives a test.
@@ -123,6 +139,8 @@ async def sessions(engine: AsyncEngine, settings: Settings) -> AsyncIterator[Ses
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for name, rows in seeded_rows.items():
+            await connection.execute(Base.metadata.tables[name].insert(), rows)
     redis = Redis.from_url(settings.redis_url)
     async for key in redis.scan_iter(match="rate:*"):
         await redis.delete(key)

@@ -14,6 +14,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from activities.email_delivery import EmailActivities
+from activities.floor_activities import FloorActivities
 from activities.order_activities import OrderActivities
 from activities.purchasing_activities import PurchasingActivities
 from persistence.database import SessionFactory, create_engine, create_session_factory
@@ -32,12 +33,14 @@ def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -
     mail = EmailActivities(sessions, settings)
     orders = OrderActivities(sessions, client, settings.temporal_task_queue)
     buying = PurchasingActivities(sessions, client, settings)
+    floor = FloorActivities(sessions)
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=[OrderWorkflow, PurchaseOrderWorkflow, ReorderScanWorkflow, DeliverEmailWorkflow],
         activities=[
             *orders.all(),
+            *floor.all(),
             buying.load_purchase_order,
             buying.change_status,
             buying.receive_goods,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -31,6 +32,39 @@ class OrderInput(BaseModel):
     created_by: str | None = None
     # How often procurement looks at stock again when no delivery signal arrives.
     procurement_recheck_seconds: int = 600
+    # How long each manual stage should take (seconds, by stage); past it, it is escalated.
+    stage_targets: dict[str, int] = Field(default_factory=dict)
+    # After this many reworks the order is put on hold for the planner (0: never).
+    rework_limit: int = 3
+
+
+class JudgedCheck(BaseModel):
+    """One checklist item as the inspector found it."""
+
+    item_id: uuid.UUID | None = None
+    description: str
+    required: bool = True
+    kind: str = "PASS_FAIL"
+    passed: bool | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+    ok: bool
+    comment: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """How it went, in words: what rework must put right."""
+        shown = self.description
+        if self.value is not None:
+            shown += f" = {self.value}{' ' + self.unit if self.unit else ''}"
+        return shown + (f": {self.comment}" if self.comment else "")
+
+
+class InspectionInput(BaseModel):
+    """An inspection judged against its template (the API judges it: `domain.quality`)."""
+
+    template_id: uuid.UUID | None = None
+    results: list[JudgedCheck] = Field(default_factory=list)
 
 
 class StageCompletion(BaseModel):
@@ -39,6 +73,64 @@ class StageCompletion(BaseModel):
     notes: str | None = Field(default=None, max_length=4000)
     passed: bool | None = None
     completed_by: str | None = None  # the signed-in user who reported it
+    inspection: InspectionInput | None = None
+
+
+class StartStage(BaseModel):
+    stage: Stage
+    worker_id: uuid.UUID
+    started_by: str | None = None  # the signed-in user
+
+
+class StageClaim(BaseModel):
+    order: OrderRef
+    stage: Stage
+    worker_id: uuid.UUID
+
+
+class ClaimResult(BaseModel):
+    worker: str
+    equipment: str | None = None
+
+
+class StageRelease(BaseModel):
+    order: OrderRef
+    stage: Stage
+
+
+class HoldRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    by: str | None = None
+
+
+class ResumeRequest(BaseModel):
+    by: str | None = None
+
+
+class PriorityChange(BaseModel):
+    priority: Priority
+    by: str | None = None
+
+
+class Escalation(BaseModel):
+    seq: int
+    kind: str  # overdue | at_risk | rework_limit
+    stage: Stage | None = None
+    detail: str
+    raised_at: datetime
+
+
+class InspectionEntry(BaseModel):
+    seq: int
+    stage: Stage
+    stage_seq: int
+    template_id: uuid.UUID | None = None
+    status: str  # passed | failed
+    inspector: str | None = None
+    worker: str | None = None
+    serials: list[str] = Field(default_factory=list)
+    completed_at: datetime
+    results: list[JudgedCheck] = Field(default_factory=list)
 
 
 class CancelRequest(BaseModel):
@@ -56,6 +148,15 @@ class StageEntry(BaseModel):
     completed_by: str | None = None
     notes: str | None = None
     passed: bool | None = None
+    work_started_at: datetime | None = None
+    started_by: str | None = None
+    equipment: str | None = None
+    due_at: datetime | None = None
+    escalated_at: datetime | None = None
+    # A rework pass: the inspection that failed and the required items it failed on.
+    rework_from: Stage | None = None
+    rework_inspection: int | None = None
+    rework_items: list[str] = Field(default_factory=list)
 
 
 class Shortage(BaseModel):
@@ -78,6 +179,13 @@ class OrderSnapshot(BaseModel):
     cancel_reason: str | None = None
     completed_at: datetime | None = None
     stages: list[StageEntry] = Field(default_factory=list)
+    priority: Priority | None = None
+    on_hold: bool = False
+    hold_reason: str | None = None
+    at_risk: bool = False
+    escalations: list[Escalation] = Field(default_factory=list)
+    inspections: list[InspectionEntry] = Field(default_factory=list)
+    serial_numbers: list[str] = Field(default_factory=list)
 
 
 class OrderRef(BaseModel):

@@ -3,20 +3,27 @@
 design -> procurement -> assembly -> [soldering] -> testing -> qc -> shipping
 
 People complete stages through the `complete_stage` update, whose validator refuses the wrong
-stage before anything is written to history. Procurement is automatic: it reserves what it can,
-raises purchase orders for the rest and waits for deliveries (a `stock_arrived` signal, or a
-periodic recheck). The `cancel` update, or cancelling the workflow from Temporal, releases the
-order's reservations and withdraws its purchase demand before the order ends.
+stage before anything is written to history. Starting a stage (`start_stage`) is optional: it
+checks the worker's skill and takes the equipment the stage needs until the stage completes.
+Testing and QC completions carry an inspection; a failure sends the unit back for rework with the
+failed items attached. Planners `hold`, `resume` and `change_priority`. A stage past its target
+duration is escalated once and the wait goes on.
 
-The route and its rules are `domain.stages.Progress`; this class only sequences activities.
+Procurement is automatic: it reserves what it can, raises purchase orders for the rest and waits
+for deliveries (a `stock_arrived` signal, or a periodic recheck). The `cancel` update, or
+cancelling the workflow from Temporal, releases the order's reservations, equipment and purchase
+demand before the order ends.
+
+The route is `domain.stages.Progress` and the bookkeeping `OrderRecord`; this class only
+sequences activities and waits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -24,26 +31,35 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.floor_activities import FloorActivities
     from activities.order_activities import OrderActivities
     from domain.errors import Conflict, DomainError, OrderClosed, WrongStage
-    from domain.stages import Progress, Stage
+    from domain.stages import AUTOMATIC_STAGES, Progress, Stage
     from workflows import search_attributes as sa
     from workflows.contracts import (
         CancelRequest,
+        Escalation,
+        HoldRequest,
         OrderInput,
         OrderRef,
         OrderSnapshot,
         OrderStep,
+        PriorityChange,
         ProcureRequest,
-        Shortage,
+        ResumeRequest,
+        StageClaim,
         StageCompletion,
-        StageEntry,
+        StageRelease,
+        StartStage,
     )
     from workflows.failures import as_application_error, as_domain_error
+    from workflows.order_record import OrderRecord
 
 _TIMEOUT = timedelta(seconds=30)
 _RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 _A = TypeVar("_A")
+_R = TypeVar("_R")
+_S = TypeVar("_S")  # the activities class
 
 
 class _CancelRequested(Exception):
@@ -64,18 +80,18 @@ class OrderWorkflow:
     @workflow.init
     def __init__(self, order: OrderInput) -> None:
         self._order = order
-        self._progress = Progress.start(requires_soldering=order.requires_soldering)
-        self._stages: list[StageEntry] = []
+        self._record = OrderRecord(order)
         self._version = 0
         self._ticket: _Ticket | None = None  # accepted, not yet taken by the main loop
         self._in_flight: _Ticket | None = None  # taken, its activities running
+        self._starting: Stage | None = None  # a start whose claim is running
         self._cancel: CancelRequest | None = None
-        self._cancel_reason: str | None = None
         self._cancel_recorded = False  # compensated and written to the projection
         self._stock_arrived = False
-        self._shortages: list[Shortage] = []
-        self._purchase_orders: list[str] = []
-        self._completed_at: datetime | None = None
+
+    @property
+    def _progress(self) -> Progress:
+        return self._record.progress
 
     @workflow.run
     async def run(self, order: OrderInput) -> OrderSnapshot:
@@ -88,10 +104,9 @@ class OrderWorkflow:
         )
         if not registered.registered:
             workflow.logger.warning("Another order holds this idempotency key; not starting")
-            self._progress = self._progress.cancelled()
-            self._cancel_reason = "duplicate request (same Idempotency-Key)"
+            self._record.cancelled(workflow.now(), "duplicate request (same Idempotency-Key)")
             return self._snapshot()
-        self._enter(self._progress.stage)
+        self._record.enter(workflow.now())
         await self._publish()
         try:
             while self._progress.stage is not None:
@@ -124,6 +139,71 @@ class OrderWorkflow:
         self._reject_unless(self._check_completion, completion)
 
     @workflow.update
+    async def start_stage(self, request: StartStage) -> OrderSnapshot:
+        await self._registered()
+        self._reject_unless(self._check_start, request)
+        self._starting = request.stage
+        try:
+            claimed = await workflow.execute_activity_method(
+                FloorActivities.claim_for_stage,
+                StageClaim(order=self._ref, stage=request.stage, worker_id=request.worker_id),
+                start_to_close_timeout=_TIMEOUT,
+                retry_policy=_RETRY,
+                summary=f"check the worker's skill and take equipment for {request.stage}",
+            )
+        except ActivityError as failure:
+            error = as_domain_error(failure) or Conflict(str(failure.cause or failure))
+            raise as_application_error(error) from failure
+        finally:
+            self._starting = None
+        if self._cancel is not None or self._progress.stage is not request.stage:
+            await self._release_equipment(request.stage)
+            raise as_application_error(OrderClosed("the order was cancelled meanwhile"))
+        self._record.started(workflow.now(), claimed)
+        await self._publish()
+        return self._snapshot()
+
+    @start_stage.validator
+    def _validate_start(self, request: StartStage) -> None:
+        self._reject_unless(self._check_start, request)
+
+    @workflow.update
+    async def hold(self, request: HoldRequest) -> OrderSnapshot:
+        await self._registered()
+        self._reject_unless(self._check_hold, request)
+        self._record.hold_reason = request.reason
+        await self._publish()
+        return self._snapshot()
+
+    @hold.validator
+    def _validate_hold(self, request: HoldRequest) -> None:
+        self._reject_unless(self._check_hold, request)
+
+    @workflow.update
+    async def resume(self, request: ResumeRequest) -> OrderSnapshot:
+        await self._registered()
+        self._reject_unless(self._check_resume, request)
+        self._record.hold_reason = None
+        await self._publish()
+        return self._snapshot()
+
+    @resume.validator
+    def _validate_resume(self, request: ResumeRequest) -> None:
+        self._reject_unless(self._check_resume, request)
+
+    @workflow.update
+    async def change_priority(self, change: PriorityChange) -> OrderSnapshot:
+        await self._registered()
+        self._reject_unless(self._check_open, change)
+        self._record.priority = change.priority
+        await self._publish()
+        return self._snapshot()
+
+    @change_priority.validator
+    def _validate_priority(self, change: PriorityChange) -> None:
+        self._reject_unless(self._check_open, change)
+
+    @workflow.update
     async def cancel(self, request: CancelRequest) -> OrderSnapshot:
         self._reject_unless(self._check_cancel, request)
         if self._cancel is None:
@@ -144,16 +224,61 @@ class OrderWorkflow:
     def state(self) -> OrderSnapshot:
         return self._snapshot()
 
+    # --- what people may do now ---------------------------------------------------------
+
     def _check_completion(self, completion: StageCompletion) -> None:
         if self._cancel is not None:
             raise OrderClosed("the order is being cancelled")
         self._progress.check_completion(completion.stage, completion.passed)
+        self._check_nothing_pending(completion.stage)
+        started = self._record.stages and self._record.current.work_started_at is not None
+        if self._record.hold_reason and not started:
+            raise Conflict(
+                f"the order is on hold ({self._record.hold_reason}); a planner must resume it",
+                on_hold=True,
+            )
+
+    def _check_start(self, request: StartStage) -> None:
+        self._check_open(request)
+        stage = request.stage
+        if stage in AUTOMATIC_STAGES or stage is not self._progress.stage:
+            raise WrongStage(
+                f"the order is at {self._progress.stage}, not at {stage}",
+                stage=stage,
+                current=self._progress.stage,
+            )
+        if self._record.hold_reason:
+            raise Conflict(f"the order is on hold: {self._record.hold_reason}", on_hold=True)
+        self._check_nothing_pending(stage)
+        if self._record.stages and self._record.current.work_started_at is not None:
+            started_by = self._record.current.started_by
+            raise WrongStage(f"{stage} was already started by {started_by}", stage=stage)
+
+    def _check_nothing_pending(self, stage: Stage) -> None:
         pending = self._ticket or self._in_flight
         if pending is not None:
             raise WrongStage(
                 f"a completion of {pending.completion.stage} is already being recorded",
-                stage=completion.stage,
+                stage=stage,
             )
+        if self._starting is not None:
+            raise WrongStage(f"a start of {self._starting} is being recorded", stage=stage)
+
+    def _check_open(self, _: object) -> None:
+        if self._cancel is not None:
+            raise OrderClosed("the order is being cancelled")
+        if self._progress.is_closed:
+            raise OrderClosed(f"the order is already {self._progress.status}")
+
+    def _check_hold(self, request: HoldRequest) -> None:
+        self._check_open(request)
+        if self._record.hold_reason:
+            raise Conflict(f"the order is already on hold: {self._record.hold_reason}")
+
+    def _check_resume(self, request: ResumeRequest) -> None:
+        self._check_open(request)
+        if not self._record.hold_reason:
+            raise Conflict("the order is not on hold")
 
     def _check_cancel(self, request: CancelRequest) -> None:
         if self._progress.is_closed:
@@ -161,6 +286,10 @@ class OrderWorkflow:
         pending = self._ticket or self._in_flight
         if pending is not None and pending.completion.stage is Stage.SHIPPING:
             raise OrderClosed("the order is being shipped and can no longer be cancelled")
+
+    async def _registered(self) -> None:
+        """Updates that arrive before the order is registered wait for it (and check again)."""
+        await workflow.wait_condition(lambda: bool(self._record.stages) or self._progress.is_closed)
 
     @staticmethod
     def _reject_unless(check: Callable[[_A], None], argument: _A) -> None:
@@ -172,74 +301,83 @@ class OrderWorkflow:
     # --- the route ----------------------------------------------------------------------
 
     async def _await_person(self) -> None:
-        await workflow.wait_condition(lambda: self._ticket is not None or self._cancel is not None)
+        while not await self._person_reported():
+            self._escalated(self._record.overdue(workflow.now()))
+            await self._publish()
         self._raise_if_cancelled()
         ticket = self._ticket
         assert ticket is not None
         self._ticket, self._in_flight = None, ticket
         completion = ticket.completion
-        step = OrderStep(
-            order=OrderRef(order_id=self._order.order_id),
-            actor=completion.completed_by or completion.worker,
-        )
+        step = OrderStep(order=self._ref, actor=completion.completed_by or completion.worker)
         try:
             if completion.stage is Stage.ASSEMBLY:
-                await workflow.execute_activity_method(
-                    OrderActivities.consume_components,
-                    step,
-                    start_to_close_timeout=_TIMEOUT,
-                    retry_policy=_RETRY,
-                    summary="consume the reserved components",
-                )
+                await self._run(OrderActivities.consume_components, step, "consume the components")
+                if not self._record.serials and workflow.patched("serial-numbers"):
+                    self._record.serials = await self._run(
+                        FloorActivities.assign_serials, self._ref, "number the units"
+                    )
             elif completion.stage is Stage.SHIPPING:
-                await workflow.execute_activity_method(
-                    OrderActivities.record_shipment,
-                    step,
-                    start_to_close_timeout=_TIMEOUT,
-                    retry_policy=_RETRY,
-                    summary="book the finished units out to the customer",
+                await self._run(
+                    OrderActivities.record_shipment, step, "book the units out to the customer"
                 )
+            if self._record.current.equipment is not None:
+                await self._release_equipment(completion.stage)
         except ActivityError as failure:
             ticket.error = as_domain_error(failure) or Conflict(str(failure.cause or failure))
         else:
-            self._advance(completion)
+            for escalation in self._record.advance(workflow.now(), completion):
+                self._escalated(escalation)
             await self._publish()
         ticket.done = True
         self._in_flight = None
 
+    async def _person_reported(self) -> bool:
+        """Wait for a completion (or a cancel); False when the stage's target passes first."""
+        entry = self._record.current
+
+        def reported() -> bool:
+            return self._ticket is not None or self._cancel is not None
+
+        if (
+            entry.due_at is None
+            or entry.escalated_at is not None
+            or not workflow.patched("stage-deadlines")
+        ):
+            await workflow.wait_condition(reported)
+            return True
+        left = max(entry.due_at - workflow.now(), timedelta(seconds=1))
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(reported, timeout=left)
+        return reported()
+
     async def _procure(self) -> None:
-        ref = OrderRef(order_id=self._order.order_id)
         recheck = timedelta(seconds=self._order.procurement_recheck_seconds)
+        record = self._record
         while True:
             self._stock_arrived = False  # a delivery signalled from here on wakes the wait below
-            reserved = await workflow.execute_activity_method(
-                OrderActivities.reserve_stock,
-                ref,
-                start_to_close_timeout=_TIMEOUT,
-                retry_policy=_RETRY,
-                summary="reserve the components",
+            reserved = await self._run(
+                OrderActivities.reserve_stock, self._ref, "reserve the components"
             )
             self._raise_if_cancelled()
             if reserved.complete:
-                self._shortages, self._purchase_orders = [], []
-                self._advance(None)
+                record.shortages, record.purchase_orders = [], []
+                record.advance(workflow.now(), None)
                 await self._publish()
                 return
             # Since purchase orders can be cancelled, what covered a shortage may be gone: raise
             # (idempotent) after every look, not only when the shortage changed.
             if (
                 workflow.patched("procure-after-every-look")
-                or reserved.shortages != self._shortages
+                or reserved.shortages != record.shortages
             ):
-                procured = await workflow.execute_activity_method(
+                procured = await self._run(
                     OrderActivities.raise_purchase_orders,
-                    ProcureRequest(order=ref, shortages=reserved.shortages),
-                    start_to_close_timeout=_TIMEOUT,
-                    retry_policy=_RETRY,
-                    summary=f"purchase {len(reserved.shortages)} missing components",
+                    ProcureRequest(order=self._ref, shortages=reserved.shortages),
+                    f"purchase {len(reserved.shortages)} missing components",
                 )
-                self._shortages = reserved.shortages
-                self._purchase_orders = procured.purchase_orders
+                record.shortages = reserved.shortages
+                record.purchase_orders = procured.purchase_orders
                 await self._publish()
             # Without a delivery signal, look at the stock again after `recheck` anyway.
             with contextlib.suppress(TimeoutError):
@@ -249,18 +387,10 @@ class OrderWorkflow:
             self._raise_if_cancelled()
 
     async def _compensate(self, reason: str) -> None:
-        await workflow.execute_activity_method(
-            OrderActivities.release_order,
-            OrderRef(order_id=self._order.order_id),
-            start_to_close_timeout=_TIMEOUT,
-            retry_policy=_RETRY,
-            summary="release reservations and purchase demand",
+        await self._run(
+            OrderActivities.release_order, self._ref, "release reservations and purchase demand"
         )
-        self._progress = self._progress.cancelled()
-        self._cancel_reason = reason
-        self._shortages = []
-        if self._stages and self._stages[-1].completed_at is None:
-            self._close_entry("cancelled", None)
+        self._record.cancelled(workflow.now(), reason)
         for ticket in (self._ticket, self._in_flight):
             if ticket is not None and not ticket.done:
                 ticket.error = OrderClosed("the order was cancelled")
@@ -273,86 +403,59 @@ class OrderWorkflow:
         if self._cancel is not None:
             raise _CancelRequested
 
-    def _advance(self, completion: StageCompletion | None) -> None:
-        """Complete the current stage (a person's completion, or None for automatic stages)."""
-        stage = self._progress.stage
-        assert stage is not None
-        passed = completion.passed if completion else None
-        self._close_entry("failed" if passed is False else "completed", completion)
-        self._progress = self._progress.complete(stage, passed)
-        if self._progress.stage is None:
-            self._completed_at = workflow.now()
-        else:
-            self._enter(self._progress.stage)
-
-    def _enter(self, stage: Stage | None) -> None:
-        assert stage is not None
-        self._stages.append(
-            StageEntry(
-                seq=len(self._stages) + 1, stage=stage, status="active", started_at=workflow.now()
-            )
+    async def _release_equipment(self, stage: Stage) -> None:
+        await self._run(
+            FloorActivities.release_stage_equipment,
+            StageRelease(order=self._ref, stage=stage),
+            f"give back the {stage} equipment",
         )
 
-    def _close_entry(self, status: str, completion: StageCompletion | None) -> None:
-        entry = self._stages[-1]
-        self._stages[-1] = entry.model_copy(
-            update={
-                "status": status,
-                "completed_at": workflow.now(),
-                "worker": completion.worker if completion else None,
-                "completed_by": completion.completed_by if completion else None,
-                "notes": completion.notes if completion else None,
-                "passed": completion.passed if completion else None,
-            }
+    async def _run(
+        self, activity: Callable[[_S, _A], Awaitable[_R]], argument: _A, summary: str
+    ) -> _R:
+        return await workflow.execute_activity_method(
+            activity,
+            argument,
+            start_to_close_timeout=_TIMEOUT,
+            retry_policy=_RETRY,
+            summary=summary,
         )
+
+    @property
+    def _ref(self) -> OrderRef:
+        return OrderRef(order_id=self._order.order_id)
+
+    # --- what others see ----------------------------------------------------------------
+
+    def _escalated(self, escalation: Escalation) -> None:
+        """Besides the flag on the order: a log event and a metric."""
+        workflow.logger.warning("Escalated (%s): %s", escalation.kind, escalation.detail)
+        workflow.metric_meter().create_counter(
+            "zhuchka_order_escalations", "Orders flagged for the planner, by kind"
+        ).add(1, {"kind": escalation.kind})
 
     async def _publish(self) -> None:
         """Bring search attributes, the UI summary and the `orders` projection up to date."""
         self._version += 1
+        record = self._record
+        at_risk = record.judge_risk(workflow.now())
+        if at_risk is not None:
+            self._escalated(at_risk)
         stage = self._progress.stage
         workflow.upsert_search_attributes(
             [
                 sa.ORDER_STAGE.value_set(stage.value) if stage else sa.ORDER_STAGE.value_unset(),
                 sa.ORDER_STATUS.value_set(self._progress.status.value),
+                sa.ORDER_PRIORITY.value_set(record.priority.value),
+                sa.ORDER_ON_HOLD.value_set(record.hold_reason is not None),
             ]
         )
-        workflow.set_current_details(self._details())
-        await workflow.execute_activity_method(
+        workflow.set_current_details(record.details())
+        await self._run(
             OrderActivities.save_progress,
             self._snapshot(),
-            start_to_close_timeout=_TIMEOUT,
-            retry_policy=_RETRY,
-            summary=f"record {self._progress.status}, {stage or 'finished'}",
+            f"record {self._progress.status}, {stage or 'finished'}",
         )
 
     def _snapshot(self) -> OrderSnapshot:
-        return OrderSnapshot(
-            order_id=self._order.order_id,
-            number=self._order.number,
-            version=self._version,
-            status=self._progress.status,
-            stage=self._progress.stage,
-            rework_count=self._progress.rework_count,
-            waiting_for_stock=bool(self._shortages),
-            shortages=self._shortages,
-            cancel_reason=self._cancel_reason,
-            completed_at=self._completed_at,
-            stages=list(self._stages),
-        )
-
-    def _details(self) -> str:
-        order = self._order
-        lines = [
-            f"**{order.number}**: {order.quantity} x {order.product_sku}, "
-            f"priority {order.priority.value}, due {order.due_date.isoformat()}",
-            f"Status: **{self._progress.status.value}**, stage: **{self._progress.stage or '—'}**, "
-            f"reworks: {self._progress.rework_count}",
-        ]
-        if self._shortages:
-            lines.append("Waiting for stock:")
-            lines += [f"- {s.sku}: {s.quantity} missing" for s in self._shortages]
-            if self._purchase_orders:
-                lines.append(f"Purchase orders: {', '.join(self._purchase_orders)}")
-        if self._cancel_reason:
-            lines.append(f"Cancelled: {self._cancel_reason}")
-        return "\n\n".join(lines)
+        return self._record.snapshot(self._version)

@@ -24,13 +24,14 @@ ORDER_STATUS = SearchAttributeKey.for_keyword("OrderStatus")
 ORDER_PRIORITY = SearchAttributeKey.for_keyword("OrderPriority")
 PRODUCT_SKU = SearchAttributeKey.for_keyword("ProductSku")
 DUE_DATE = SearchAttributeKey.for_datetime("DueDate")
+ORDER_ON_HOLD = SearchAttributeKey.for_bool("OrderOnHold")
 
-ALL = (ORDER_STAGE, ORDER_STATUS, ORDER_PRIORITY, PRODUCT_SKU, DUE_DATE)
+ALL = (ORDER_STAGE, ORDER_STATUS, ORDER_PRIORITY, PRODUCT_SKU, DUE_DATE, ORDER_ON_HOLD)
 
 
 def cli_flags() -> list[str]:
     """`--search-attribute NAME=Type` flags for `temporal server start-dev`."""
-    kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime"}
+    kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime", "BOOL": "Bool"}
     flags: list[str] = []
     for key in ALL:
         flags += ["--search-attribute", f"{key.name}={kinds[key.indexed_value_type.name]}"]
@@ -47,6 +48,7 @@ def at_start(order: OrderInput) -> TypedSearchAttributes:
             SearchAttributePair(ORDER_PRIORITY, order.priority.value),
             SearchAttributePair(PRODUCT_SKU, order.product_sku),
             SearchAttributePair(DUE_DATE, due),
+            SearchAttributePair(ORDER_ON_HOLD, False),
         ]
     )
 

@@ -7,6 +7,7 @@ is booked through the ledger with fixed idempotency keys, so seeding twice chang
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,19 +17,25 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Role
+from domain.quality import CheckItem, CheckKind
+from domain.stages import Stage
 from domain.stock import MovementType
+from persistence import quality, resources
 from persistence.stock_ledger import LedgerEntry, post_movement
 from persistence.tables import (
     Bin,
     BomLine,
+    Equipment,
     Item,
     Product,
+    QcTemplate,
     Supplier,
     SupplierContact,
     SupplierItem,
     SupplierPriceBreak,
     User,
     Warehouse,
+    Worker,
     Zone,
 )
 
@@ -318,3 +325,68 @@ async def seed_demo_users(session: AsyncSession, password_hash: str) -> None:
         )
         .on_conflict_do_nothing()
     )
+
+
+# The floor: who works it (linked to the demo accounts when they exist), its equipment, and the
+# QC checklist (the test rig reports a plain pass or fail in the demo). Marta is still
+# learning to solder (level 1; soldering needs 3).
+WORKERS = [
+    ("Pavel Orlov", "planner", {Stage.DESIGN: 4}),
+    (
+        "Ivan Petrov",
+        "floor_worker",
+        {Stage.ASSEMBLY: 3, Stage.SOLDERING: 3, Stage.TESTING: 2, Stage.SHIPPING: 2},
+    ),
+    ("Marta Nowak", None, {Stage.ASSEMBLY: 2, Stage.SOLDERING: 1, Stage.SHIPPING: 3}),
+    ("Olga Smirnova", "inspector", {Stage.TESTING: 3, Stage.QC: 4}),
+]
+EQUIPMENT = [
+    ("SS-1", "soldering_station", Stage.SOLDERING, "Bench 2"),
+    ("TR-1", "test_rig", Stage.TESTING, "Bench 3"),
+]
+_Check = tuple[str, bool, CheckKind, Decimal | None, Decimal | None, str | None]
+CHECKLISTS: dict[Stage, list[_Check]] = {
+    Stage.QC: [
+        ("Keycap legends aligned and complete", True, CheckKind.PASS_FAIL, None, None, None),
+        ("Case free of scratches and dents", True, CheckKind.PASS_FAIL, None, None, None),
+        ("Serial label matches the unit", True, CheckKind.PASS_FAIL, None, None, None),
+        ("Stabilisers do not rattle", False, CheckKind.PASS_FAIL, None, None, None),
+    ],
+}
+
+
+async def seed_demo_floor(session: AsyncSession) -> None:
+    """Workers, equipment and checklists (each only when missing)."""
+    for name, role, skills in WORKERS:
+        if await session.scalar(select(Worker.id).where(Worker.name == name)):
+            continue
+        user_id = None
+        if role is not None:
+            user_id = await session.scalar(
+                select(User.id).where(User.email == f"{role}@zhuchka.example")
+            )
+        await resources.create_worker(session, name, user_id, skills, "Mon-Fri 08:00-16:30")
+    await session.execute(
+        insert(Equipment)
+        .values(
+            [
+                {"name": n, "equipment_type": t, "stage": s.value, "station": b}
+                for n, t, s, b in EQUIPMENT
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+    for stage, items in CHECKLISTS.items():
+        if await session.scalar(select(QcTemplate.id).where(QcTemplate.stage == stage.value)):
+            continue
+        await quality.create_template(
+            session,
+            stage,
+            None,
+            f"{stage} checklist",
+            [
+                CheckItem(uuid.uuid4(), d, required, kind, low, high, unit)
+                for d, required, kind, low, high, unit in items
+            ],
+            "seed",
+        )

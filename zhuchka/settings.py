@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     workflow_call_timeout_seconds: float = Field(15.0, alias="WORKFLOW_CALL_TIMEOUT_SECONDS")
     # How often a waiting order looks at stock again without a delivery signal.
     procurement_recheck_seconds: int = Field(3600, alias="PROCUREMENT_RECHECK_SECONDS")
+    # After this many failed inspections an order is put on hold for the planner (0: never).
+    rework_limit: int = Field(3, alias="REWORK_LIMIT", ge=0)
     # How often the reorder scan (a Temporal Schedule) looks for items below their reorder point.
     reorder_scan_interval_minutes: int = Field(60, alias="REORDER_SCAN_INTERVAL_MINUTES", ge=1)
     worker_metrics_port: int = Field(9464, alias="WORKER_METRICS_PORT")

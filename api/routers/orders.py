@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import Counter
-from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 import structlog
@@ -15,7 +14,6 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
-from temporalio.client import WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
@@ -24,16 +22,24 @@ from api.auth.access import Principal, StageCompleter, requires
 from api.deps import ServicesDep, SessionDep
 from api.errors import ServiceUnavailable
 from api.order_views import OrderOut, load_order, load_orders, orders_query
-from api.workflow_calls import execute_update
+from api.workflow_calls import RunningOrder, execute_update, running_order
 from domain.access import Action
-from domain.errors import Conflict, NotFound, OrderClosed
-from domain.stages import FINAL_STATUSES, INSPECTION_STAGES, OrderStatus, Stage
+from domain.errors import Conflict, InvalidInput, NotFound, WrongStage
+from domain.quality import Result
+from domain.stages import INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
+from persistence import floor, quality
 from persistence.catalogue import default_warehouse, get_or_404, item_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
-from persistence.tables import Order, OrderStageRecord, Product, Warehouse
+from persistence.tables import Order, Product, Warehouse
 from workflows import search_attributes
-from workflows.contracts import CancelRequest, OrderInput, StageCompletion, order_workflow_id
+from workflows.contracts import (
+    CancelRequest,
+    InspectionInput,
+    OrderInput,
+    StageCompletion,
+    order_workflow_id,
+)
 from workflows.order_workflow import OrderWorkflow
 
 router = APIRouter()
@@ -51,12 +57,28 @@ class OrderCreate(BaseModel):
     warehouse_id: uuid.UUID | None = None
 
 
+class CheckResultIn(BaseModel):
+    item_id: uuid.UUID
+    passed: bool | None = Field(None, description="For a PASS_FAIL item")
+    value: Decimal | None = Field(None, description="For a MEASURE item: what was measured")
+    comment: str | None = Field(None, max_length=2000)
+
+
+class InspectionIn(BaseModel):
+    results: list[CheckResultIn] = Field(max_length=200)
+
+
 class StageCompletionIn(BaseModel):
     worker: str | None = Field(
         None, min_length=1, max_length=200, description="Who did the work; defaults to the caller"
     )
     notes: str | None = Field(None, max_length=4000)
-    passed: bool | None = Field(None, description="Required for testing and qc")
+    passed: bool | None = Field(
+        None, description="The verdict of testing or qc when no checklist applies"
+    )
+    inspection: InspectionIn | None = Field(
+        None, description="Testing or qc with a checklist: a result per item; the verdict follows"
+    )
 
 
 class CancelIn(BaseModel):
@@ -102,6 +124,8 @@ async def create_order(
         idempotency_key=idempotency_key,
         created_by=planner.email,
         procurement_recheck_seconds=services.settings.procurement_recheck_seconds,
+        stage_targets=await floor.stage_targets(session, product.id),
+        rework_limit=services.settings.rework_limit,
     )
     if not await register_order(session, order):  # a concurrent retry with the same key won
         existing = await find_by_idempotency_key(session, idempotency_key or "")
@@ -180,30 +204,6 @@ async def get_order(order_id: uuid.UUID, session: SessionDep) -> OrderOut:
     return await load_order(session, order_id)
 
 
-@dataclass(frozen=True)
-class _Running:
-    handle: WorkflowHandle[OrderWorkflow, object]
-    number: str
-    passes: dict[str, int]  # how often the order has entered each stage
-
-
-async def _running(services: ServicesDep, order_id: uuid.UUID) -> _Running:
-    """The order's workflow, looked up in a short read of its own (no transaction is held
-    while the workflow works); 409 at once when the order is already closed."""
-    async with services.sessions() as session:
-        order = await session.get(Order, order_id)
-        if order is None:
-            raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
-        if order.status in FINAL_STATUSES:
-            raise OrderClosed(f"the order is already {order.status}", status=order.status)
-        stages = await session.scalars(
-            select(OrderStageRecord.stage).where(OrderStageRecord.order_id == order_id)
-        )
-        passes = Counter(stages)
-    handle = services.temporal.get_workflow_handle_for(OrderWorkflow.run, order.workflow_id)
-    return _Running(handle, order.number, dict(passes))
-
-
 @router.post("/orders/{order_id}/stages/{stage}/complete")
 async def complete_stage(
     order_id: uuid.UUID,
@@ -212,19 +212,18 @@ async def complete_stage(
     services: ServicesDep,
     user: StageCompleter,
 ) -> OrderOut:
-    """Report a stage done. 409 when the order is not at that stage (or it is automatic)."""
-    if stage in INSPECTION_STAGES and body.passed is None:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "missing",
-                    "loc": ("body", "passed"),
-                    "msg": f"completing {stage} needs a verdict: passed true or false",
-                    "input": body.model_dump(),
-                }
-            ]
-        )
-    running = await _running(services, order_id)
+    """Report a stage done. 409 when the order is not at that stage (or it is automatic).
+    Testing and qc: with a checklist, send `inspection.results` (the verdict is computed: any
+    required item failed or out of range fails it); without one, `passed`."""
+    running = await running_order(services, order_id)
+    try:
+        inspection, passed = await _judged(services, running, stage, body)
+    except (InvalidInput, RequestValidationError) as invalid:
+        if running.stage != stage:  # say first that it is the wrong stage
+            raise WrongStage(
+                f"the order is at {running.stage}, not at {stage}", stage=stage
+            ) from invalid
+        raise
     await execute_update(
         running.handle,
         OrderWorkflow.complete_stage,
@@ -232,8 +231,9 @@ async def complete_stage(
             stage=stage,
             worker=body.worker or user.email,
             notes=body.notes,
-            passed=body.passed,
+            passed=passed,
             completed_by=user.email,
+            inspection=inspection,
         ),
         # One id per pass through the stage: a retried completion joins the first one.
         update_id=f"complete-{stage}-{running.passes.get(stage, 0)}",
@@ -245,10 +245,51 @@ async def complete_stage(
         workflow_id=running.handle.id,
         stage=stage.value,
         by=user.email,
-        passed=body.passed,
+        passed=passed,
     )
     async with services.sessions() as session:
         return await load_order(session, order_id)
+
+
+async def _judged(
+    services: ServicesDep, running: RunningOrder, stage: Stage, body: StageCompletionIn
+) -> tuple[InspectionInput | None, bool | None]:
+    """The inspection judged against the stage's checklist, and the verdict."""
+    if stage not in INSPECTION_STAGES:
+        if body.inspection is not None:
+            raise _invalid("inspection", f"{stage} is not an inspection: it has no checklist", body)
+        return None, body.passed
+    results = None
+    if body.inspection is not None:
+        results = [
+            Result(item_id=r.item_id, passed=r.passed, value=r.value, comment=r.comment)
+            for r in body.inspection.results
+        ]
+    async with services.sessions() as session:
+        inspection = await quality.judge(session, stage, running.product_id, results)
+    if inspection is None:
+        if body.passed is None:
+            raise _invalid("passed", f"completing {stage} needs a verdict: passed true/false", body)
+        return None, body.passed
+    verdict = all(r.ok for r in inspection.results if r.required)
+    if body.passed is not None and body.passed != verdict:
+        raise _invalid(
+            "passed", f"passed={body.passed} contradicts the checklist's verdict ({verdict})", body
+        )
+    return inspection, verdict
+
+
+def _invalid(field: str, message: str, body: BaseModel) -> RequestValidationError:
+    return RequestValidationError(
+        [
+            {
+                "type": "value_error",
+                "loc": ("body", field),
+                "msg": message,
+                "input": body.model_dump(mode="json"),
+            }
+        ]
+    )
 
 
 @router.post("/orders/{order_id}/cancel")
@@ -257,7 +298,7 @@ async def cancel_order(
 ) -> OrderOut:
     """Cancel an order that is not finished: its reservations are released and purchase
     demand raised only for it is withdrawn."""
-    running = await _running(services, order_id)
+    running = await running_order(services, order_id)
     await execute_update(
         running.handle,
         OrderWorkflow.cancel,

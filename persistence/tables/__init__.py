@@ -4,7 +4,20 @@ it; tests run them and check that they match these models."""
 from persistence.tables.accounts import OutboundEmail, User, UserToken
 from persistence.tables.base import Base
 from persistence.tables.catalogue import Bin, BomLine, Item, Product, Warehouse, Zone, ZoneReading
-from persistence.tables.orders import Order, OrderRequirement, OrderStageRecord
+from persistence.tables.floor import (
+    Equipment,
+    ProductStageTarget,
+    StageRequirement,
+    Worker,
+    WorkerSkill,
+)
+from persistence.tables.orders import (
+    Order,
+    OrderEscalation,
+    OrderRequirement,
+    OrderStageRecord,
+    Unit,
+)
 from persistence.tables.purchasing import (
     PurchaseOrder,
     PurchaseOrderDemand,
@@ -15,6 +28,7 @@ from persistence.tables.purchasing import (
     SupplierItem,
     SupplierPriceBreak,
 )
+from persistence.tables.quality import Inspection, InspectionResult, QcTemplate, QcTemplateItem
 from persistence.tables.stock import (
     BinStock,
     Reservation,
@@ -29,17 +43,25 @@ __all__ = [
     "Bin",
     "BinStock",
     "BomLine",
+    "Equipment",
+    "Inspection",
+    "InspectionResult",
     "Item",
     "Order",
+    "OrderEscalation",
     "OrderRequirement",
     "OrderStageRecord",
     "OutboundEmail",
     "Product",
+    "ProductStageTarget",
     "PurchaseOrder",
     "PurchaseOrderDemand",
     "PurchaseOrderLine",
     "PurchaseOrderReceipt",
+    "QcTemplate",
+    "QcTemplateItem",
     "Reservation",
+    "StageRequirement",
     "StockLevel",
     "StockMovement",
     "Stocktake",
@@ -48,9 +70,12 @@ __all__ = [
     "SupplierContact",
     "SupplierItem",
     "SupplierPriceBreak",
+    "Unit",
     "User",
     "UserToken",
     "Warehouse",
+    "Worker",
+    "WorkerSkill",
     "Zone",
     "ZoneReading",
 ]

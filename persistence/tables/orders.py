@@ -15,8 +15,11 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
+    text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from persistence.tables.base import Base, created_at, uuid_pk
@@ -40,6 +43,9 @@ class Order(Base):
     stage: Mapped[str | None] = mapped_column(String(24), default="design")
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
     waiting_for_stock: Mapped[bool] = mapped_column(Boolean, default=False)
+    on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    at_risk: Mapped[bool] = mapped_column(Boolean, default=False)  # cannot meet its due date
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_by: Mapped[str | None] = mapped_column(String(200))
@@ -81,3 +87,44 @@ class OrderStageRecord(Base):
     completed_by: Mapped[str | None] = mapped_column(String(320))  # the signed-in user
     notes: Mapped[str | None] = mapped_column(Text)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # Started by a worker (optional): the work time is completed - work started; the queue
+    # time is work started (or completed) - started.
+    work_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_by: Mapped[str | None] = mapped_column(String(200))
+    equipment: Mapped[str | None] = mapped_column(String(200))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the target
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A rework pass: the failed inspection and the required items it failed on.
+    rework_from: Mapped[str | None] = mapped_column(String(24))
+    rework_inspection: Mapped[int | None] = mapped_column(Integer)
+    rework_items: Mapped[list[str]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
+
+
+class OrderEscalation(Base):
+    """Something the planner should know: a stage past its target, a due date out of reach,
+    the rework limit reached."""
+
+    __tablename__ = "order_escalations"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str | None] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Unit(Base):
+    """One finished keyboard, numbered at assembly; inspections and the shipment refer to it."""
+
+    __tablename__ = "units"
+
+    serial: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = created_at()
+    shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("order_id", "position"),)

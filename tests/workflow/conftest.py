@@ -4,12 +4,18 @@ own server, so one test's clock cannot hold up another's."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
+from tests.workflow.fakes import FakeShop
+from tests.workflow.orders import Running, Start, order_input
+from workflows.contracts import OrderInput
+from workflows.order_workflow import OrderWorkflow
 from workflows.search_attributes import ensure_registered
 from zhuchka.devstack.temporal import installed_binary
 
@@ -23,3 +29,28 @@ async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
     await ensure_registered(env.client, env.client.namespace)
     yield env
     await env.shutdown()
+
+
+@pytest.fixture
+def shop() -> FakeShop:
+    return FakeShop()
+
+
+@pytest.fixture
+async def start(time_skipping: WorkflowEnvironment, shop: FakeShop) -> AsyncIterator[Start]:
+    task_queue = f"wf-{uuid.uuid4().hex[:8]}"
+    async with Worker(
+        time_skipping.client,
+        task_queue=task_queue,
+        workflows=[OrderWorkflow],
+        activities=shop.activities(),
+    ):
+
+        async def _start(order: OrderInput | None = None) -> Running:
+            order = order or order_input()
+            handle = await time_skipping.client.start_workflow(
+                OrderWorkflow.run, order, id=f"order-{order.number}", task_queue=task_queue
+            )
+            return Running(handle, shop, time_skipping)
+
+        yield _start

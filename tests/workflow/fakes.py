@@ -10,7 +10,9 @@ from typing import Any
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from domain.stages import Stage
 from workflows.contracts import (
+    ClaimResult,
     OrderInput,
     OrderRef,
     OrderSnapshot,
@@ -21,6 +23,8 @@ from workflows.contracts import (
     ReleaseResult,
     ReserveResult,
     Shortage,
+    StageClaim,
+    StageRelease,
 )
 
 SWITCH = uuid.UUID(int=68)
@@ -32,6 +36,7 @@ class FakeShop:
 
     switches_short: int = 0  # the shortage the next reservation reports
     fail_consume: bool = False
+    station_busy: bool = False  # claiming soldering equipment is refused
     calls: list[str] = field(default_factory=list)
     snapshots: list[OrderSnapshot] = field(default_factory=list)
 
@@ -76,8 +81,34 @@ class FakeShop:
         self.snapshots.append(snapshot)
         return True
 
+    @activity.defn(name="claim_for_stage")
+    async def claim_for_stage(self, claim: StageClaim) -> ClaimResult:
+        self.calls.append(f"claim_for_stage:{claim.stage}")
+        if claim.stage is not Stage.SOLDERING:
+            return ClaimResult(worker="Ivan")
+        if self.station_busy:
+            raise ApplicationError(
+                "no free soldering_station for soldering: SS-1 (in use by ZK-000001)",
+                type="conflict",
+                non_retryable=True,
+            )
+        return ClaimResult(worker="Ivan", equipment="SS-1")
+
+    @activity.defn(name="release_stage_equipment")
+    async def release_stage_equipment(self, release: StageRelease) -> int:
+        self.calls.append(f"release_stage_equipment:{release.stage}")
+        return 1
+
+    @activity.defn(name="assign_serials")
+    async def assign_serials(self, ref: OrderRef) -> list[str]:
+        self.calls.append("assign_serials")
+        return ["KB-65-SOL-T-01"]
+
     def activities(self) -> list[Callable[..., Any]]:
         return [
+            self.claim_for_stage,
+            self.release_stage_equipment,
+            self.assign_serials,
             self.register_order,
             self.reserve_stock,
             self.raise_purchase_orders,

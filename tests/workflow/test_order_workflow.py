@@ -2,103 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date
-
 import pytest
 from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowFailureError,
-    WorkflowHandle,
-    WorkflowUpdateFailedError,
 )
-from temporalio.exceptions import ApplicationError, CancelledError
+from temporalio.exceptions import CancelledError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from domain.stages import OrderStatus, Stage
 from tests.workflow.fakes import FakeShop
 from tests.workflow.histories import record_history
-from workflows.contracts import CancelRequest, OrderInput, OrderSnapshot, StageCompletion
+from tests.workflow.orders import Start, order_input
+from workflows.contracts import CancelRequest
 from workflows.order_workflow import OrderWorkflow
 
 
-@dataclass
-class Running:
-    handle: WorkflowHandle[OrderWorkflow, OrderSnapshot]
-    shop: FakeShop
-    env: WorkflowEnvironment
-
-    async def complete(self, stage: Stage, passed: bool | None = None) -> OrderSnapshot:
-        return await self.handle.execute_update(
-            OrderWorkflow.complete_stage,
-            StageCompletion(stage=stage, worker="Ivan", notes=f"{stage} done", passed=passed),
-        )
-
-    async def until(self, check: Callable[[OrderSnapshot], bool]) -> OrderSnapshot:
-        """Query the live state until `check` holds (activities run between our calls)."""
-        async with asyncio.timeout(10):
-            while not check(state := await self.handle.query(OrderWorkflow.state)):
-                await asyncio.sleep(0.05)
-        return state
-
-    async def refused(self, stage: Stage, passed: bool | None = None) -> ApplicationError:
-        with pytest.raises(WorkflowUpdateFailedError) as refused:
-            await self.complete(stage, passed)
-        cause = refused.value.cause
-        assert isinstance(cause, ApplicationError)
-        return cause
-
-
-def _order(*, soldered: bool = False, recheck: int = 3600) -> OrderInput:
-    return OrderInput(
-        order_id=uuid.uuid4(),
-        number=f"ZK-T{uuid.uuid4().hex[:6]}",
-        product_id=uuid.uuid4(),
-        product_sku="KB-65-SOL" if soldered else "KB-65-HS",
-        requires_soldering=soldered,
-        quantity=1,
-        customer="Test customer",
-        due_date=date(2026, 12, 31),
-        warehouse_id=uuid.uuid4(),
-        procurement_recheck_seconds=recheck,
-    )
-
-
-@pytest.fixture
-def shop() -> FakeShop:
-    return FakeShop()
-
-
-Start = Callable[..., Awaitable[Running]]
-
-
-@pytest.fixture
-async def start(time_skipping: WorkflowEnvironment, shop: FakeShop) -> AsyncIterator[Start]:
-    task_queue = f"wf-{uuid.uuid4().hex[:8]}"
-    async with Worker(
-        time_skipping.client,
-        task_queue=task_queue,
-        workflows=[OrderWorkflow],
-        activities=shop.activities(),
-    ):
-
-        async def _start(order: OrderInput | None = None) -> Running:
-            order = order or _order()
-            handle = await time_skipping.client.start_workflow(
-                OrderWorkflow.run, order, id=f"order-{order.number}", task_queue=task_queue
-            )
-            return Running(handle, shop, time_skipping)
-
-        yield _start
-
-
 async def test_an_order_walks_every_stage_with_a_qc_rework(start: Start) -> None:
-    order = await start(_order(soldered=True))
+    order = await start(order_input(soldered=True))
     state = await order.complete(Stage.DESIGN)
     assert state.stage in (Stage.PROCUREMENT, Stage.ASSEMBLY)
     await order.until(lambda s: s.stage is Stage.ASSEMBLY)
@@ -132,9 +54,19 @@ async def test_an_order_walks_every_stage_with_a_qc_rework(start: Start) -> None
         "register_order",
         "reserve_stock",
         "consume_components:Ivan",
+        "assign_serials",  # numbered once, at the first assembly
         "consume_components:Ivan",  # re-assembly: the activity itself is a no-op then
         "record_shipment",
     ]
+    assert result.serial_numbers == ["KB-65-SOL-T-01"]
+    assert [(i.stage, i.status) for i in result.inspections] == [
+        (Stage.TESTING, "passed"),
+        (Stage.QC, "failed"),
+        (Stage.TESTING, "passed"),
+        (Stage.QC, "passed"),
+    ]
+    assert result.inspections[1].serials == ["KB-65-SOL-T-01"]
+    assert (result.stages[6].rework_from, result.stages[6].rework_inspection) == (Stage.QC, 2)
     versions = [s.version for s in order.shop.snapshots]
     assert versions == sorted(versions)
     assert order.shop.snapshots[-1].status is OrderStatus.COMPLETED
@@ -187,7 +119,7 @@ async def test_procurement_looks_again_by_itself_when_no_signal_comes(
     start: Start, shop: FakeShop, time_skipping: WorkflowEnvironment
 ) -> None:
     shop.switches_short = 40
-    order = await start(_order(recheck=600))
+    order = await start(order_input(recheck=600))
     await order.complete(Stage.DESIGN)
     await order.until(lambda s: s.waiting_for_stock)
     shop.switches_short = 20  # a manual receipt arrived: a different shortage, no signal

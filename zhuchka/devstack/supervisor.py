@@ -22,7 +22,13 @@ import structlog
 from api.auth.passwords import hash_password
 from persistence.database import create_engine, create_session_factory
 from zhuchka import migrate
-from zhuchka.demo_data import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_demo_users
+from zhuchka.demo_data import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    seed_demo,
+    seed_demo_floor,
+    seed_demo_users,
+)
 from zhuchka.devstack.mail_sink import MailSink
 from zhuchka.devstack.ports import wait_for_port
 from zhuchka.devstack.postgres import EmbeddedPostgres
@@ -110,6 +116,7 @@ async def seed(settings: Settings, *, with_users: bool = False) -> None:
             await seed_demo(session)
             if with_users:
                 await seed_demo_users(session, await hash_password(DEMO_PASSWORD))
+            await seed_demo_floor(session)
     finally:
         await engine.dispose()
 

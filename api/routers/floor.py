@@ -1,0 +1,493 @@
+"""The shop floor: workers and their skills, equipment, what each stage needs, the work queue
+per stage, starting stages, holding and prioritising orders, and each unit's story."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import structlog
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from api.auth.access import Principal, StageCompleter, requires
+from api.deps import ServicesDep, SessionDep
+from api.order_views import EscalationOut, OrderOut, StageOut, load_order
+from api.routers.quality import InspectionOut, inspections_out
+from api.workflow_calls import RunningOrder, execute_update, running_order
+from domain.access import Action
+from domain.errors import InvalidInput, NotFound
+from domain.stages import AUTOMATIC_STAGES, Stage
+from domain.stock import Priority
+from persistence import quality, resources, work_queue
+from persistence.catalogue import get_or_404, item_by_sku
+from persistence.tables import Equipment, OrderEscalation, Product, StageRequirement, Worker
+from workflows.contracts import HoldRequest, PriorityChange, ResumeRequest, StartStage
+from workflows.order_workflow import OrderWorkflow
+
+router = APIRouter()
+READ = requires(Action.READ)
+FloorManager = Annotated[Principal, requires(Action.MANAGE_FLOOR)]
+Planner = Annotated[Principal, requires(Action.MANAGE_ORDERS)]
+log = structlog.get_logger(__name__)
+
+# --- workers -----------------------------------------------------------------------------
+
+
+class SkillIn(BaseModel):
+    stage: Stage
+    level: int = Field(ge=1, le=5, description="1 learning .. 5 teaches it")
+
+
+class WorkerCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    user_id: uuid.UUID | None = Field(None, description="The worker's sign-in account")
+    skills: list[SkillIn] = Field(default_factory=list, max_length=20)
+    working_hours: str = Field("", max_length=200, examples=["Mon-Fri 08:00-16:30"])
+
+
+class WorkerUpdate(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    skills: list[SkillIn] | None = Field(None, max_length=20)
+    working_hours: str | None = Field(None, max_length=200)
+    available: bool | None = Field(None, description="False while ill or away")
+    active: bool | None = None
+
+
+class WorkerOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    user_id: uuid.UUID | None
+    skills: dict[Stage, int]
+    working_hours: str
+    available: bool
+    active: bool
+
+
+def _skills(skills: list[SkillIn]) -> dict[Stage, int]:
+    by_stage = {s.stage: s.level for s in skills}
+    if len(by_stage) != len(skills):
+        raise InvalidInput("each stage may appear once in skills")
+    return by_stage
+
+
+async def _worker_out(session: SessionDep, worker: Worker) -> WorkerOut:
+    return (await _workers_out(session, [worker]))[0]
+
+
+async def _workers_out(session: SessionDep, found: list[Worker]) -> list[WorkerOut]:
+    skills = await resources.skills_of(session, [w.id for w in found])
+    return [
+        WorkerOut(
+            id=w.id,
+            name=w.name,
+            user_id=w.user_id,
+            skills=skills.get(w.id, {}),
+            working_hours=w.working_hours,
+            available=w.available,
+            active=w.active,
+        )
+        for w in found
+    ]
+
+
+@router.post("/workers", status_code=201)
+async def create_worker(body: WorkerCreate, session: SessionDep, _: FloorManager) -> WorkerOut:
+    """A person on the floor, with a skill level per stage. 409 when the account already
+    belongs to a worker."""
+    worker = await resources.create_worker(
+        session, body.name, body.user_id, _skills(body.skills), body.working_hours
+    )
+    return await _worker_out(session, worker)
+
+
+@router.get("/workers", dependencies=[READ])
+async def list_workers(
+    session: SessionDep,
+    stage: Annotated[Stage | None, Query(description="Only those skilled enough for it")] = None,
+    active: bool | None = True,
+) -> list[WorkerOut]:
+    return await _workers_out(session, await resources.workers(session, stage=stage, active=active))
+
+
+@router.get("/workers/{worker_id}", dependencies=[READ])
+async def get_worker(worker_id: uuid.UUID, session: SessionDep) -> WorkerOut:
+    return await _worker_out(session, await get_or_404(session, Worker, worker_id, "worker"))
+
+
+@router.patch("/workers/{worker_id}")
+async def update_worker(
+    worker_id: uuid.UUID, body: WorkerUpdate, session: SessionDep, _: FloorManager
+) -> WorkerOut:
+    worker = await get_or_404(session, Worker, worker_id, "worker")
+    for field in ("name", "working_hours", "available", "active"):
+        value = getattr(body, field)
+        if value is not None:
+            setattr(worker, field, value)
+    if body.skills is not None:
+        await resources.set_skills(session, worker.id, _skills(body.skills))
+    await session.flush()
+    return await _worker_out(session, worker)
+
+
+# --- equipment ---------------------------------------------------------------------------
+
+
+class EquipmentCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["SS-2"])
+    equipment_type: str = Field(
+        min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$", examples=["soldering_station"]
+    )
+    stage: Stage
+    station: str | None = Field(None, max_length=100)
+
+
+class EquipmentUpdate(BaseModel):
+    status: Literal["available", "maintenance"] | None = None
+    station: str | None = Field(None, max_length=100)
+    notes: str | None = Field(None, max_length=2000)
+
+
+class EquipmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+    equipment_type: str
+    stage: Stage
+    station: str | None
+    status: str
+    held_by_order: str | None = None
+    held_for_stage: Stage | None
+    held_since: datetime | None
+    notes: str
+
+
+def _equipment_out(equipment: Equipment, held_by: str | None) -> EquipmentOut:
+    return EquipmentOut.model_validate(equipment).model_copy(update={"held_by_order": held_by})
+
+
+@router.post("/equipment", status_code=201)
+async def create_equipment(
+    body: EquipmentCreate, session: SessionDep, _: FloorManager
+) -> EquipmentOut:
+    """A soldering station, a test rig, a flashing jig... 409 when the name is taken."""
+    equipment = await resources.create_equipment(
+        session, body.name, body.equipment_type, body.stage, body.station
+    )
+    return _equipment_out(equipment, None)
+
+
+@router.get("/equipment", dependencies=[READ])
+async def list_equipment(
+    session: SessionDep,
+    equipment_type: str | None = None,
+    status: Literal["available", "in_use", "maintenance"] | None = None,
+) -> list[EquipmentOut]:
+    found = await resources.equipment_list(session, equipment_type=equipment_type, status=status)
+    return [_equipment_out(e, number) for e, number in found]
+
+
+@router.patch("/equipment/{equipment_id}")
+async def update_equipment(
+    equipment_id: uuid.UUID, body: EquipmentUpdate, session: SessionDep, _: FloorManager
+) -> EquipmentOut:
+    """Send to maintenance or bring back (409 while an order's stage holds it)."""
+    equipment = await get_or_404(session, Equipment, equipment_id, "equipment")
+    if body.status is not None:
+        await resources.set_equipment_status(session, equipment, body.status)
+    if body.station is not None:
+        equipment.station = body.station
+    if body.notes is not None:
+        equipment.notes = body.notes
+    await session.flush()
+    found = await resources.equipment_list(session)
+    return next(_equipment_out(e, n) for e, n in found if e.id == equipment.id)
+
+
+# --- what stages need --------------------------------------------------------------------
+
+
+class StageRequirementOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    stage: Stage
+    min_skill_level: int
+    equipment_type: str | None
+    target_minutes: int
+
+
+class StageRequirementUpdate(BaseModel):
+    min_skill_level: int | None = Field(None, ge=1, le=5)
+    equipment_type: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_]*$")
+    target_minutes: int | None = Field(None, ge=1, le=60 * 24 * 60)
+
+
+class TargetIn(BaseModel):
+    target_minutes: int = Field(ge=1, le=60 * 24 * 60)
+
+
+@router.get("/stages", dependencies=[READ])
+async def list_stage_requirements(session: SessionDep) -> list[StageRequirementOut]:
+    """The skill level and equipment each manual stage needs, and its default target."""
+    return [
+        StageRequirementOut.model_validate(r) for r in await resources.stage_requirements(session)
+    ]
+
+
+@router.patch("/stages/{stage}")
+async def update_stage_requirement(
+    stage: Stage, body: StageRequirementUpdate, session: SessionDep, _: FloorManager
+) -> StageRequirementOut:
+    """Change what a stage needs (an empty `equipment_type` means none); targets apply to
+    orders taken from now on."""
+    if stage in AUTOMATIC_STAGES:
+        raise InvalidInput(f"{stage} is automatic: it needs nobody")
+    requirement = await session.get(StageRequirement, stage.value)
+    if requirement is None:
+        raise NotFound(f"{stage} has no requirements", stage=stage.value)
+    if body.min_skill_level is not None:
+        requirement.min_skill_level = body.min_skill_level
+    if body.equipment_type is not None:
+        requirement.equipment_type = body.equipment_type or None
+    if body.target_minutes is not None:
+        requirement.target_minutes = body.target_minutes
+    await session.flush()
+    return StageRequirementOut.model_validate(requirement)
+
+
+@router.put("/stages/{stage}/targets/{product_sku}", status_code=204)
+async def set_product_target(
+    stage: Stage, product_sku: str, body: TargetIn, session: SessionDep, _: FloorManager
+) -> None:
+    """A product's own target duration for a stage (instead of the stage's default)."""
+    if stage in AUTOMATIC_STAGES:
+        raise InvalidInput(f"{stage} is automatic: it has no target")
+    item = await item_by_sku(session, product_sku)
+    product_id = await session.scalar(select(Product.id).where(Product.item_id == item.id))
+    if product_id is None:
+        raise NotFound(f"{item.sku} is not a product", sku=item.sku)
+    await resources.product_target(session, product_id, stage, body.target_minutes)
+
+
+# --- the queue and the orders on the floor -----------------------------------------------
+
+
+class QueueEntryOut(BaseModel):
+    order_id: uuid.UUID
+    number: str
+    product_sku: str
+    quantity: int
+    serial_numbers: list[str]
+    priority: Priority
+    due_date: date
+    at_risk: bool
+    on_hold: bool
+    rework_count: int
+    state: Literal["waiting", "in_progress", "on_hold"]
+    waiting_since: datetime | None
+    due_at: datetime | None
+    escalated: bool
+    started_by: str | None
+    work_started_at: datetime | None
+    equipment: str | None
+    rework_items: list[str]
+
+
+@router.get("/queue", dependencies=[READ])
+async def work_queue_at(
+    session: SessionDep,
+    stage: Stage,
+    include_held: Annotated[bool, Query(description="Also list held orders")] = False,
+) -> list[QueueEntryOut]:
+    """The units waiting at `stage` (and those being worked on), most urgent first, then by
+    due date, then longest waiting."""
+    if stage in AUTOMATIC_STAGES:
+        raise InvalidInput(f"{stage} is automatic: nobody queues for it")
+    return [
+        _queue_entry(q) for q in await work_queue.queue(session, stage, include_held=include_held)
+    ]
+
+
+def _queue_entry(q: work_queue.QueueEntry) -> QueueEntryOut:
+    entry, order = q.entry, q.order
+    started = entry is not None and entry.work_started_at is not None
+    return QueueEntryOut(
+        order_id=order.id,
+        number=order.number,
+        product_sku=q.product_sku,
+        quantity=order.quantity,
+        serial_numbers=q.serials,
+        priority=Priority(order.priority),
+        due_date=order.due_date,
+        at_risk=order.at_risk,
+        on_hold=order.on_hold,
+        rework_count=order.rework_count,
+        state="on_hold" if order.on_hold else "in_progress" if started else "waiting",
+        waiting_since=entry.started_at if entry else order.created_at,
+        due_at=entry.due_at if entry else None,
+        escalated=entry is not None and entry.escalated_at is not None,
+        started_by=entry.started_by if entry else None,
+        work_started_at=entry.work_started_at if entry else None,
+        equipment=entry.equipment if entry else None,
+        rework_items=entry.rework_items if entry else [],
+    )
+
+
+class StartIn(BaseModel):
+    worker_id: uuid.UUID
+
+
+class HoldIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class PriorityIn(BaseModel):
+    priority: Priority
+
+
+async def _update(
+    services: ServicesDep,
+    order_id: uuid.UUID,
+    update: Any,
+    argument: BaseModel,
+    event: str,
+    update_id: Callable[[RunningOrder], str] | None = None,
+    **logged: str,
+) -> OrderOut:
+    """Run one of the order workflow's updates and answer with the order as it now is."""
+    running = await running_order(services, order_id)
+    await execute_update(
+        running.handle,
+        update,
+        argument,
+        update_id=update_id(running) if update_id else None,
+        within=services.settings.workflow_call_timeout_seconds,
+    )
+    log.info(event, order=running.number, workflow_id=running.handle.id, **logged)
+    async with services.sessions() as session:
+        return await load_order(session, order_id)
+
+
+@router.post("/orders/{order_id}/stages/{stage}/start")
+async def start_stage(
+    order_id: uuid.UUID, stage: Stage, body: StartIn, services: ServicesDep, user: StageCompleter
+) -> OrderOut:
+    """A worker takes the order's current stage: 409 naming the missing skill, or the busy
+    equipment. The equipment is theirs until the stage is completed."""
+    return await _update(
+        services,
+        order_id,
+        OrderWorkflow.start_stage,
+        StartStage(stage=stage, worker_id=body.worker_id, started_by=user.email),
+        "order.stage_started",
+        # One id per pass through the stage and worker: a retried start joins the first.
+        lambda running: f"start-{stage}-{running.passes.get(stage, 0)}-{body.worker_id}",
+        stage=stage.value,
+        by=user.email,
+    )
+
+
+@router.post("/orders/{order_id}/hold")
+async def hold_order(
+    order_id: uuid.UUID, body: HoldIn, services: ServicesDep, planner: Planner
+) -> OrderOut:
+    """Stop the floor from starting the order's next stage (work under way may finish);
+    reservations stay."""
+    hold = HoldRequest(reason=body.reason, by=planner.email)
+    return await _update(
+        services, order_id, OrderWorkflow.hold, hold, "order.held", by=planner.email
+    )
+
+
+@router.post("/orders/{order_id}/resume")
+async def resume_order(order_id: uuid.UUID, services: ServicesDep, planner: Planner) -> OrderOut:
+    resume = ResumeRequest(by=planner.email)
+    return await _update(
+        services, order_id, OrderWorkflow.resume, resume, "order.resumed", by=planner.email
+    )
+
+
+@router.patch("/orders/{order_id}")
+async def change_priority(
+    order_id: uuid.UUID, body: PriorityIn, services: ServicesDep, planner: Planner
+) -> OrderOut:
+    """Re-prioritise: the queues and the Temporal search attributes follow at once."""
+    change = PriorityChange(priority=body.priority, by=planner.email)
+    return await _update(
+        services,
+        order_id,
+        OrderWorkflow.change_priority,
+        change,
+        "order.priority",
+        priority=body.priority.value,
+        by=planner.email,
+    )
+
+
+# --- a unit's story ----------------------------------------------------------------------
+
+
+class ConsumedOut(BaseModel):
+    sku: str
+    name: str
+    quantity: int = Field(description="For the whole order")
+    per_unit: float
+    bin: str
+    at: datetime
+
+
+class UnitOut(BaseModel):
+    serial: str
+    position: int
+    order_id: uuid.UUID
+    order_number: str
+    customer: str
+    product_sku: str
+    order_status: str
+    created_at: datetime
+    shipped_at: datetime | None
+    components: list[ConsumedOut]
+    stages: list[StageOut]
+    inspections: list[InspectionOut]
+    escalations: list[EscalationOut]
+
+
+@router.get("/units/{serial}", dependencies=[READ])
+async def unit_story(serial: str, session: SessionDep) -> UnitOut:
+    """A finished unit's whole story: its order, the components consumed for it, who did each
+    stage (with equipment and times), its inspections and when it shipped."""
+    story = await work_queue.unit_story(session, serial)
+    order = story.order
+    found = await quality.inspections(session, order_id=order.id, limit=1000)
+    escalations = await session.scalars(
+        select(OrderEscalation)
+        .where(OrderEscalation.order_id == order.id)
+        .order_by(OrderEscalation.seq)
+    )
+    return UnitOut(
+        serial=story.unit.serial,
+        position=story.unit.position,
+        order_id=order.id,
+        order_number=order.number,
+        customer=order.customer,
+        product_sku=story.product_sku,
+        order_status=order.status,
+        created_at=story.unit.created_at,
+        shipped_at=story.unit.shipped_at,
+        components=[
+            ConsumedOut(
+                sku=c.sku,
+                name=c.name,
+                quantity=c.quantity,
+                per_unit=c.quantity / order.quantity,
+                bin=c.bin_code,
+                at=c.at,
+            )
+            for c in story.consumed
+        ],
+        stages=[StageOut.of(s) for s in story.stages],
+        inspections=[i for i in inspections_out(found) if serial in i.serials or not i.serials],
+        escalations=[EscalationOut.model_validate(e) for e in escalations],
+    )
