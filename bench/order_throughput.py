@@ -48,7 +48,25 @@ async def _stock_up(api: httpx.AsyncClient, orders: int) -> None:
         response.raise_for_status()
 
 
-async def _one_order(api: httpx.AsyncClient) -> str:
+async def _passing_inspections(api: httpx.AsyncClient) -> dict[str, list[dict[str, Any]]]:
+    """For each stage with a checklist, results that pass every item."""
+    response = await api.get("/api/quality/templates", params={"product_sku": "KB-65-HS"})
+    response.raise_for_status()
+    general = await api.get("/api/quality/templates")
+    general.raise_for_status()
+    passing: dict[str, list[dict[str, Any]]] = {}
+    every_product = [t for t in general.json() if t["product_sku"] is None]
+    for template in [*every_product, *response.json()]:  # the product's own last: it wins
+        passing[template["stage"]] = [
+            {"item_id": item["id"], "passed": True}
+            if item["kind"] == "PASS_FAIL"
+            else {"item_id": item["id"], "value": item["min"] or item["max"]}
+            for item in template["items"]
+        ]
+    return passing
+
+
+async def _one_order(api: httpx.AsyncClient, checklists: dict[str, list[dict[str, Any]]]) -> str:
     created = await api.post(
         "/api/production/orders",
         json={
@@ -66,7 +84,9 @@ async def _one_order(api: httpx.AsyncClient) -> str:
         await asyncio.sleep(0.02)
     for stage, passed in STEPS:
         body: dict[str, Any] = {"worker": "bench"}
-        if passed is not None:
+        if stage in checklists:
+            body["inspection"] = {"results": checklists[stage]}
+        elif passed is not None:
             body["passed"] = passed
         (await api.post(f"{url}/stages/{stage}/complete", json=body)).raise_for_status()
     return str(order["workflow_id"])
@@ -100,9 +120,10 @@ async def measure(stack: RunningStack, *, orders: int, concurrency: int) -> dict
     client = await connect(stack.settings)
     async with stack.client() as api:
         await _stock_up(api, orders + 1)
-        sample = await _one_order(api)  # warms up, and tells the shape of a real order
+        checklists = await _passing_inspections(api)
+        sample = await _one_order(api, checklists)  # warms up, tells the shape of a real order
         shape = await shape_of(client, sample)
-        real = await _run_all(orders, concurrency, lambda: _one_order(api))
+        real = await _run_all(orders, concurrency, lambda: _one_order(api, checklists))
 
     queue = f"bench-bare-{uuid.uuid4().hex[:6]}"
     async with Worker(
