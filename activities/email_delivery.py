@@ -12,6 +12,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.edge import at_the_edge
 from persistence import outbox
 from persistence.database import SessionFactory
 from workflows.contracts import EmailRef
@@ -45,6 +46,7 @@ class EmailActivities:
         self._settings = settings
 
     @activity.defn(name="deliver_email")
+    @at_the_edge
     async def deliver_email(self, ref: EmailRef) -> bool:
         """Returns True when this call sent the message, False when it was sent before."""
         async with self._sessions() as session:

@@ -34,9 +34,7 @@ log = structlog.get_logger(__name__)
 
 
 class OrderActivities:
-    def __init__(
-        self, sessions: SessionFactory, client: Client | None = None, task_queue: str = ""
-    ) -> None:
+    def __init__(self, sessions: SessionFactory, client: Client, task_queue: str) -> None:
         """`client` starts the workflows of purchase orders raised for shortages."""
         self._sessions = sessions
         self._client = client
@@ -67,8 +65,8 @@ class OrderActivities:
                 session, request.order.order_id, shortages, datetime.now(UTC).date()
             )
             refs = await refs_for(session, result.purchase_orders)
-        if self._client is not None:  # after the commit: the workflows find their purchase orders
-            await start_purchase_order_workflows(self._client, self._task_queue, refs)
+        # After the commit: the workflows find their purchase orders.
+        await start_purchase_order_workflows(self._client, self._task_queue, refs)
         log.info(
             "order.purchase_orders", purchase_orders=result.purchase_orders, held=len(result.held)
         )

@@ -4,6 +4,7 @@ safe to retry (status changes converge, receipts carry a key, escalation is a fl
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import structlog
@@ -14,13 +15,12 @@ from temporalio.client import Client
 
 from activities.edge import at_the_edge
 from domain.purchasing import PurchaseOrderStatus
-from persistence import goods_receipt, purchase_orders, replenishment
+from persistence import goods_receipt, procurement, purchase_orders, replenishment
 from persistence.catalogue import default_warehouse
 from persistence.database import SessionFactory
-from persistence.tables import Item, Order, PurchaseOrder
+from persistence.tables import Order, PurchaseOrder
 from workflows.contracts import (
     GoodsReceiptRequest,
-    HeldShortage,
     PurchaseOrderRef,
     PurchaseOrderState,
     ReorderScanInput,
@@ -108,7 +108,7 @@ class PurchasingActivities:
         async with self._sessions.begin() as session:
             po = await purchase_orders.get_purchase_order(session, ref.purchase_order_id, lock=True)
             if po.status != PurchaseOrderStatus.CANCELLED:
-                po, _ = await purchase_orders.cancel(session, po.id)
+                po = await purchase_orders.cancel(session, po.id)
             waiting = await purchase_orders.waiting_orders(session, po.id)
             state = _state(po)
         log.info("purchase_order.cancelled", number=state.number, orders=len(waiting))
@@ -134,17 +134,24 @@ class PurchasingActivities:
             )
             result = await replenishment.reorder_scan(session, warehouse.id, today)
             refs = await refs_for(session, result.purchase_orders)
-            skus = dict((await session.execute(select(Item.id, Item.sku))).all())
+            held = await procurement.held_shortages(session, result.plan)
         await start_purchase_order_workflows(self._client, self._settings.temporal_task_queue, refs)
         log.info("reorder_scan.done", purchase_orders=result.purchase_orders)
         return ReorderScanResult(
             purchase_orders=result.purchase_orders,
             lines=len(result.plan.suggestions),
-            held=[
-                HeldShortage(item_id=h.item, sku=skus[h.item], quantity=h.quantity, reason=h.reason)
-                for h in result.plan.held
-            ],
+            held=held,
         )
+
+    def all(self) -> list[Callable[..., Awaitable[object]]]:
+        return [
+            self.load_purchase_order,
+            self.change_status,
+            self.receive_goods,
+            self.cancel,
+            self.mark_late,
+            self.reorder_scan,
+        ]
 
 
 async def refs_for(session: AsyncSession, numbers: list[str]) -> list[PurchaseOrderRef]:

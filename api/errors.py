@@ -54,7 +54,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, error: DomainError) -> JSONResponse:
         status = status_for(error)
         return JSONResponse(
-            {"detail": error.message, "code": error.code, **_plain(error.details)},
+            {"detail": error.message, "code": error.code, **_extra(error)},
             status_code=status,
             headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
         )
@@ -76,9 +76,6 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
-def _plain(details: dict[str, object]) -> dict[str, object]:
-    return {
-        k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
-        for k, v in details.items()
-        if k not in ("detail", "code")
-    }
+def _extra(error: DomainError) -> dict[str, object]:
+    """The error's details beside `detail` and `code` (which they may not replace)."""
+    return {k: v for k, v in error.plain_details().items() if k not in ("detail", "code")}

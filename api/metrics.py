@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import structlog
+from fastapi.routing import iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,20 +33,23 @@ RESPONSE_SIZE = Histogram(
 IN_FLIGHT = Gauge("http_requests_in_flight", "HTTP requests being served")
 
 
-def route_template(scope: Scope) -> str:
-    """The matched route with its parameters as `{name}`: /api/production/orders/{order_id}."""
-    if "route" not in scope:
-        return "unmatched"
-    names = {str(value): name for name, value in scope.get("path_params", {}).items()}
-    return "/".join(
-        f"{{{names[segment]}}}" if segment in names else segment
-        for segment in scope["path"].split("/")
-    )
-
-
 class MetricsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._templates: dict[int, str] | None = None  # id(route) -> its full path template
+
+    def route_template(self, scope: Scope) -> str:
+        """The matched route as the app declares it: /api/production/orders/{order_id}."""
+        route = scope.get("route")
+        if route is None:
+            return "unmatched"
+        if self._templates is None:  # the routes are fixed once the app serves
+            self._templates = {
+                id(context.original_route): context.path_format
+                for context in iter_route_contexts(scope["app"].routes)
+                if context.path_format
+            }
+        return self._templates.get(id(route)) or str(getattr(route, "path", "unmatched"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,7 +71,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, counting_send)
         finally:
             IN_FLIGHT.dec()
-            route = route_template(scope)
+            route = self.route_template(scope)
             method = scope["method"]
             elapsed = time.perf_counter() - started
             REQUESTS.labels(method, route, str(status)).inc()

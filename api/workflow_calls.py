@@ -1,11 +1,13 @@
-"""Calling order workflows from the API, with Temporal's failures mapped to HTTP answers
-(see NOTES: a rejected update is a 409, a silent worker a 503, never a hung request)."""
+"""Calling workflows from the API, with Temporal's failures mapped to HTTP answers (see NOTES:
+a rejected update is a 409, a silent worker a 503, never a hung request)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,17 @@ from workflows.failures import as_domain_error
 from workflows.order_workflow import OrderWorkflow
 
 
+@contextlib.asynccontextmanager
+async def temporal_call(failed: str, *, within: float) -> AsyncIterator[None]:
+    """Around a call to Temporal: a 503 saying what `failed` when it refuses or does not answer
+    within `within` seconds, never a hung request or a 500."""
+    try:
+        async with asyncio.timeout(within):
+            yield
+    except (RPCError, TimeoutError) as failure:
+        raise ServiceUnavailable(f"{failed}: {failure}") from failure
+
+
 async def execute_update(
     handle: WorkflowHandle[Any, Any],
     update: Any,
@@ -33,21 +46,30 @@ async def execute_update(
     *,
     update_id: str | None = None,
     within: float,
+    start_missing: Callable[[], Awaitable[None]] | None = None,
 ) -> Any:
     """Run an update and wait for its outcome. With an `update_id`, a repeat of the same call
-    (a client retrying after a 503) joins the first one instead of running twice."""
+    (a client retrying after a 503) joins the first one instead of running twice. A workflow
+    that does not run is a closed one (409), unless `start_missing` starts it: then the update
+    is tried once more."""
     try:
         async with asyncio.timeout(within):
-            return await handle.execute_update(update, argument, id=update_id)
+            try:
+                return await handle.execute_update(update, argument, id=update_id)
+            except RPCError as failure:
+                if failure.status != RPCStatusCode.NOT_FOUND or start_missing is None:
+                    raise
+                await start_missing()
+                return await handle.execute_update(update, argument, id=update_id)
     except WorkflowUpdateFailedError as failure:
         raise as_domain_error(failure.cause) or Conflict(str(failure.cause)) from failure
     except RPCError as failure:
         if failure.status == RPCStatusCode.NOT_FOUND:
-            raise OrderClosed("the order's workflow is no longer running") from failure
+            raise OrderClosed("the workflow is no longer running") from failure
         raise ServiceUnavailable(f"Temporal refused the call: {failure.message}") from failure
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as failure:
         raise ServiceUnavailable(
-            "the order workflow did not answer in time (is the worker running?)"
+            "the workflow did not answer in time (is the worker running?)"
         ) from failure
 
 

@@ -31,6 +31,13 @@ class DomainError(Exception):
         self.message = message
         self.details = details
 
+    def plain_details(self) -> dict[str, str | int | float | bool | None]:
+        """The details as JSON scalars (anything else as its text), for HTTP and Temporal."""
+        return {
+            k: v if v is None or isinstance(v, str | int | float | bool) else str(v)
+            for k, v in self.details.items()
+        }
+
 
 class Unauthenticated(DomainError):
     code = "unauthenticated"

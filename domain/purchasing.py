@@ -49,6 +49,17 @@ OPEN_STATUSES = frozenset(
 )
 
 
+RECEIVABLE = frozenset({PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED})
+
+
+def check_receivable(status: PurchaseOrderStatus) -> None:
+    if status not in RECEIVABLE:
+        raise Conflict(
+            f"a {status} purchase order cannot be received; it must be confirmed first",
+            status=status,
+        )
+
+
 def check_transition(current: PurchaseOrderStatus, target: PurchaseOrderStatus) -> None:
     if target not in _NEXT[current]:
         raise IllegalTransition(

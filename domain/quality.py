@@ -67,13 +67,21 @@ class Judged:
     @property
     def line(self) -> str:
         """How it went, in words, for the rework note."""
-        shown = self.item.description
-        if self.result is not None and self.result.value is not None:
-            shown += f" = {self.result.value}{' ' + self.item.unit if self.item.unit else ''}"
-            shown += f" (allowed {self.item.min_value}..{self.item.max_value})"
-        if self.result is not None and self.result.comment:
-            shown += f": {self.result.comment}"
-        return shown
+        result = self.result
+        return describe(
+            self.item.description,
+            result.value if result else None,
+            self.item.unit,
+            result.comment if result else None,
+        )
+
+
+def describe(description: str, value: Decimal | None, unit: str | None, comment: str | None) -> str:
+    """A checked item in words: `Current draw = 131.5 mA: spikes at start-up`."""
+    shown = description
+    if value is not None:
+        shown += f" = {value}{' ' + unit if unit else ''}"
+    return shown + (f": {comment}" if comment else "")
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,21 @@ async def item_by_sku(session: AsyncSession, sku: str) -> Item:
     return item
 
 
-async def get_or_404(session: AsyncSession, model: type[T], row_id: uuid.UUID, label: str) -> T:
-    row = await session.get(model, row_id)
+async def product_by_sku(session: AsyncSession, sku: str) -> Product:
+    item = await item_by_sku(session, sku)
+    product = await session.scalar(select(Product).where(Product.item_id == item.id))
+    if product is None:
+        raise NotFound(
+            f"{item.sku} has no bill of materials; create the product first", sku=item.sku
+        )
+    return product
+
+
+async def get_or_404(
+    session: AsyncSession, model: type[T], row_id: uuid.UUID, label: str, *, lock: bool = False
+) -> T:
+    """The row, locked FOR UPDATE when asked; 404 naming the `label` when there is none."""
+    row = await session.get(model, row_id, with_for_update=lock or None)
     if row is None:
         raise NotFound(f"{label} {row_id} does not exist", id=str(row_id))
     return row

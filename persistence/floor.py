@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import Conflict, NotFound
 from domain.floor import check_skill
 from domain.stages import Stage
+from persistence.resources import skills_of
 from persistence.tables import (
     Equipment,
     Item,
@@ -21,16 +22,8 @@ from persistence.tables import (
     StageRequirement,
     Unit,
     Worker,
-    WorkerSkill,
 )
 from workflows.contracts import ClaimResult
-
-
-async def worker_skills(session: AsyncSession, worker_id: uuid.UUID) -> dict[Stage, int]:
-    rows = await session.execute(
-        select(WorkerSkill.stage, WorkerSkill.level).where(WorkerSkill.worker_id == worker_id)
-    )
-    return {Stage(stage): level for stage, level in rows}
 
 
 async def claim(
@@ -42,9 +35,10 @@ async def claim(
     if worker is None or not worker.active:
         raise NotFound(f"worker {worker_id} does not exist", worker_id=str(worker_id))
     needs = await session.get(StageRequirement, stage.value)
+    skills = await skills_of(session, [worker.id])
     check_skill(
         worker.name,
-        await worker_skills(session, worker.id),
+        skills.get(worker.id, {}),
         stage,
         needs.min_skill_level if needs else 1,
         available=worker.available,

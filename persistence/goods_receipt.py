@@ -12,7 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict
-from domain.purchasing import PurchaseOrderStatus, check_receipt, status_after_receipt
+from domain.purchasing import (
+    PurchaseOrderStatus,
+    check_receipt,
+    check_receivable,
+    status_after_receipt,
+)
 from domain.stages import OrderStatus
 from domain.stock import Demand, MovementType, Priority, allocate
 from persistence.order_reservations import outstanding_needs, top_up_reservations
@@ -68,12 +73,7 @@ async def receive(
         return ReceiptOutcome(po, {}, [])  # booked before: a retry changes nothing
     supplier = await session.get(Supplier, po.supplier_id)
     assert supplier is not None
-    status = PurchaseOrderStatus(po.status)
-    if status not in (PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED):
-        raise Conflict(
-            f"a {status} purchase order cannot be received; it must be confirmed first",
-            status=status,
-        )
+    check_receivable(PurchaseOrderStatus(po.status))
     by_item = {
         line.item_id: line
         for line in (

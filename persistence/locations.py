@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, NotFound
 from domain.stock import ZoneType
+from persistence.catalogue import get_or_404
 from persistence.tables import Bin, Item, Warehouse, Zone
 
 DEFAULT_BIN_CODES = {ZoneType.RECEIVING: "RECEIVING", ZoneType.SHIPPING: "DISPATCH"}
@@ -20,10 +21,8 @@ DEFAULT_ZONE_NAMES = {ZoneType.RECEIVING: "Receiving", ZoneType.SHIPPING: "Shipp
 async def ensure_item_and_warehouse(
     session: AsyncSession, item_id: uuid.UUID, warehouse_id: uuid.UUID
 ) -> None:
-    if await session.get(Item, item_id) is None:
-        raise NotFound(f"item {item_id} does not exist", item_id=str(item_id))
-    if await session.get(Warehouse, warehouse_id) is None:
-        raise NotFound(f"warehouse {warehouse_id} does not exist", warehouse_id=str(warehouse_id))
+    await get_or_404(session, Item, item_id, "item")
+    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
 
 
 async def bin_in(session: AsyncSession, bin_id: uuid.UUID, warehouse_id: uuid.UUID) -> Bin:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -226,7 +224,3 @@ async def _save_inspections(session: AsyncSession, snapshot: OrderSnapshot) -> N
     ]
     if results:
         await session.execute(insert(InspectionResult).values(results))
-
-
-async def get_order(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
-    return await session.get(Order, order_id)

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import NotFound
 from domain.stock import MovementType, ReservationStatus, StockPosition, ZoneType
+from persistence.catalogue import get_or_404
 from persistence.locations import default_bin
 from persistence.order_reservations import outstanding_needs, top_up_reservations
 from persistence.procurement import trim_demands
@@ -29,20 +29,13 @@ from persistence.tables import Item, Order, OrderRequirement, Product, Reservati
 from workflows.contracts import ReserveResult, Shortage
 
 
-async def _order(session: AsyncSession, order_id: uuid.UUID) -> Order:
-    order = await session.get(Order, order_id)
-    if order is None:
-        raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
-    return order
-
-
 async def reserve_for_order(session: AsyncSession, order_id: uuid.UUID) -> ReserveResult:
     """Reserve as much of every outstanding component as is available now.
 
     The stock rows are locked before the order's needs are read: a goods receipt that
     allocates to this order commits either before (and its reservation is seen) or after.
     """
-    order = await _order(session, order_id)
+    order = await get_or_404(session, Order, order_id, "order")
     components = await session.scalars(
         select(OrderRequirement.item_id).where(OrderRequirement.order_id == order_id)
     )
@@ -100,7 +93,7 @@ async def _open_reservations(
 
 async def consume_for_order(session: AsyncSession, order_id: uuid.UUID, actor: str | None) -> int:
     """Issue every reserved component of the order (assembly). Returns the ledger rows written."""
-    order = await _order(session, order_id)
+    order = await get_or_404(session, Order, order_id, "order")
     reservations, _ = await _open_reservations(session, order_id)
     for reservation in reservations:
         await issue_reserved(
@@ -133,7 +126,7 @@ async def release_for_order(session: AsyncSession, order_id: uuid.UUID) -> int:
 
 async def record_shipment(session: AsyncSession, order_id: uuid.UUID, actor: str | None) -> None:
     """The finished units enter the shipping bin from production and leave it to the customer."""
-    order = await _order(session, order_id)
+    order = await get_or_404(session, Order, order_id, "order")
     product = await session.get(Product, order.product_id)
     assert product is not None
     dispatch = await default_bin(session, order.warehouse_id, ZoneType.SHIPPING)

@@ -104,14 +104,16 @@ async def _attach_to_surplus(
 async def _draft_for(
     session: AsyncSession, supplier_id: uuid.UUID, warehouse_id: uuid.UUID
 ) -> PurchaseOrder:
-    """The supplier's draft purchase order for the warehouse, created when there is none.
-    A partial unique index keeps it one; the row lock serialises writers that join it."""
+    """The supplier's automatic draft purchase order for the warehouse, created when there is
+    none (a buyer's own drafts are left as the buyer made them). A partial unique index keeps
+    it one; the row lock serialises writers that join it."""
     found = await session.scalar(
         select(PurchaseOrder)
         .where(
             PurchaseOrder.supplier_id == supplier_id,
             PurchaseOrder.warehouse_id == warehouse_id,
             PurchaseOrder.status == PurchaseOrderStatus.DRAFT,
+            PurchaseOrder.origin == "auto",
         )
         .with_for_update()
     )
@@ -207,6 +209,18 @@ async def raise_purchase_orders(
     touched = await place(
         session, planned.suggestions, order.warehouse_id, demands=uncovered, order_id=order_id
     )
+    return ProcureResult(
+        purchase_orders=sorted(touched | await _open_po_numbers_of(session, order_id)),
+        held=await held_shortages(session, planned),
+    )
+
+
+async def held_shortages(
+    session: AsyncSession, planned: PurchasePlan[uuid.UUID, uuid.UUID]
+) -> list[HeldShortage]:
+    """What the plan could not buy, named by SKU, with why."""
+    if not planned.held:
+        return []
     skus = dict(
         (
             await session.execute(
@@ -214,13 +228,10 @@ async def raise_purchase_orders(
             )
         ).all()
     )
-    return ProcureResult(
-        purchase_orders=sorted(touched | await _open_po_numbers_of(session, order_id)),
-        held=[
-            HeldShortage(item_id=h.item, sku=skus[h.item], quantity=h.quantity, reason=h.reason)
-            for h in planned.held
-        ],
-    )
+    return [
+        HeldShortage(item_id=h.item, sku=skus[h.item], quantity=h.quantity, reason=h.reason)
+        for h in planned.held
+    ]
 
 
 async def _open_po_numbers_of(session: AsyncSession, order_id: uuid.UUID) -> set[str]:

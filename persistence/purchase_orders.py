@@ -82,11 +82,10 @@ async def waiting_orders(session: AsyncSession, po_id: uuid.UUID) -> list[str]:
     return sorted(found)
 
 
-async def cancel(session: AsyncSession, po_id: uuid.UUID) -> tuple[PurchaseOrder, list[str]]:
-    """Cancel (from draft or sent); returns the workflows of the orders that waited on it,
-    which must now look for their components elsewhere."""
-    po = await change_status(session, po_id, PurchaseOrderStatus.CANCELLED)
-    return po, await waiting_orders(session, po.id)
+async def cancel(session: AsyncSession, po_id: uuid.UUID) -> PurchaseOrder:
+    """Cancel (from draft or sent); the orders that waited on it (`waiting_orders`) must now
+    look for their components elsewhere."""
+    return await change_status(session, po_id, PurchaseOrderStatus.CANCELLED)
 
 
 async def mark_late(session: AsyncSession, po_id: uuid.UUID) -> bool:

@@ -125,9 +125,10 @@ async def checklist_for(
 
 async def judge(
     session: AsyncSession, stage: Stage, product_id: uuid.UUID, results: Sequence[Result] | None
-) -> InspectionInput | None:
-    """Judge submitted results against the checklist that applies. None when no checklist
-    applies and none were submitted (a plain verdict then); 422 when one is missing."""
+) -> tuple[InspectionInput, bool] | None:
+    """Judge submitted results against the checklist that applies: the inspection and its
+    verdict. None when no checklist applies and none were submitted (a plain verdict then);
+    422 when one is missing."""
     checklist = await checklist_for(session, stage, product_id)
     if checklist is None:
         if results is not None:
@@ -140,7 +141,7 @@ async def judge(
             template_id=str(checklist.template.id),
         )
     verdict = evaluate(checklist.check_items(), results)
-    return InspectionInput(
+    inspection = InspectionInput(
         template_id=checklist.template.id,
         results=[
             JudgedCheck(
@@ -157,6 +158,7 @@ async def judge(
             for j in verdict.judged
         ],
     )
+    return inspection, verdict.passed
 
 
 async def inspections(

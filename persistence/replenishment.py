@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,9 +76,12 @@ class Projection:
         return self.target - self.projected if self.projected < self.reorder_point else 0
 
 
-async def reorder_needs(session: AsyncSession) -> dict[uuid.UUID, int]:
+async def reorder_needs(
+    session: AsyncSession, promised: Mapping[uuid.UUID, int] | None = None
+) -> dict[uuid.UUID, int]:
     """Items whose projected stock is below their reorder point, and how many to buy to bring
-    it back to their maximum level (or to the reorder point when no maximum is set)."""
+    it back to their maximum level (or to the reorder point when no maximum is set).
+    `promised`: what waiting orders still need (`uncovered_order_needs`), when already known."""
     items = (
         await session.execute(
             select(Item.id, Item.reorder_point, Item.max_stock_level).where(
@@ -114,7 +118,8 @@ async def reorder_needs(session: AsyncSession) -> dict[uuid.UUID, int]:
             )
         ).all()
     )
-    promised = await uncovered_order_needs(session)
+    if promised is None:
+        promised = await uncovered_order_needs(session)
     needs: dict[uuid.UUID, int] = {}
     for item, point, maximum in items:
         assert point is not None  # selected for having one
@@ -134,7 +139,8 @@ async def reorder_needs(session: AsyncSession) -> dict[uuid.UUID, int]:
 async def suggestions(session: AsyncSession, today: date) -> PurchasePlan[uuid.UUID, uuid.UUID]:
     """What would be bought now, for waiting orders and for stock, nothing written."""
     needs: dict[uuid.UUID, int] = defaultdict(int)
-    for source in (await uncovered_order_needs(session), await reorder_needs(session)):
+    promised = await uncovered_order_needs(session)
+    for source in (promised, await reorder_needs(session, promised)):
         for item, quantity in source.items():
             needs[item] += quantity
     return await plan(session, needs, today)

@@ -8,8 +8,9 @@ from sqlalchemy import literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import Conflict, InsufficientStock, NotFound
+from domain.errors import Conflict, InsufficientStock
 from domain.stock import ReservationStatus
+from persistence.catalogue import get_or_404
 from persistence.locations import ensure_item_and_warehouse
 from persistence.stock_ledger import lock_positions, save_position
 from persistence.tables import Reservation, StockLevel
@@ -73,9 +74,7 @@ async def reserve_exact(
 async def release_reservation(session: AsyncSession, reservation_id: uuid.UUID) -> Reservation:
     """Release a manual reservation. Stock row first, then the reservation: the lock order of
     every writer here."""
-    found = await session.get(Reservation, reservation_id)
-    if found is None:
-        raise NotFound(f"reservation {reservation_id} does not exist")
+    found = await get_or_404(session, Reservation, reservation_id, "reservation")
     key = (found.item_id, found.warehouse_id)
     position = (await lock_positions(session, [key]))[key]
     reservation = await session.get(

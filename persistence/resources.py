@@ -129,7 +129,11 @@ async def set_equipment_status(session: AsyncSession, equipment: Equipment, stat
 
 
 async def equipment_list(
-    session: AsyncSession, *, equipment_type: str | None = None, status: str | None = None
+    session: AsyncSession,
+    *,
+    equipment_type: str | None = None,
+    status: str | None = None,
+    equipment_id: uuid.UUID | None = None,
 ) -> list[tuple[Equipment, str | None]]:
     """Equipment with the number of the order holding it."""
     query = (
@@ -141,6 +145,8 @@ async def equipment_list(
         query = query.where(Equipment.equipment_type == equipment_type)
     if status is not None:
         query = query.where(Equipment.status == status)
+    if equipment_id is not None:
+        query = query.where(Equipment.id == equipment_id)
     return [(equipment, number) for equipment, number in await session.execute(query)]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import Conflict, NotFound
+from domain.errors import Conflict
 from domain.stock import AdjustmentReason, MovementType
 from domain.stocktake import CountLine, StocktakeStatus, check_open, differences
 from persistence.catalogue import get_or_404
@@ -81,9 +81,7 @@ class Count:
 
 
 async def _open_locked(session: AsyncSession, stocktake_id: uuid.UUID) -> Stocktake:
-    stocktake = await session.get(Stocktake, stocktake_id, with_for_update=True)
-    if stocktake is None:
-        raise NotFound(f"stocktake {stocktake_id} does not exist", stocktake_id=str(stocktake_id))
+    stocktake = await get_or_404(session, Stocktake, stocktake_id, "stocktake", lock=True)
     check_open(stocktake.status)
     return stocktake
 
@@ -134,12 +132,12 @@ async def current_quantities(
     return {(i, b): q for i, b, q in rows}
 
 
-async def lines_of(session: AsyncSession, stocktake_id: uuid.UUID) -> list[StocktakeLine]:
+async def lines_of(session: AsyncSession, *stocktake_ids: uuid.UUID) -> list[StocktakeLine]:
     return list(
         (
             await session.scalars(
                 select(StocktakeLine)
-                .where(StocktakeLine.stocktake_id == stocktake_id)
+                .where(StocktakeLine.stocktake_id.in_(stocktake_ids))
                 .order_by(StocktakeLine.item_id, StocktakeLine.bin_id)
                 .execution_options(populate_existing=True)
             )

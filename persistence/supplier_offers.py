@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -25,13 +25,7 @@ async def offers_for(
             .where(SupplierItem.item_id.in_(list(item_ids)))
         )
     ).all()
-    breaks: dict[uuid.UUID, list[tuple[int, Decimal]]] = defaultdict(list)
-    for pb in await session.scalars(
-        select(SupplierPriceBreak)
-        .where(SupplierPriceBreak.supplier_item_id.in_([si.id for si, _ in rows]))
-        .order_by(SupplierPriceBreak.min_quantity)
-    ):
-        breaks[pb.supplier_item_id].append((pb.min_quantity, pb.unit_price))
+    breaks = await price_breaks(session, [si.id for si, _ in rows])
     offers: dict[uuid.UUID, list[SupplierOffer[uuid.UUID, uuid.UUID]]] = defaultdict(list)
     for si, status in rows:
         offers[si.item_id].append(
@@ -44,7 +38,20 @@ async def offers_for(
                 preferred=si.preferred,
                 pack_size=si.pack_size,
                 active=status == "active",
-                price_breaks=tuple(breaks[si.id]),
+                price_breaks=tuple(breaks.get(si.id, [])),
             )
         )
     return offers
+
+
+async def price_breaks(
+    session: AsyncSession, offer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[int, Decimal]]]:
+    found: dict[uuid.UUID, list[tuple[int, Decimal]]] = {}
+    for pb in await session.scalars(
+        select(SupplierPriceBreak)
+        .where(SupplierPriceBreak.supplier_item_id.in_(offer_ids))
+        .order_by(SupplierPriceBreak.min_quantity)
+    ):
+        found.setdefault(pb.supplier_item_id, []).append((pb.min_quantity, pb.unit_price))
+    return found

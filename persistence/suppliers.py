@@ -62,12 +62,8 @@ async def delete_supplier(session: AsyncSession, supplier_id: uuid.UUID) -> None
             f"{supplier.name} has purchase orders; block it instead (status blocked)",
             supplier_id=str(supplier_id),
         )
-    offers = select(SupplierItem.id).where(SupplierItem.supplier_id == supplier_id)
-    await session.execute(
-        delete(SupplierPriceBreak).where(SupplierPriceBreak.supplier_item_id.in_(offers))
-    )
+    # Price breaks go with their offers, contacts with the supplier (ON DELETE CASCADE).
     await session.execute(delete(SupplierItem).where(SupplierItem.supplier_id == supplier_id))
-    await session.execute(delete(SupplierContact).where(SupplierContact.supplier_id == supplier_id))
     await session.delete(supplier)
 
 
@@ -106,16 +102,3 @@ async def offer_of(
     if offer.supplier_id != supplier_id:
         raise Conflict("that offer belongs to another supplier", offer_id=str(offer_id))
     return offer
-
-
-async def price_breaks(
-    session: AsyncSession, offer_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[tuple[int, Decimal]]]:
-    found: dict[uuid.UUID, list[tuple[int, Decimal]]] = {}
-    for pb in await session.scalars(
-        select(SupplierPriceBreak)
-        .where(SupplierPriceBreak.supplier_item_id.in_(offer_ids))
-        .order_by(SupplierPriceBreak.min_quantity)
-    ):
-        found.setdefault(pb.supplier_item_id, []).append((pb.min_quantity, pb.unit_price))
-    return found

@@ -17,6 +17,7 @@ from persistence.tables import (
     Bin,
     Item,
     Order,
+    OrderEscalation,
     OrderStageRecord,
     Product,
     StockMovement,
@@ -85,6 +86,7 @@ class UnitStory:
     product_sku: str
     stages: list[OrderStageRecord]
     consumed: list[Consumed]
+    escalations: list[OrderEscalation]
 
 
 async def unit_story(session: AsyncSession, serial: str) -> UnitStory:
@@ -116,4 +118,9 @@ async def unit_story(session: AsyncSession, serial: str) -> UnitStory:
             .order_by(Item.sku, StockMovement.id)
         )
     ]
-    return UnitStory(unit, order, sku or "", list(stages), consumed)
+    escalations = await session.scalars(
+        select(OrderEscalation)
+        .where(OrderEscalation.order_id == order.id)
+        .order_by(OrderEscalation.seq)
+    )
+    return UnitStory(unit, order, sku or "", list(stages), consumed, list(escalations))

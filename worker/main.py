@@ -41,12 +41,7 @@ def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -
         activities=[
             *orders.all(),
             *floor.all(),
-            buying.load_purchase_order,
-            buying.change_status,
-            buying.receive_goods,
-            buying.cancel,
-            buying.mark_late,
-            buying.reorder_scan,
+            *buying.all(),
             mail.deliver_email,
         ],
         max_concurrent_activities=50,

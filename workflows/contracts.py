@@ -1,7 +1,8 @@
 """The arguments and results that cross the Temporal boundary (workflow, updates, activities).
 
 One pydantic model per argument, serialised by `pydantic_data_converter`. New fields must get
-defaults so that running orders keep decoding.
+defaults so that running orders keep decoding. Who asked for an update (`by`, `requested_by`,
+`started_by`) travels in its arguments, so the workflow's history says who did what.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from domain.purchasing import PurchaseOrderStatus
+from domain.quality import describe
 from domain.stages import OrderStatus, Stage
 from domain.stock import Priority
 
@@ -54,10 +56,7 @@ class JudgedCheck(BaseModel):
     @property
     def summary(self) -> str:
         """How it went, in words: what rework must put right."""
-        shown = self.description
-        if self.value is not None:
-            shown += f" = {self.value}{' ' + self.unit if self.unit else ''}"
-        return shown + (f": {self.comment}" if self.comment else "")
+        return describe(self.description, self.value, self.unit, self.comment)
 
 
 class InspectionInput(BaseModel):

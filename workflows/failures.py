@@ -11,11 +11,9 @@ from domain.errors import DomainError, error_from_code
 
 
 def as_application_error(error: DomainError) -> ApplicationError:
-    details = {
-        k: v if v is None or isinstance(v, str | int | float | bool) else str(v)
-        for k, v in error.details.items()
-    }
-    return ApplicationError(error.message, details, type=error.code, non_retryable=True)
+    return ApplicationError(
+        error.message, error.plain_details(), type=error.code, non_retryable=True
+    )
 
 
 def as_domain_error(error: BaseException | None) -> DomainError | None:

@@ -21,8 +21,13 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.purchasing_activities import PurchasingActivities
-    from domain.errors import Conflict, DomainError
-    from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, check_transition
+    from domain.errors import DomainError
+    from domain.purchasing import (
+        OPEN_STATUSES,
+        PurchaseOrderStatus,
+        check_receivable,
+        check_transition,
+    )
     from workflows.contracts import (
         GoodsReceipt,
         GoodsReceiptRequest,
@@ -37,12 +42,7 @@ with workflow.unsafe.imports_passed_through():
 
 _TIMEOUT = timedelta(seconds=30)
 _RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
-_RECEIVABLE = (PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTIALLY_RECEIVED)
-_WATCHED = (
-    PurchaseOrderStatus.SENT,
-    PurchaseOrderStatus.CONFIRMED,
-    PurchaseOrderStatus.PARTIALLY_RECEIVED,
-)
+_WATCHED = OPEN_STATUSES - {PurchaseOrderStatus.DRAFT}  # sent: the supplier has a date to keep
 
 
 @workflow.defn(name=PURCHASE_ORDER_WORKFLOW)
@@ -196,14 +196,10 @@ class PurchaseOrderWorkflow:
     def _allow_receipt(self) -> None:
         if self._state is None:
             return
-        if self._current.status not in _RECEIVABLE:
-            raise as_application_error(
-                Conflict(
-                    f"a {self._current.status} purchase order cannot be received; "
-                    "it must be confirmed first",
-                    status=self._current.status,
-                )
-            )
+        try:
+            check_receivable(self._current.status)
+        except DomainError as error:
+            raise as_application_error(error) from error
 
     async def _move(
         self, target: PurchaseOrderStatus, action: PurchaseOrderAction

@@ -3,13 +3,10 @@ and handed to a delivery workflow."""
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.service import RPCError
 
 from api.deps import Services
-from api.errors import ServiceUnavailable
+from api.workflow_calls import temporal_call
 from persistence import outbox
 from workflows.contracts import EmailRef
 from workflows.email_delivery import DeliverEmailWorkflow, email_workflow_id
@@ -20,17 +17,16 @@ async def send(
 ) -> None:
     """Queue a message; its delivery starts now and finds it once this transaction commits."""
     ref = EmailRef(email_id=await outbox.enqueue(session, recipient, subject, body))
-    try:
-        async with asyncio.timeout(services.settings.workflow_call_timeout_seconds):
-            await services.temporal.start_workflow(
-                DeliverEmailWorkflow.run,
-                ref,
-                id=email_workflow_id(ref),
-                task_queue=services.settings.temporal_task_queue,
-                static_summary=f"mail: {subject}",
-            )
-    except (RPCError, TimeoutError) as failure:
-        raise ServiceUnavailable(f"could not queue the message: {failure}") from failure
+    async with temporal_call(
+        "could not queue the message", within=services.settings.workflow_call_timeout_seconds
+    ):
+        await services.temporal.start_workflow(
+            DeliverEmailWorkflow.run,
+            ref,
+            id=email_workflow_id(ref),
+            task_queue=services.settings.temporal_task_queue,
+            static_summary=f"mail: {subject}",
+        )
 
 
 def _curl(services: Services, path: str, body: str) -> str:

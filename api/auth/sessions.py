@@ -26,6 +26,9 @@ if current ~= ARGV[1] then
 end
 redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
+-- The user's set of sessions must outlive every session in it, or ending them all misses some.
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
 return 1
 """
 
@@ -62,9 +65,7 @@ class SessionStore:
         sid = secrets.token_urlsafe(16)
         pair, refresh_jti = self._pair(user_id, email, roles, sid)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(
-                _session_key(sid), mapping={"user_id": str(user_id), "refresh_jti": refresh_jti}
-            )
+            pipe.hset(_session_key(sid), mapping={"refresh_jti": refresh_jti})
             pipe.expire(_session_key(sid), self._ttl)
             pipe.sadd(_user_key(user_id), sid)
             pipe.expire(_user_key(user_id), self._ttl)

@@ -4,6 +4,7 @@ sign-out, password change and reset."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -16,11 +17,12 @@ from api.auth import mail
 from api.auth.access import PUBLIC, CurrentUser
 from api.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from api.auth.sessions import TokenPair
-from api.deps import ServicesDep, SessionDep
+from api.deps import Services, ServicesDep, SessionDep
 from domain.access import Role
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.passwords import check_password
 from persistence import users
+from persistence.tables import User
 from persistence.users import TokenPurpose
 
 router = APIRouter()
@@ -85,8 +87,34 @@ def _tokens(pair: TokenPair) -> TokensOut:
     )
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+async def _limit(services: ServicesDep, request: Request, bucket: str, email: str) -> None:
+    """Per client address and per account (however the address is typed)."""
+    limits = services.settings
+    client = request.client.host if request.client else "unknown"
+    await services.limiter.hit(bucket, f"ip:{client}", limits.rate_limit_per_ip)
+    account = users.normalise_email(email)
+    await services.limiter.hit(bucket, f"account:{account}", limits.rate_limit_per_account)
+
+
+async def _mail_token(
+    services: ServicesDep,
+    session: SessionDep,
+    user: User,
+    purpose: TokenPurpose,
+    compose: Callable[[Services, str], tuple[str, str]],
+) -> None:
+    """A single-use token for the account, mailed to it."""
+    hours = timedelta(hours=services.settings.email_token_expire_hours)
+    token = await users.issue_token(session, user, purpose, hours)
+    await mail.send(services, session, user.email, *compose(services, token))
+
+
+async def _set_password(services: ServicesDep, user: User, new: str, *, keep: str | None) -> int:
+    """Set a checked new password; ends the account's sessions (but `keep`), returns how many."""
+    check_password(new, email=user.email)
+    user.password_hash = await hash_password(new)
+    user.password_changed_at = datetime.now(UTC)
+    return await services.sessions_store.end_all(user.id, keep=keep)
 
 
 @router.post("/sign-up", status_code=201, dependencies=[PUBLIC])
@@ -94,11 +122,7 @@ async def sign_up(
     body: SignUp, request: Request, session: SessionDep, services: ServicesDep
 ) -> UserOut:
     """Create an account (role `viewer`); it works once the emailed token is confirmed."""
-    limits = services.settings
-    await services.limiter.hit("sign-up", f"ip:{_client(request)}", limits.rate_limit_per_ip)
-    await services.limiter.hit(
-        "sign-up", f"account:{body.email.lower()}", limits.rate_limit_per_account
-    )
+    await _limit(services, request, "sign-up", body.email)
     check_password(body.password, email=body.email)
     user = await users.create_user(
         session,
@@ -109,10 +133,7 @@ async def sign_up(
         phone_number=body.phone_number,
         full_name=body.full_name,
     )
-    token = await users.issue_token(
-        session, user, TokenPurpose.CONFIRM_EMAIL, timedelta(hours=limits.email_token_expire_hours)
-    )
-    await mail.send(services, session, user.email, *mail.confirmation(services, token))
+    await _mail_token(services, session, user, TokenPurpose.CONFIRM_EMAIL, mail.confirmation)
     log.info("user.signed_up", user_id=str(user.id))
     return UserOut.model_validate(user)
 
@@ -131,16 +152,10 @@ async def resend_confirmation(
     body: EmailIn, request: Request, session: SessionDep, services: ServicesDep
 ) -> Accepted:
     """Send a new confirmation token to an unconfirmed account. Always 202."""
-    await _limit_mail(services, request, body.email)
+    await _limit(services, request, "mail", body.email)
     user = await users.by_email(session, body.email)
     if user is not None and user.email_confirmed_at is None:
-        token = await users.issue_token(
-            session,
-            user,
-            TokenPurpose.CONFIRM_EMAIL,
-            timedelta(hours=services.settings.email_token_expire_hours),
-        )
-        await mail.send(services, session, user.email, *mail.confirmation(services, token))
+        await _mail_token(services, session, user, TokenPurpose.CONFIRM_EMAIL, mail.confirmation)
     return Accepted(detail="if the account waits for confirmation, a new token is on its way")
 
 
@@ -152,11 +167,7 @@ async def sign_in(
     services: ServicesDep,
 ) -> TokensOut:
     """OAuth2 password flow: `username` (the email) and `password` as a form."""
-    limits = services.settings
-    await services.limiter.hit("sign-in", f"ip:{_client(request)}", limits.rate_limit_per_ip)
-    await services.limiter.hit(
-        "sign-in", f"account:{form.username.lower()}", limits.rate_limit_per_account
-    )
+    await _limit(services, request, "sign-in", form.username)
     user = await users.by_email(session, form.username)
     valid = await verify_password(user.password_hash if user else DUMMY_HASH, form.password)
     if user is None or not valid:
@@ -200,18 +211,9 @@ async def change_password(
     user = await users.get_user(session, principal.user_id, lock=True)
     if not await verify_password(user.password_hash, body.old_password):
         raise InvalidInput("the old password is wrong", field="old_password")
-    check_password(body.new_password, email=user.email)
-    user.password_hash = await hash_password(body.new_password)
-    user.password_changed_at = datetime.now(UTC)
-    ended = await services.sessions_store.end_all(user.id, keep=principal.sid)
+    ended = await _set_password(services, user, body.new_password, keep=principal.sid)
     log.info("user.password_changed", user_id=str(user.id), sessions_ended=ended)
     return Accepted(detail=f"password changed; {ended} other session(s) ended")
-
-
-async def _limit_mail(services: ServicesDep, request: Request, email: str) -> None:
-    limits = services.settings
-    await services.limiter.hit("mail", f"ip:{_client(request)}", limits.rate_limit_per_ip)
-    await services.limiter.hit("mail", f"account:{email.lower()}", limits.rate_limit_per_account)
 
 
 @router.post("/password/reset/request", status_code=202, dependencies=[PUBLIC])
@@ -219,16 +221,10 @@ async def request_password_reset(
     body: EmailIn, request: Request, session: SessionDep, services: ServicesDep
 ) -> Accepted:
     """Always 202: the answer never tells whether the email has an account."""
-    await _limit_mail(services, request, body.email)
+    await _limit(services, request, "mail", body.email)
     user = await users.by_email(session, body.email)
     if user is not None and user.is_active:
-        token = await users.issue_token(
-            session,
-            user,
-            TokenPurpose.RESET_PASSWORD,
-            timedelta(hours=services.settings.email_token_expire_hours),
-        )
-        await mail.send(services, session, user.email, *mail.password_reset(services, token))
+        await _mail_token(services, session, user, TokenPurpose.RESET_PASSWORD, mail.password_reset)
     return Accepted(detail="if the email has an account, a reset token is on its way")
 
 
@@ -238,11 +234,8 @@ async def confirm_password_reset(
 ) -> Accepted:
     """Set a new password with the emailed token; every session of the account ends."""
     user = await users.use_token(session, body.token, TokenPurpose.RESET_PASSWORD)
-    check_password(body.new_password, email=user.email)
-    user.password_hash = await hash_password(body.new_password)
-    user.password_changed_at = datetime.now(UTC)
+    ended = await _set_password(services, user, body.new_password, keep=None)
     if user.email_confirmed_at is None:  # the token proves the address
         user.email_confirmed_at = user.password_changed_at
-    ended = await services.sessions_store.end_all(user.id)
     log.info("user.password_reset", user_id=str(user.id), sessions_ended=ended)
     return Accepted(detail=f"password changed; {ended} session(s) ended")

@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 import structlog
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from api.auth.access import Principal, StageCompleter, requires
 from api.deps import ServicesDep, SessionDep
@@ -23,8 +22,8 @@ from domain.errors import InvalidInput, NotFound
 from domain.stages import AUTOMATIC_STAGES, Stage
 from domain.stock import Priority
 from persistence import quality, resources, work_queue
-from persistence.catalogue import get_or_404, item_by_sku
-from persistence.tables import Equipment, OrderEscalation, Product, StageRequirement, Worker
+from persistence.catalogue import get_or_404, product_by_sku
+from persistence.tables import Equipment, StageRequirement, Worker
 from workflows.contracts import HoldRequest, PriorityChange, ResumeRequest, StartStage
 from workflows.order_workflow import OrderWorkflow
 
@@ -203,8 +202,8 @@ async def update_equipment(
     if body.notes is not None:
         equipment.notes = body.notes
     await session.flush()
-    found = await resources.equipment_list(session)
-    return next(_equipment_out(e, n) for e, n in found if e.id == equipment.id)
+    [(updated, held_by)] = await resources.equipment_list(session, equipment_id=equipment.id)
+    return _equipment_out(updated, held_by)
 
 
 # --- what stages need --------------------------------------------------------------------
@@ -264,11 +263,8 @@ async def set_product_target(
     """A product's own target duration for a stage (instead of the stage's default)."""
     if stage in AUTOMATIC_STAGES:
         raise InvalidInput(f"{stage} is automatic: it has no target")
-    item = await item_by_sku(session, product_sku)
-    product_id = await session.scalar(select(Product.id).where(Product.item_id == item.id))
-    if product_id is None:
-        raise NotFound(f"{item.sku} is not a product", sku=item.sku)
-    await resources.product_target(session, product_id, stage, body.target_minutes)
+    product = await product_by_sku(session, product_sku)
+    await resources.product_target(session, product.id, stage, body.target_minutes)
 
 
 # --- the queue and the orders on the floor -----------------------------------------------
@@ -461,11 +457,6 @@ async def unit_story(serial: str, session: SessionDep) -> UnitOut:
     story = await work_queue.unit_story(session, serial)
     order = story.order
     found = await quality.inspections(session, order_id=order.id, limit=1000)
-    escalations = await session.scalars(
-        select(OrderEscalation)
-        .where(OrderEscalation.order_id == order.id)
-        .order_by(OrderEscalation.seq)
-    )
     return UnitOut(
         serial=story.unit.serial,
         position=story.unit.position,
@@ -489,5 +480,5 @@ async def unit_story(serial: str, session: SessionDep) -> UnitOut:
         ],
         stages=[StageOut.of(s) for s in story.stages],
         inspections=[i for i in inspections_out(found) if serial in i.serials or not i.serials],
-        escalations=[EscalationOut.model_validate(e) for e in escalations],
+        escalations=[EscalationOut.model_validate(e) for e in story.escalations],
     )

@@ -37,12 +37,9 @@ class DeepHealth(Health):
 
 @router.get("")
 @router.get("/", include_in_schema=False)
-async def health() -> Health:
-    return Health(status="ok")
-
-
 @router.get("/liveness")
-async def liveness() -> Health:
+async def health() -> Health:
+    """The process answers (readiness and deep also check what it depends on)."""
     return Health(status="ok")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -33,39 +32,6 @@ CSV_BODY = {
 }
 
 
-class LowStockOut(BaseModel):
-    item_id: uuid.UUID
-    sku: str
-    name: str
-    item_type: str
-    on_hand: int
-    reserved: int
-    available: int
-    on_order: int
-    min_stock_level: int
-    reorder_point: int | None
-    threshold: int
-    shortfall: int
-
-
-class TotalsOut(BaseModel):
-    items: int
-    on_hand: int
-    reserved: int
-    value: Decimal
-
-
-class SummaryOut(BaseModel):
-    items: int
-    archived_items: int
-    warehouses: int
-    open_reservations: int
-    low_stock_items: int
-    totals: TotalsOut
-    by_type: dict[str, TotalsOut]
-    by_warehouse: dict[str, TotalsOut]
-
-
 class RowErrorOut(BaseModel):
     line: int
     field: str | None
@@ -83,28 +49,16 @@ class ImportOut(BaseModel):
 @router.get("/analytics/low-stock", dependencies=[READ])
 async def low_stock(
     session: SessionDep, warehouse_id: uuid.UUID | None = None
-) -> list[LowStockOut]:
+) -> list[inventory_reports.LowStock]:
     """Active items whose available stock is below their minimum or reorder point, with what
     is on open purchase orders (`shortfall` <= 0: what is ordered covers it)."""
-    return [
-        LowStockOut(**vars(row)) for row in await inventory_reports.low_stock(session, warehouse_id)
-    ]
+    return await inventory_reports.low_stock(session, warehouse_id)
 
 
 @router.get("/analytics/summary", dependencies=[READ])
-async def summary(session: SessionDep) -> SummaryOut:
+async def summary(session: SessionDep) -> inventory_reports.Summary:
     """Counts, units and value of stock, in total, by item type and by warehouse."""
-    found = await inventory_reports.summary(session)
-    return SummaryOut(
-        items=found.items,
-        archived_items=found.archived_items,
-        warehouses=found.warehouses,
-        open_reservations=found.open_reservations,
-        low_stock_items=found.low_stock_items,
-        totals=TotalsOut(**vars(found.totals)),
-        by_type={k: TotalsOut(**vars(v)) for k, v in found.by_type.items()},
-        by_warehouse={k: TotalsOut(**vars(v)) for k, v in found.by_warehouse.items()},
-    )
+    return await inventory_reports.summary(session)
 
 
 def _answer(report: inventory_csv.ImportReport) -> Response:

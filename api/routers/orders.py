@@ -3,7 +3,6 @@ reporting stages done and cancelling."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -16,22 +15,20 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
 
 from api.auth.access import Principal, StageCompleter, requires
 from api.deps import ServicesDep, SessionDep
-from api.errors import ServiceUnavailable
 from api.order_views import OrderOut, load_order, load_orders, orders_query
-from api.workflow_calls import RunningOrder, execute_update, running_order
+from api.workflow_calls import RunningOrder, execute_update, running_order, temporal_call
 from domain.access import Action
-from domain.errors import Conflict, InvalidInput, NotFound, WrongStage
+from domain.errors import Conflict, InvalidInput, WrongStage
 from domain.quality import Result
 from domain.stages import INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
 from persistence import floor, quality
-from persistence.catalogue import default_warehouse, get_or_404, item_by_sku
+from persistence.catalogue import default_warehouse, get_or_404, product_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
-from persistence.tables import Order, Product, Warehouse
+from persistence.tables import Order, Warehouse
 from workflows import search_attributes
 from workflows.contracts import (
     CancelRequest,
@@ -99,12 +96,7 @@ async def create_order(
         existing = await find_by_idempotency_key(session, idempotency_key)
         if existing is not None:
             return await load_order(session, existing.id)
-    item = await item_by_sku(session, body.product_sku)
-    product = await session.scalar(select(Product).where(Product.item_id == item.id))
-    if product is None:
-        raise NotFound(
-            f"{item.sku} has no bill of materials; create the product first", sku=item.sku
-        )
+    product = await product_by_sku(session, body.product_sku)
     warehouse = (
         await get_or_404(session, Warehouse, body.warehouse_id, "warehouse")
         if body.warehouse_id
@@ -114,7 +106,7 @@ async def create_order(
         order_id=uuid.uuid4(),
         number=await next_order_number(session),
         product_id=product.id,
-        product_sku=item.sku,
+        product_sku=body.product_sku,
         requires_soldering=product.requires_soldering,
         quantity=body.quantity,
         customer=body.customer,
@@ -147,8 +139,11 @@ async def create_order(
 async def _start_workflow(services: ServicesDep, order: OrderInput) -> None:
     """Started inside the request's transaction: if it fails, nothing is committed; if the
     commit fails after it, the workflow's first activity registers the order itself."""
-    try:
-        async with asyncio.timeout(services.settings.workflow_call_timeout_seconds):
+    async with temporal_call(
+        "could not start the order workflow",
+        within=services.settings.workflow_call_timeout_seconds,
+    ):
+        try:
             await services.temporal.start_workflow(
                 OrderWorkflow.run,
                 order,
@@ -162,16 +157,14 @@ async def _start_workflow(services: ServicesDep, order: OrderInput) -> None:
                     f"{order.priority.value}, due {order.due_date.isoformat()}"
                 ),
             )
-    except WorkflowAlreadyStartedError as clash:
-        # Order numbers come from a sequence and are never reused; a clash means this database
-        # and the Temporal namespace have different pasts (one of them was reset).
-        raise Conflict(
-            f"workflow {clash.workflow_id} already exists on the Temporal server; "
-            "the database and Temporal are out of step",
-            workflow_id=clash.workflow_id,
-        ) from clash
-    except (RPCError, TimeoutError) as failure:
-        raise ServiceUnavailable(f"could not start the order workflow: {failure}") from failure
+        except WorkflowAlreadyStartedError as clash:
+            # Order numbers come from a sequence and are never reused; a clash means this
+            # database and the Temporal namespace have different pasts (one of them was reset).
+            raise Conflict(
+                f"workflow {clash.workflow_id} already exists on the Temporal server; "
+                "the database and Temporal are out of step",
+                workflow_id=clash.workflow_id,
+            ) from clash
 
 
 @router.get("/orders", dependencies=[READ])
@@ -266,12 +259,12 @@ async def _judged(
             for r in body.inspection.results
         ]
     async with services.sessions() as session:
-        inspection = await quality.judge(session, stage, running.product_id, results)
-    if inspection is None:
+        judged = await quality.judge(session, stage, running.product_id, results)
+    if judged is None:
         if body.passed is None:
             raise _invalid("passed", f"completing {stage} needs a verdict: passed true/false", body)
         return None, body.passed
-    verdict = all(r.ok for r in inspection.results if r.required)
+    inspection, verdict = judged
     if body.passed is not None and body.passed != verdict:
         raise _invalid(
             "passed", f"passed={body.passed} contradicts the checklist's verdict ({verdict})", body

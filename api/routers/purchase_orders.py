@@ -4,7 +4,6 @@ And the suggestions: what would be bought now."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -14,12 +13,10 @@ import structlog
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from temporalio.service import RPCError
 
 from api.auth.access import Principal, requires
 from api.deps import Services, ServicesDep, SessionDep
-from api.errors import ServiceUnavailable
-from api.workflow_calls import execute_update
+from api.workflow_calls import execute_update, temporal_call
 from domain.access import Action
 from domain.errors import IllegalTransition
 from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, is_late
@@ -319,38 +316,39 @@ async def create_purchase_order(
         expected_date=body.expected_date,
         notes=body.notes,
     )
-    await _ensure_workflow(services, po)
+    await _start_workflow(services, po)
     log.info("purchase_order.created", number=po.number, by=buyer.email)
     return (await _views(session, [po]))[0]
 
 
-async def _ensure_workflow(services: Services, po: PurchaseOrder) -> None:
-    try:
-        async with asyncio.timeout(services.settings.workflow_call_timeout_seconds):
-            await start_purchase_order_workflow(
-                services.temporal,
-                services.settings.temporal_task_queue,
-                PurchaseOrderRef(purchase_order_id=po.id, number=po.number),
-            )
-    except (RPCError, TimeoutError) as failure:
-        raise ServiceUnavailable(
-            f"could not start the purchase order's workflow: {failure}"
-        ) from failure
+async def _start_workflow(services: Services, po: PurchaseOrder) -> None:
+    async with temporal_call(
+        "could not start the purchase order's workflow",
+        within=services.settings.workflow_call_timeout_seconds,
+    ):
+        await start_purchase_order_workflow(
+            services.temporal,
+            services.settings.temporal_task_queue,
+            PurchaseOrderRef(purchase_order_id=po.id, number=po.number),
+        )
 
 
 async def _update(
     services: Services, po_id: uuid.UUID, update: Any, argument: Any, name: str
 ) -> PurchaseOrderOut:
-    """Run an update on the purchase order's workflow (started first for one that predates
-    it); a finished purchase order answers 409 at once."""
+    """Run an update on the purchase order's workflow (started when it is missing: its start
+    was lost, or it predates workflows); a finished purchase order answers 409 at once."""
     async with services.sessions() as session:
         po = await purchase_orders.get_purchase_order(session, po_id)
     if po.status not in OPEN_STATUSES:
         raise IllegalTransition(f"the purchase order is already {po.status}", status=po.status)
-    await _ensure_workflow(services, po)
     handle = services.temporal.get_workflow_handle(purchase_order_workflow_id(po.number))
     await execute_update(
-        handle, update, argument, within=services.settings.workflow_call_timeout_seconds
+        handle,
+        update,
+        argument,
+        within=services.settings.workflow_call_timeout_seconds,
+        start_missing=lambda: _start_workflow(services, po),
     )
     log.info(f"purchase_order.{name}", number=po.number)
     return await _view(services, po_id)
@@ -442,14 +440,14 @@ async def suggestions(session: SessionDep) -> SuggestionsOut:
 async def reorder_scan(services: ServicesDep, buyer: Buyer) -> ReorderScanResult:
     """Run the reorder scan now (it also runs on its schedule): drafts for items below their
     reorder point."""
-    try:
-        async with asyncio.timeout(services.settings.workflow_call_timeout_seconds * 4):
-            return await services.temporal.execute_workflow(
-                ReorderScanWorkflow.run,
-                ReorderScanInput(),
-                id=f"reorder-scan-by-{uuid.uuid4().hex[:8]}",
-                task_queue=services.settings.temporal_task_queue,
-                static_summary=f"reorder scan run by {buyer.email}",
-            )
-    except (RPCError, TimeoutError) as failure:
-        raise ServiceUnavailable(f"the reorder scan did not finish: {failure}") from failure
+    async with temporal_call(
+        "the reorder scan did not finish",
+        within=services.settings.workflow_call_timeout_seconds * 4,
+    ):
+        return await services.temporal.execute_workflow(
+            ReorderScanWorkflow.run,
+            ReorderScanInput(),
+            id=f"reorder-scan-by-{uuid.uuid4().hex[:8]}",
+            task_queue=services.settings.temporal_task_queue,
+            static_summary=f"reorder scan run by {buyer.email}",
+        )

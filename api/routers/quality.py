@@ -18,11 +18,10 @@ from sqlalchemy import select
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from domain.access import Action
-from domain.errors import NotFound
 from domain.quality import CheckItem, CheckKind, InspectionStatus
 from domain.stages import INSPECTION_STAGES, Stage
 from persistence import quality
-from persistence.catalogue import get_or_404, item_by_sku
+from persistence.catalogue import get_or_404, product_by_sku
 from persistence.tables import (
     Inspection,
     InspectionResult,
@@ -115,21 +114,13 @@ async def _templates_out(
     ]
 
 
-async def _product_id(session: SessionDep, sku: str) -> uuid.UUID:
-    item = await item_by_sku(session, sku)
-    product_id = await session.scalar(select(Product.id).where(Product.item_id == item.id))
-    if product_id is None:
-        raise NotFound(f"{item.sku} is not a product", sku=item.sku)
-    return product_id
-
-
 @router.post("/templates", status_code=201)
 async def create_template(
     body: TemplateCreate, session: SessionDep, inspector: QualityManager
 ) -> TemplateOut:
     """A checklist for testing or QC, for one product or all; it replaces the active one for
     the same stage and product. Every item gets an `id` to report results against."""
-    product_id = await _product_id(session, body.product_sku) if body.product_sku else None
+    product_id = (await product_by_sku(session, body.product_sku)).id if body.product_sku else None
     items = [
         CheckItem(
             id=uuid.uuid4(),  # checked here; the stored item gets its own
@@ -148,7 +139,6 @@ async def create_template(
     checklist = await quality.create_template(
         session, Stage(body.stage), product_id, name, items, inspector.email
     )
-    await session.flush()
     await session.refresh(checklist.template)
     return (await _templates_out(session, [checklist]))[0]
 
@@ -164,7 +154,8 @@ async def list_templates(
     if stage is not None:
         query = query.where(QcTemplate.stage == stage.value)
     if product_sku is not None:
-        query = query.where(QcTemplate.product_id == await _product_id(session, product_sku))
+        product = await product_by_sku(session, product_sku)
+        query = query.where(QcTemplate.product_id == product.id)
     if active is not None:
         query = query.where(QcTemplate.active == active)
     templates = list(await session.scalars(query))

@@ -9,7 +9,7 @@ from typing import Annotated, Self
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, tuple_
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
@@ -158,6 +158,7 @@ async def stock(
             .where(
                 BinStock.bin_id == bin_id,
                 BinStock.item_id == StockLevel.item_id,
+                BinStock.warehouse_id == StockLevel.warehouse_id,
                 BinStock.on_hand > 0,
             )
             .exists()
@@ -171,7 +172,9 @@ async def stock(
             )
             .join(Bin, Bin.id == BinStock.bin_id)
             .where(
-                BinStock.item_id.in_({level.item_id for level, _ in levels}),
+                tuple_(BinStock.item_id, BinStock.warehouse_id).in_(
+                    {(level.item_id, level.warehouse_id) for level, _ in levels}
+                ),
                 BinStock.on_hand > 0,
             )
             .order_by(Bin.code)

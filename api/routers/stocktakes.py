@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -13,10 +15,10 @@ from sqlalchemy import select
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from domain.access import Action
-from domain.stocktake import StocktakeStatus
+from domain.stocktake import CountLine, StocktakeStatus, differences
 from persistence import stocktakes
 from persistence.catalogue import get_or_404
-from persistence.tables import Bin, Item, Stocktake
+from persistence.tables import Bin, Item, Stocktake, StocktakeLine
 
 router = APIRouter()
 READ = requires(Action.READ)
@@ -68,11 +70,16 @@ class StocktakeOut(BaseModel):
 
 async def _view(session: SessionDep, stocktake_id: uuid.UUID) -> StocktakeOut:
     await session.flush()
-    stocktake = await get_or_404(session, Stocktake, stocktake_id, "stocktake")
-    lines = await stocktakes.lines_of(session, stocktake.id)
-    current = await stocktakes.current_quantities(
-        session, [(line.item_id, line.bin_id) for line in lines]
-    )
+    return (
+        await _views(session, [await get_or_404(session, Stocktake, stocktake_id, "stocktake")])
+    )[0]
+
+
+async def _views(session: SessionDep, found: Sequence[Stocktake]) -> list[StocktakeOut]:
+    """Stocktakes with their lines, in a fixed number of queries however many there are."""
+    lines = await stocktakes.lines_of(session, *(s.id for s in found))
+    keys = [(line.item_id, line.bin_id) for line in lines]
+    current = await stocktakes.current_quantities(session, keys)
     skus = dict(
         (
             await session.execute(
@@ -87,38 +94,49 @@ async def _view(session: SessionDep, stocktake_id: uuid.UUID) -> StocktakeOut:
             )
         ).all()
     )
-    is_open = stocktake.status == StocktakeStatus.OPEN
-    return StocktakeOut(
-        id=stocktake.id,
-        number=stocktake.number,
-        warehouse_id=stocktake.warehouse_id,
-        zone_id=stocktake.zone_id,
-        status=StocktakeStatus(stocktake.status),
-        note=stocktake.note,
-        opened_by=stocktake.opened_by,
-        opened_at=stocktake.opened_at,
-        closed_by=stocktake.closed_by,
-        closed_at=stocktake.closed_at,
-        lines=[
-            LineOut(
-                item_id=line.item_id,
-                sku=skus[line.item_id],
-                bin_id=line.bin_id,
-                bin_code=codes[line.bin_id],
-                expected=line.expected,
-                counted=line.counted,
-                current=current.get((line.item_id, line.bin_id), 0),
-                difference=(
-                    line.counted - current.get((line.item_id, line.bin_id), 0)
-                    if is_open and line.counted is not None
-                    else None
-                ),
-                adjusted_by=line.adjusted_by,
-                counted_by=line.counted_by,
-            )
-            for line in sorted(lines, key=lambda ln: (codes[ln.bin_id], skus[ln.item_id]))
-        ],
-    )
+    by_stocktake: dict[uuid.UUID, list[StocktakeLine]] = defaultdict(list)
+    for line in sorted(lines, key=lambda ln: (codes[ln.bin_id], skus[ln.item_id])):
+        by_stocktake[line.stocktake_id].append(line)
+
+    def out(stocktake: Stocktake) -> StocktakeOut:
+        own = by_stocktake[stocktake.id]
+        is_open = stocktake.status == StocktakeStatus.OPEN
+        pending = differences(
+            (CountLine((ln.item_id, ln.bin_id), ln.expected, ln.counted) for ln in own), current
+        )
+        return StocktakeOut(
+            id=stocktake.id,
+            number=stocktake.number,
+            warehouse_id=stocktake.warehouse_id,
+            zone_id=stocktake.zone_id,
+            status=StocktakeStatus(stocktake.status),
+            note=stocktake.note,
+            opened_by=stocktake.opened_by,
+            opened_at=stocktake.opened_at,
+            closed_by=stocktake.closed_by,
+            closed_at=stocktake.closed_at,
+            lines=[
+                LineOut(
+                    item_id=line.item_id,
+                    sku=skus[line.item_id],
+                    bin_id=line.bin_id,
+                    bin_code=codes[line.bin_id],
+                    expected=line.expected,
+                    counted=line.counted,
+                    current=current.get((line.item_id, line.bin_id), 0),
+                    difference=(
+                        pending.get((line.item_id, line.bin_id), 0)
+                        if is_open and line.counted is not None
+                        else None
+                    ),
+                    adjusted_by=line.adjusted_by,
+                    counted_by=line.counted_by,
+                )
+                for line in own
+            ],
+        )
+
+    return [out(stocktake) for stocktake in found]
 
 
 @router.post("/stocktakes", status_code=201)
@@ -138,13 +156,13 @@ async def list_stocktakes(
     status: StocktakeStatus | None = None,
     warehouse_id: uuid.UUID | None = None,
 ) -> list[StocktakeOut]:
-    query = select(Stocktake.id)
+    query = select(Stocktake)
     if status:
         query = query.where(Stocktake.status == status)
     if warehouse_id:
         query = query.where(Stocktake.warehouse_id == warehouse_id)
-    ids = list(await session.scalars(query.order_by(Stocktake.opened_at.desc()).limit(100)))
-    return [await _view(session, i) for i in ids]
+    found = list(await session.scalars(query.order_by(Stocktake.opened_at.desc()).limit(100)))
+    return await _views(session, found)
 
 
 @router.get("/stocktakes/{stocktake_id}", dependencies=[READ])

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from domain.access import Action
-from persistence import purchase_orders, suppliers
+from persistence import purchase_orders, supplier_offers, suppliers
 from persistence.catalogue import get_or_404, update_unique
 from persistence.tables import Supplier, SupplierContact, SupplierItem
 
@@ -133,7 +133,7 @@ async def _supplier_out(session: SessionDep, supplier: Supplier) -> SupplierOut:
 
 
 async def _offers_out(session: SessionDep, offers: list[SupplierItem]) -> list[SupplierItemOut]:
-    breaks = await suppliers.price_breaks(session, [o.id for o in offers])
+    breaks = await supplier_offers.price_breaks(session, [o.id for o in offers])
     return [
         SupplierItemOut(
             id=o.id,
@@ -244,8 +244,7 @@ async def delete_supplier_item(
     supplier_id: uuid.UUID, offer_id: uuid.UUID, session: SessionDep, _: Buyer
 ) -> Response:
     offer = await suppliers.offer_of(session, supplier_id, offer_id)
-    await suppliers.set_price_breaks(session, offer.id, [])
-    await session.delete(offer)
+    await session.delete(offer)  # its price breaks go with it (ON DELETE CASCADE)
     return Response(status_code=204)
 
 

@@ -146,6 +146,30 @@ async def test_a_password_change_ends_the_other_sessions(stack: Stack) -> None:
     assert (await _sign_in(stack.api, email, new_password)).status_code == 200
 
 
+async def test_a_session_kept_alive_by_refreshing_is_still_ended_everywhere(stack: Stack) -> None:
+    email = "keeper@zhuchka.example"
+    await _sign_up_and_confirm(stack, email)
+    tablet = (await _sign_in(stack.api, email, PASSWORD)).json()
+    me = (await stack.api.get("/api/user/me", headers=_bearer(tablet))).json()
+    redis = stack.services.redis
+    sessions_of_user = f"user-sessions:{me['id']}"
+    await redis.expire(sessions_of_user, 1)  # as if the sign-in were long ago
+    tablet = (
+        await stack.api.post(
+            "/api/user/token/refresh", json={"refresh_token": tablet["refresh_token"]}
+        )
+    ).json()
+    assert await redis.ttl(sessions_of_user) > 60  # refreshing keeps the user's list alive too
+    laptop = (await _sign_in(stack.api, email, PASSWORD)).json()
+    changed = await stack.api.patch(
+        "/api/user/password/change",
+        json={"old_password": PASSWORD, "new_password": "Another-long-secret-7"},
+        headers=_bearer(laptop),
+    )
+    assert changed.json()["detail"] == "password changed; 1 other session(s) ended"
+    assert (await stack.api.get("/api/user/me", headers=_bearer(tablet))).status_code == 401
+
+
 async def test_a_password_reset_by_email_ends_every_session(stack: Stack) -> None:
     email = "forgetful@zhuchka.example"
     await _sign_up_and_confirm(stack, email)
@@ -185,6 +209,9 @@ async def test_sign_in_attempts_are_rate_limited_per_account(stack: Stack) -> No
     limited = await _sign_in(stack.api, "target@zhuchka.example", "guess")
     assert int(limited.headers["Retry-After"]) > 0
     assert limited.json()["code"] == "rate_limited"
+    # However the address is typed, it is the same account.
+    spelled = await _sign_in(stack.api, " Target@Zhuchka.example ", "guess")
+    assert spelled.status_code == 429
     # Another account from the same address is not blocked by this one.
     assert (await _sign_in(stack.api, "other@zhuchka.example", "guess-0-xyz")).status_code == 401
 

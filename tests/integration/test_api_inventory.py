@@ -192,6 +192,8 @@ async def test_reservations_hold_stock_until_released(api: httpx.AsyncClient, de
 
 async def test_metrics_are_labelled_by_route_template(api: httpx.AsyncClient) -> None:
     await api.get(f"/api/inventory/items/{uuid.uuid4()}")
+    await api.get("/api/inventory/items/by-barcode/items")  # a value that is also a segment
     text = (await api.get("/metrics")).text
     assert 'route="/api/inventory/items/{item_id}",status="404"' in text
+    assert 'route="/api/inventory/items/by-barcode/{code}",status="404"' in text
     assert "http_request_duration_seconds_bucket" in text

@@ -44,6 +44,31 @@ async def _lines(sessions: SessionFactory) -> list[tuple[str, str, str, int]]:
         return [(n, s, str(i), q) for n, s, i, q in rows]
 
 
+async def test_a_shortage_leaves_a_buyers_own_draft_alone(
+    sessions: SessionFactory, demo: Demo
+) -> None:
+    cables = demo.items["CABLE-USBC"]
+    async with sessions.begin() as session:
+        manual = await purchase_orders.create_manual(
+            session,
+            demo.suppliers["Keyparts Depot"],
+            demo.warehouse_id,
+            [purchase_orders.ManualLine(cables, 10)],
+            actor="buyer",
+            today=TODAY,
+        )
+    _, reserved, result = await _short_order(sessions, demo, 16)  # 64 stabilisers, 60 on hand
+    assert ("STAB-SCREW-2U", 4) in [(s.sku, s.quantity) for s in reserved.shortages]
+    assert manual.number not in result.purchase_orders  # Keyparts gets a draft of its own
+    async with sessions() as session:
+        lines = await session.execute(
+            select(PurchaseOrderLine.item_id, PurchaseOrderLine.quantity).where(
+                PurchaseOrderLine.purchase_order_id == manual.id
+            )
+        )
+        assert lines.all() == [(cables, 10)]
+
+
 async def test_a_shortage_raises_a_draft_for_the_preferred_supplier_in_whole_reels(
     sessions: SessionFactory, demo: Demo
 ) -> None:

@@ -287,6 +287,8 @@ async def test_receive_into_a_bin_and_transfer_between_bins_and_warehouses(
     assert stock[kazan]["on_hand"] == 5
     assert {b["bin_code"]: b["on_hand"] for b in stock[kazan]["bins"]} == {"B-01-02": 5}
     assert stock[main]["on_hand"] == 10 + 7
+    in_b2 = await _ok(await api.get("/api/inventory/stock", params={"item_id": item, "bin_id": b2}))
+    assert [s["warehouse_id"] for s in in_b2] == [kazan]  # not the item's stock elsewhere
     ledger = await _ok(
         await api.get(
             "/api/inventory/movements", params={"item_id": item, "movement_type": "TRANSFER"}
@@ -366,6 +368,8 @@ async def test_a_stocktake_counts_reviews_and_posts_the_differences(
     adjusted = {line["sku"]: line["adjusted_by"] for line in posted["lines"] if line["adjusted_by"]}
     assert adjusted == {"SW-LIN-RED": 6, "CABLE-USBC": 3}  # 296 counted, 290 left after the issue
     assert (await api.post(f"{url}/post")).status_code == 409
+    listed = await _ok(await api.get("/api/inventory/stocktakes", params={"status": "posted"}))
+    assert [(s["number"], s["lines"]) for s in listed] == [(opened["number"], posted["lines"])]
     counts_rows = await _ok(
         await api.get("/api/inventory/movements", params={"movement_type": "ADJUSTMENT"})
     )
