@@ -82,6 +82,8 @@ class PurchasingActivities:
                 request.receipt.actor,
                 bin_id=request.receipt.bin_id,
                 receipt_key=request.receipt_key,
+                reference=request.receipt.reference,
+                request_digest=request.receipt.digest,
             )
             waiting = await purchase_orders.waiting_orders(session, outcome.purchase_order.id)
             state = _state(outcome.purchase_order)

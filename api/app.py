@@ -1,21 +1,32 @@
-"""The FastAPI application: routers, error handlers, metrics, and the services it holds."""
+"""The FastAPI application: routers, error handlers, metrics, guards, and the services it holds."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from api.auth.access import refuse_undeclared
+from api.auth.access import PUBLIC, refuse_undeclared
 from api.auth.rate_limit import RateLimiter
 from api.auth.sessions import SessionStore
 from api.auth.tokens import TokenCodec
 from api.deps import Services
 from api.errors import install_error_handlers
 from api.metrics import MetricsMiddleware, metrics_endpoint
+from api.openapi import errors_declared
+from api.request_guard import RequestGuard
 from api.routers import (
     account,
     dev_mail,
@@ -33,9 +44,29 @@ from api.routers import (
     suppliers,
     users,
 )
+from api.security_headers import SecurityHeaders
 from persistence.database import create_engine, create_session_factory
+from persistence.stock_audit import RecentAudit
 from zhuchka.settings import Settings, get_settings
 from zhuchka.temporal_client import connect
+
+# Swagger UI and ReDoc, served from this process: the docs work without internet access.
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+AUDIT_TTL_SECONDS = 30.0
+
+
+def redis_client(settings: Settings) -> Redis:
+    """A Redis client that gives up quickly when Redis is down (the API answers 503) and, once
+    it is back, drops the dead pooled connections on their first failure and retries once."""
+    return Redis.from_url(
+        settings.redis_url,
+        decode_responses=True,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        health_check_interval=15,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=1),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,18 +75,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings)
-        redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        redis = redis_client(settings)
         tokens = TokenCodec(settings)
+        sessions = create_session_factory(engine)
         app.state.services = Services(
             settings=settings,
             engine=engine,
-            sessions=create_session_factory(engine),
+            sessions=sessions,
             redis=redis,
             # Lazy: the API starts (and reports not-ready) while Temporal is still coming up.
             temporal=await connect(settings, lazy=True),
             tokens=tokens,
             sessions_store=SessionStore(redis, tokens),
             limiter=RateLimiter(redis, window=settings.rate_limit_window_seconds),
+            audits=RecentAudit(sessions, ttl=AUDIT_TTL_SECONDS),
         )
         try:
             yield
@@ -67,20 +100,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Zhuchka MES",
         version="0.1.0",
         summary="Orders as durable Temporal workflows, stock, purchasing and the shop floor",
-        docs_url="/api/docs",
-        redoc_url="/api/redoc",
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
-    app.add_middleware(MetricsMiddleware)
+    # Outermost last: every answer gets the security headers and is counted; the guard sees
+    # every request before the endpoints.
+    app.add_middleware(RequestGuard)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["*"],
         allow_headers=["*"],
     )
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    _documentation(app)
     app.include_router(health.router, prefix="/api/health", tags=["health"])
     for router, tag in (
         (items.router, "items"),
@@ -101,4 +139,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.is_dev:
         app.include_router(dev_mail.router, prefix="/api/dev", tags=["development"])
     refuse_undeclared(app)
+    app.openapi = errors_declared(app)  # type: ignore[method-assign]
     return app
+
+
+def _documentation(app: FastAPI) -> None:
+    """Swagger UI at /api/docs and ReDoc at /api/redoc, with their assets from this process."""
+    app.mount("/api/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+    assets = "/api/docs-assets"
+
+    @app.get("/api/docs", include_in_schema=False, dependencies=[PUBLIC])
+    async def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="Zhuchka MES API",
+            swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+            swagger_css_url=f"{assets}/swagger-ui.css",
+            swagger_favicon_url=f"{assets}/favicon.png",
+        )
+
+    @app.get("/api/redoc", include_in_schema=False, dependencies=[PUBLIC])
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/api/openapi.json",
+            title="Zhuchka MES API",
+            redoc_js_url=f"{assets}/redoc.standalone.js",
+            redoc_favicon_url=f"{assets}/favicon.png",
+            with_google_fonts=False,
+        )

@@ -16,6 +16,7 @@ from api.auth.rate_limit import RateLimiter
 from api.auth.sessions import SessionStore
 from api.auth.tokens import TokenCodec
 from persistence.database import SessionFactory
+from persistence.stock_audit import RecentAudit
 from zhuchka.settings import Settings
 
 
@@ -29,6 +30,7 @@ class Services:
     tokens: TokenCodec
     sessions_store: SessionStore
     limiter: RateLimiter
+    audits: RecentAudit
 
 
 def _services(request: Request) -> Services:

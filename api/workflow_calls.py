@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -88,22 +87,47 @@ class RunningOrder:
     handle: WorkflowHandle[OrderWorkflow, object]
     number: str
     product_id: uuid.UUID
+    status: str
     stage: str | None  # as last projected (the workflow has the last word)
-    passes: dict[str, int]  # how often the order has entered each stage
+    passes: list[OrderStageRecord]  # every pass through a stage so far, in order
+
+    def stage_count(self, stage: str) -> int:
+        """How often the order has entered `stage`."""
+        return sum(1 for p in self.passes if p.stage == stage)
+
+    @property
+    def current(self) -> OrderStageRecord | None:
+        """The pass it is in now (the last one; closed too when the order is finished)."""
+        return self.passes[-1] if self.passes else None
+
+    @property
+    def last_closed(self) -> OrderStageRecord | None:
+        return next((p for p in reversed(self.passes) if p.completed_at is not None), None)
+
+    def refuse_if_closed(self) -> None:
+        if self.status in FINAL_STATUSES:
+            raise OrderClosed(f"the order is already {self.status}", status=self.status)
 
 
-async def running_order(services: ServicesDep, order_id: uuid.UUID) -> RunningOrder:
+async def running_order(
+    services: ServicesDep, order_id: uuid.UUID, *, closed_too: bool = False
+) -> RunningOrder:
     """The order's workflow, looked up in a short read of its own (no transaction is held
-    while the workflow works); 409 at once when the order is already closed."""
+    while the workflow works); 409 at once when the order is already closed, unless
+    `closed_too` (the caller tells a repeat of what closed it from a late request)."""
     async with services.sessions() as session:
         order = await session.get(Order, order_id)
         if order is None:
             raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
-        if order.status in FINAL_STATUSES:
-            raise OrderClosed(f"the order is already {order.status}", status=order.status)
-        stages = await session.scalars(
-            select(OrderStageRecord.stage).where(OrderStageRecord.order_id == order_id)
+        passes = await session.scalars(
+            select(OrderStageRecord)
+            .where(OrderStageRecord.order_id == order_id)
+            .order_by(OrderStageRecord.seq)
         )
-        passes = Counter(stages)
-    handle = services.temporal.get_workflow_handle_for(OrderWorkflow.run, order.workflow_id)
-    return RunningOrder(handle, order.number, order.product_id, order.stage, dict(passes))
+        handle = services.temporal.get_workflow_handle_for(OrderWorkflow.run, order.workflow_id)
+        running = RunningOrder(
+            handle, order.number, order.product_id, order.status, order.stage, list(passes)
+        )
+    if not closed_too:
+        running.refuse_if_closed()
+    return running

@@ -1,4 +1,5 @@
-"""`make bench`: order throughput and hot-item reservations on a private stack."""
+"""`make bench`: the start of `zhuchka dev`, order throughput and hot-item reservations, each on
+private stacks (temporary folders, free ports)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import json
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bench import order_throughput, reservations
+from bench import dev_start, order_throughput, reservations
 from bench.stack import private_stack
 
 
@@ -19,7 +21,32 @@ def main() -> None:
     parser.add_argument("--order-concurrency", type=int, default=12)
     parser.add_argument("--reservations", type=int, default=2000)
     parser.add_argument("--reserve-concurrency", type=int, default=32)
+    parser.add_argument("--start-rounds", type=int, default=1, help="starts of each kind")
+    parser.add_argument(
+        "--only", choices=["start", "stack"], help="only the start, or only the running stack"
+    )
     args = parser.parse_args()
+    measured: dict[str, Any] = {}
+    if args.only != "stack":
+        measured["start"] = dev_start.measure(rounds=args.start_rounds)
+        print(dev_start.report(measured["start"]))
+    if args.only != "start":
+        measured |= _on_a_running_stack(args)
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "latest.json").write_text(
+        json.dumps(
+            {
+                "at": datetime.now(UTC).isoformat(),
+                "machine": f"{platform.machine()}, {platform.python_version()}",
+                **measured,
+            },
+            indent=2,
+        )
+    )
+
+
+def _on_a_running_stack(args: argparse.Namespace) -> dict[str, Any]:
     with private_stack() as stack:
         orders = asyncio.run(
             order_throughput.measure(
@@ -50,19 +77,7 @@ Hot-item reservations ({hot["requests"]} requests, {hot["concurrency"]} concurre
   ({hot["api_refused"]} API requests refused with 409 once the stock ran out; none over-reserved)
 """
     )
-    results = Path(__file__).resolve().parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "latest.json").write_text(
-        json.dumps(
-            {
-                "at": datetime.now(UTC).isoformat(),
-                "machine": f"{platform.machine()}, {platform.python_version()}",
-                "orders": orders,
-                "reservations": hot,
-            },
-            indent=2,
-        )
-    )
+    return {"orders": orders, "reservations": hot}
 
 
 main()

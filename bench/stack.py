@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 
-from zhuchka.demo_data import DEMO_PASSWORD
 from zhuchka.devstack.private_stack import PrivateStack
 from zhuchka.settings import Settings
 
@@ -19,12 +18,13 @@ from zhuchka.settings import Settings
 class RunningStack:
     api_url: str
     settings: Settings
+    demo_password: str  # as the stack made it in its data folder
 
     def client(self) -> httpx.AsyncClient:
         """An HTTP client signed in as the demo admin."""
         signed_in = httpx.post(
             f"{self.api_url}/api/user/sign-in",
-            data={"username": "admin@zhuchka.example", "password": DEMO_PASSWORD},
+            data={"username": "admin@zhuchka.example", "password": self.demo_password},
         )
         signed_in.raise_for_status()
         token = signed_in.json()["access_token"]
@@ -42,6 +42,7 @@ def private_stack() -> Iterator[RunningStack]:
             yield RunningStack(
                 stack.api_url,
                 stack.settings(POSTGRES_POOL_SIZE=40, POSTGRES_MAX_OVERFLOW=0),
+                stack.demo_password(),
             )
         finally:
             stack.stop()

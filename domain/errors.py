@@ -9,9 +9,11 @@
     │   ├── InsufficientStock   more than is available was asked for
     │   ├── WrongStage          a stage completion that is not the order's current manual stage
     │   ├── OrderClosed         the order is already completed or cancelled
+    │   ├── AlreadyRecorded     a different report of something already recorded (a stage)
     │   └── IllegalTransition   a status change the life cycle does not allow
     └── InvalidInput            well-formed, but breaks a rule of its own (a weak password,
-                                an expired token)                                 -> HTTP 422
+                                an expired token); `field` (and `location`, "body" unless
+                                said) name where                                  -> HTTP 422
 
 Each class has a stable `code`. The HTTP edge maps the class to a status code once; the Temporal
 edge turns it into `ApplicationError(type=code, non_retryable=True)` and back again, so a rule
@@ -73,6 +75,10 @@ class WrongStage(Conflict):
 
 class OrderClosed(Conflict):
     code = "order_closed"
+
+
+class AlreadyRecorded(Conflict):
+    code = "already_recorded"
 
 
 class IllegalTransition(Conflict):

@@ -1,8 +1,12 @@
 """Stock arithmetic for one item in one warehouse.
 
-available = on hand - reserved. Neither number may go negative, and reserved never exceeds on
-hand. Every operation returns a new position or raises; the caller persists it (with a ledger
-row for every change of on hand).
+    usable    = on hand - quarantined      what picking may take (quarantine bins never)
+    available = usable - reserved          what may be reserved or issued
+
+This is the one definition of usable stock: reserving, issuing and picking all follow it, so
+nothing reserved can be stranded in quarantine. No number may go negative, and reserved plus
+quarantined never exceeds on hand. Every operation returns a new position or raises; the caller
+persists it (with a ledger row for every change of on hand).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from domain.errors import Conflict, InsufficientStock
+from domain.limits import check_on_hand
 
 K = TypeVar("K", bound=Hashable)
 
@@ -75,22 +80,36 @@ def _positive(quantity: int) -> None:
 class StockPosition:
     on_hand: int = 0
     reserved: int = 0
+    quarantined: int = 0  # on hand in quarantine bins
 
     def __post_init__(self) -> None:
-        if self.on_hand < 0 or self.reserved < 0 or self.reserved > self.on_hand:
+        if (
+            min(self.on_hand, self.reserved, self.quarantined) < 0
+            or self.reserved + self.quarantined > self.on_hand
+        ):
             raise InsufficientStock(
                 "stock would become inconsistent",
                 on_hand=self.on_hand,
                 reserved=self.reserved,
+                quarantined=self.quarantined,
             )
 
     @property
+    def usable(self) -> int:
+        return self.on_hand - self.quarantined
+
+    @property
     def available(self) -> int:
-        return self.on_hand - self.reserved
+        return self.usable - self.reserved
+
+    def _with(self, on_hand: int, reserved: int, quarantined: int | None = None) -> StockPosition:
+        kept = self.quarantined if quarantined is None else quarantined
+        return StockPosition(on_hand, reserved, kept)
 
     def receive(self, quantity: int) -> StockPosition:
         _positive(quantity)
-        return StockPosition(self.on_hand + quantity, self.reserved)
+        check_on_hand(self.on_hand + quantity)
+        return self._with(self.on_hand + quantity, self.reserved)
 
     def issue(self, quantity: int) -> StockPosition:
         """Take unreserved stock out of the warehouse."""
@@ -101,20 +120,49 @@ class StockPosition:
                 requested=quantity,
                 available=self.available,
             )
-        return StockPosition(self.on_hand - quantity, self.reserved)
+        return self._with(self.on_hand - quantity, self.reserved)
 
     def adjust(self, delta: int) -> StockPosition:
         """A correction of on hand (count result, damage). It may not cut into reservations."""
         if delta == 0:
             raise Conflict("an adjustment needs a non-zero quantity")
-        if self.on_hand + delta < self.reserved:
+        check_on_hand(self.on_hand + delta)
+        if self.on_hand + delta < self.reserved + self.quarantined:
             raise InsufficientStock(
-                f"cannot adjust by {delta}: {self.reserved} of {self.on_hand} are reserved",
+                f"cannot adjust by {delta}: {self.reserved} of the {self.usable} usable are "
+                "reserved",
                 delta=delta,
                 on_hand=self.on_hand,
                 reserved=self.reserved,
             )
-        return StockPosition(self.on_hand + delta, self.reserved)
+        return self._with(self.on_hand + delta, self.reserved)
+
+    def quarantine(self, delta: int) -> StockPosition:
+        """Units moved into quarantine bins (`delta` > 0) or out of them (< 0). Moving reserved
+        stock into quarantine is refused: the reservation could never be picked."""
+        if delta > self.available:
+            raise InsufficientStock(
+                f"cannot put {delta} into quarantine: only {self.available} of the "
+                f"{self.usable} usable are free ({self.reserved} are reserved)",
+                requested=delta,
+                available=self.available,
+            )
+        return self._with(self.on_hand, self.reserved, self.quarantined + delta)
+
+    def book(self, movement: MovementType, delta: int, quarantined: int = 0) -> StockPosition:
+        """A receipt, issue or adjustment changing on hand by `delta`, of which `quarantined`
+        units arrive in (> 0) or leave (< 0) quarantine bins: what leaves quarantine is usable
+        before the movement, what arrives there is set aside after it."""
+        position = self.quarantine(quarantined) if quarantined < 0 else self
+        if movement is MovementType.RECEIPT:
+            position = position.receive(delta)
+        elif movement is MovementType.ISSUE:
+            position = position.issue(-delta)
+        elif movement is MovementType.ADJUSTMENT:
+            position = position.adjust(delta)
+        else:
+            raise Conflict(f"{movement} changes two positions; book each side")
+        return position.quarantine(quarantined) if quarantined > 0 else position
 
     def reserve(self, quantity: int) -> StockPosition:
         """Reserve exactly `quantity` or fail."""
@@ -125,21 +173,21 @@ class StockPosition:
                 requested=quantity,
                 available=self.available,
             )
-        return StockPosition(self.on_hand, self.reserved + quantity)
+        return self._with(self.on_hand, self.reserved + quantity)
 
     def reserve_up_to(self, quantity: int) -> tuple[int, StockPosition]:
         """Reserve as much of `quantity` as is available; returns (granted, new position)."""
         granted = max(0, min(quantity, self.available))
-        return granted, StockPosition(self.on_hand, self.reserved + granted)
+        return granted, self._with(self.on_hand, self.reserved + granted)
 
     def release(self, quantity: int) -> StockPosition:
         _positive(quantity)
-        return StockPosition(self.on_hand, self.reserved - quantity)
+        return self._with(self.on_hand, self.reserved - quantity)
 
     def consume(self, quantity: int) -> StockPosition:
         """Issue reserved stock (the reservation is used up)."""
         _positive(quantity)
-        return StockPosition(self.on_hand - quantity, self.reserved - quantity)
+        return self._with(self.on_hand - quantity, self.reserved - quantity)
 
 
 @dataclass(frozen=True)

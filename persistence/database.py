@@ -16,11 +16,16 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
+    """A pool that checks a connection before lending it (so one broken by a restart of
+    PostgreSQL is replaced, not handed out) and gives up within seconds while PostgreSQL is
+    down, instead of hanging the caller."""
     return create_async_engine(
         settings.database_url,
         pool_size=settings.postgres_pool_size,
         max_overflow=settings.postgres_max_overflow,
         pool_pre_ping=True,
+        pool_timeout=10,
+        connect_args={"connect_timeout": 5},
     )
 
 

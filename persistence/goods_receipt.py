@@ -3,6 +3,7 @@ priority, for the customer orders that were waiting for it."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -60,9 +61,12 @@ async def receive(
     *,
     bin_id: uuid.UUID | None = None,
     receipt_key: str | None = None,
+    reference: str | None = None,
+    request_digest: str | None = None,
 ) -> ReceiptOutcome:
     """Book a (partial) delivery into stock (the named bin, or the warehouse's receiving bin)
-    and reserve it for the orders waiting for it, by priority, then due date, then age."""
+    and reserve it for the orders waiting for it, by priority, then due date, then age. A
+    delivery is booked once per `receipt_key` on a purchase order: a repeat changes nothing."""
     po = await get_purchase_order(session, po_id, lock=True)
     if receipt_key is not None and await session.scalar(
         select(PurchaseOrderReceipt.id).where(
@@ -112,7 +116,7 @@ async def receive(
                 delta=quantity,
                 reason=f"goods receipt for {po.number}",
                 bin_id=bin_id,
-                idempotency_key=f"{receipt_key}:{item_id}" if receipt_key else None,
+                idempotency_key=_ledger_key(po.id, receipt_key, item_id) if receipt_key else None,
                 purchase_order_id=po.id,
                 actor=actor,
             ),
@@ -127,6 +131,8 @@ async def receive(
                 bin_id=bin_id,
                 received_by=actor,
                 receipt_key=receipt_key,
+                reference=reference,
+                request_digest=request_digest,
             )
         )
         for order_id, granted in await _allocate_receipt(session, line, po.warehouse_id, quantity):
@@ -144,6 +150,26 @@ async def receive(
         po.received_at = now()
     await session.flush()
     return ReceiptOutcome(po, dict(allocated), sorted(waiting | set(allocated)))
+
+
+def _ledger_key(po_id: uuid.UUID, receipt_key: str, item_id: uuid.UUID) -> str:
+    """The ledger's key for a receipt line: short, and the purchase order's own (two suppliers
+    may number their delivery notes alike)."""
+    return f"receipt:{po_id}:{hashlib.sha256(receipt_key.encode()).hexdigest()[:24]}:{item_id}"
+
+
+async def booked_under(
+    session: AsyncSession, po_id: uuid.UUID, receipt_key: str
+) -> PurchaseOrderReceipt | None:
+    """A receipt line of the delivery booked under `receipt_key` on the purchase order."""
+    return await session.scalar(
+        select(PurchaseOrderReceipt)
+        .where(
+            PurchaseOrderReceipt.purchase_order_id == po_id,
+            PurchaseOrderReceipt.receipt_key == receipt_key,
+        )
+        .limit(1)
+    )
 
 
 async def _allocate_receipt(

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select
+from sqlalchemy import ARRAY, ColumnElement, Select, String, any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.inventory_import import ItemRow, RowError, StockRow
@@ -35,9 +35,12 @@ async def import_items(
     session: AsyncSession, rows: Sequence[ItemRow], errors: list[RowError], *, dry_run: bool
 ) -> ImportReport:
     report = ImportReport(dry_run, len(rows) + len({e.line for e in errors if e.line > 1}), errors)
-    taken = set(await session.scalars(select(Item.sku).where(Item.sku.in_([r.sku for r in rows]))))
+    skus = [r.sku for r in rows]
+    taken = set(await session.scalars(select(Item.sku).where(Item.sku == any_(_texts(skus)))))
     barcodes = [r.barcode for r in rows if r.barcode]
-    used = set(await session.scalars(select(Item.barcode).where(Item.barcode.in_(barcodes))))
+    used = set(
+        await session.scalars(select(Item.barcode).where(Item.barcode == any_(_texts(barcodes))))
+    )
     for row in rows:
         if row.sku in taken:
             report.errors.append(RowError(row.line, "sku", f"{row.sku} already exists"))
@@ -79,7 +82,7 @@ async def import_stock(
     items = dict(
         (
             await session.execute(
-                select(Item.sku, Item.id).where(Item.sku.in_({r.sku for r in rows}))
+                select(Item.sku, Item.id).where(Item.sku == any_(_texts({r.sku for r in rows})))
             )
         ).all()
     )
@@ -87,7 +90,7 @@ async def import_stock(
         (
             await session.execute(
                 select(Warehouse.code, Warehouse.id).where(
-                    Warehouse.code.in_({r.warehouse_code for r in rows})
+                    Warehouse.code == any_(_texts({r.warehouse_code for r in rows}))
                 )
             )
         ).all()
@@ -137,9 +140,28 @@ async def import_stock(
     return report
 
 
+def _texts(values: Iterable[str]) -> ColumnElement[list[str]]:
+    """Many values as one array parameter: a file may have more rows than a statement may
+    have parameters (65,535)."""
+    return literal(sorted(set(values)), ARRAY(String()))
+
+
+# A cell a spreadsheet would run as a formula; written with a leading apostrophe instead.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_line(values: Sequence[object]) -> str:
+    """One row; text that starts like a formula is neutralised (CSV injection)."""
     out = io.StringIO()
-    csv.writer(out).writerow(["" if v is None else v for v in values])
+    csv.writer(out).writerow([_cell(v) for v in values])
     return out.getvalue()
 
 

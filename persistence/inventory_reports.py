@@ -29,6 +29,7 @@ class LowStock:
     item_type: str
     on_hand: int
     reserved: int
+    quarantined: int
     available: int
     on_order: int
     min_stock_level: int
@@ -56,18 +57,22 @@ async def low_stock(session: AsyncSession, warehouse_id: uuid.UUID | None = None
         StockLevel.item_id,
         func.sum(StockLevel.on_hand).label("on_hand"),
         func.sum(StockLevel.reserved).label("reserved"),
+        func.sum(StockLevel.quarantined).label("quarantined"),
+        func.sum(StockLevel.available).label("available"),
     ).group_by(StockLevel.item_id)
     if warehouse_id:
         levels = levels.where(StockLevel.warehouse_id == warehouse_id)
     stock = levels.subquery()
     ordered = _on_order()
     threshold = func.greatest(Item.min_stock_level, func.coalesce(Item.reorder_point, 0))
-    available = func.coalesce(stock.c.on_hand, 0) - func.coalesce(stock.c.reserved, 0)
+    available = func.coalesce(stock.c.available, 0)
     rows = await session.execute(
         select(
             Item,
             func.coalesce(stock.c.on_hand, 0),
             func.coalesce(stock.c.reserved, 0),
+            func.coalesce(stock.c.quarantined, 0),
+            available,
             func.coalesce(ordered.c.q, 0),
         )
         .outerjoin(stock, stock.c.item_id == Item.id)
@@ -76,7 +81,7 @@ async def low_stock(session: AsyncSession, warehouse_id: uuid.UUID | None = None
         .order_by(Item.sku)
     )
     found = []
-    for item, on_hand, reserved, on_order in rows:
+    for item, on_hand, reserved, quarantined, free, on_order in rows:
         limit = max(item.min_stock_level, item.reorder_point or 0)
         found.append(
             LowStock(
@@ -86,12 +91,13 @@ async def low_stock(session: AsyncSession, warehouse_id: uuid.UUID | None = None
                 item_type=item.item_type,
                 on_hand=int(on_hand),
                 reserved=int(reserved),
-                available=int(on_hand - reserved),
+                quarantined=int(quarantined),
+                available=int(free),
                 on_order=int(on_order),
                 min_stock_level=item.min_stock_level,
                 reorder_point=item.reorder_point,
                 threshold=limit,
-                shortfall=limit - int(on_hand - reserved) - int(on_order),
+                shortfall=limit - int(free) - int(on_order),
             )
         )
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,11 +39,19 @@ async def bin_in(session: AsyncSession, bin_id: uuid.UUID, warehouse_id: uuid.UU
     return found
 
 
+async def bin_zone(session: AsyncSession, bin_id: uuid.UUID, warehouse_id: uuid.UUID) -> ZoneType:
+    """The kind of zone of a bin, which must belong to the warehouse."""
+    found = await bin_in(session, bin_id, warehouse_id)
+    zone = await session.execute(select(Zone.zone_type).where(Zone.id == found.zone_id))
+    return ZoneType(zone.scalar_one())
+
+
 async def default_bin(
     session: AsyncSession, warehouse_id: uuid.UUID, zone_type: ZoneType = ZoneType.RECEIVING
 ) -> uuid.UUID:
     """The first bin of the warehouse's first zone of `zone_type`; a zone and a bin are made
-    when the warehouse has none, so a receipt always has a place to go."""
+    when the warehouse has none, so a receipt always has a place to go. Callers that would make
+    them queue on a lock of their own (per warehouse and kind): the first makes, the rest find."""
     query = (
         select(Bin.id)
         .join(Zone, Zone.id == Bin.zone_id)
@@ -56,6 +64,11 @@ async def default_bin(
         return found
     if zone_type not in DEFAULT_BIN_CODES:
         raise Conflict(f"the warehouse has no {zone_type} bin", zone_type=zone_type)
+    lock = f"default-bin:{warehouse_id}:{zone_type.value}"
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(lock))))
+    found = await session.scalar(query)  # made by whoever held the lock before us
+    if found is not None:
+        return found
     zone_id = await session.scalar(
         select(Zone.id)
         .where(Zone.warehouse_id == warehouse_id, Zone.zone_type == zone_type)
@@ -90,5 +103,9 @@ async def default_bin(
         .on_conflict_do_nothing()
     )
     created = await session.scalar(query)
-    assert created is not None
+    if created is None:
+        raise Conflict(
+            f"the warehouse has a bin coded {DEFAULT_BIN_CODES[zone_type]!r} outside its "
+            f"{zone_type} zone; add a bin to that zone"
+        )
     return created

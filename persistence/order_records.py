@@ -27,6 +27,7 @@ async def next_order_number(session: AsyncSession) -> str:
 
 
 async def find_by_idempotency_key(session: AsyncSession, key: str) -> Order | None:
+    """The order taken under a (scoped) Idempotency-Key."""
     return await session.scalar(select(Order).where(Order.idempotency_key == key))
 
 
@@ -52,6 +53,7 @@ async def register_order(session: AsyncSession, order: OrderInput) -> bool:
             status=OrderStatus.PENDING.value,
             stage=Stage.DESIGN.value,
             idempotency_key=order.idempotency_key,
+            request_digest=order.request_digest,
             created_by=order.created_by,
         )
         .on_conflict_do_nothing()
@@ -119,6 +121,7 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
                     "rework_from": entry.rework_from.value if entry.rework_from else None,
                     "rework_inspection": entry.rework_inspection,
                     "rework_items": entry.rework_items,
+                    "request_digest": entry.request_digest,
                 }
                 for entry in snapshot.stages
             ]
@@ -145,6 +148,7 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
                         "rework_from",
                         "rework_inspection",
                         "rework_items",
+                        "request_digest",
                     )
                 },
             )

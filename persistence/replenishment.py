@@ -61,7 +61,7 @@ async def uncovered_order_needs(session: AsyncSession) -> dict[uuid.UUID, int]:
 @dataclass(frozen=True)
 class Projection:
     item_id: uuid.UUID
-    available: int  # on hand - reserved, all warehouses
+    available: int  # on hand - quarantined - reserved, all warehouses
     incoming: int  # on open purchase orders and not promised to an order
     promised: int  # needed by waiting orders and not covered yet
     reorder_point: int
@@ -93,7 +93,7 @@ async def reorder_needs(
     available = dict(
         (
             await session.execute(
-                select(StockLevel.item_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
+                select(StockLevel.item_id, func.sum(StockLevel.available))
                 .where(StockLevel.item_id.in_(ids))
                 .group_by(StockLevel.item_id)
             )

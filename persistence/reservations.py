@@ -37,7 +37,7 @@ async def reserve_exact(
         .where(
             StockLevel.item_id == item_id,
             StockLevel.warehouse_id == warehouse_id,
-            StockLevel.on_hand - StockLevel.reserved >= quantity,
+            StockLevel.available >= quantity,
         )
         .values(reserved=StockLevel.reserved + quantity)
         .returning(StockLevel.item_id, StockLevel.warehouse_id)
@@ -62,7 +62,7 @@ async def reserve_exact(
     if reservation is None:
         await ensure_item_and_warehouse(session, item_id, warehouse_id)
         level = await session.get(StockLevel, (item_id, warehouse_id))
-        available = level.on_hand - level.reserved if level else 0
+        available = level.available if level else 0
         raise InsufficientStock(
             f"cannot reserve {quantity}: only {available} available",
             requested=quantity,

@@ -1,9 +1,12 @@
 """Proof that stock is right: every level agrees with its ledger, every bin with its ledger,
-every warehouse level with its bins, reserved with the open reservations, and nothing is
-negative. `zhuchka check-stock` and the deep health check run it."""
+every warehouse level with its bins, reserved with the open reservations, quarantined with
+the quarantine bins, and nothing is negative or reserved beyond what can be picked.
+`zhuchka check-stock` and the deep health check run it."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -47,9 +50,21 @@ _CHECKS = {
         GROUP BY s.item_id, s.warehouse_id, s.reserved
         HAVING s.reserved <> coalesce(sum(r.quantity), 0)
     """,
+    "quarantined differs from the quarantine bins": """
+        SELECT s.item_id, s.warehouse_id, NULL::uuid, coalesce(sum(b.on_hand), 0), s.quarantined
+        FROM stock_levels s
+        LEFT JOIN (bin_stock b JOIN bins ON bins.id = b.bin_id
+                   JOIN zones z ON z.id = bins.zone_id AND z.zone_type = 'QUARANTINE')
+          ON b.item_id = s.item_id AND b.warehouse_id = s.warehouse_id
+        GROUP BY s.item_id, s.warehouse_id, s.quarantined
+        HAVING s.quarantined <> coalesce(sum(b.on_hand), 0)
+    """,
     "negative or over-reserved": """
-        SELECT item_id, warehouse_id, NULL::uuid, 0, least(on_hand, on_hand - reserved, reserved)
-        FROM stock_levels WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand
+        SELECT item_id, warehouse_id, NULL::uuid, 0,
+               least(on_hand, on_hand - reserved - quarantined, reserved, quarantined)
+        FROM stock_levels
+        WHERE on_hand < 0 OR reserved < 0 OR quarantined < 0
+           OR reserved + quarantined > on_hand
         UNION ALL
         SELECT item_id, warehouse_id, bin_id, 0, on_hand FROM bin_stock WHERE on_hand < 0
     """,
@@ -107,3 +122,24 @@ async def _audit(session: AsyncSession) -> Audit:
         )
     ).one()
     return Audit(problems, *counts)
+
+
+class RecentAudit:
+    """An audit at most `ttl` seconds old: one runs at a time, and callers meanwhile share its
+    verdict (the audit reads every level and the whole ledger)."""
+
+    def __init__(self, sessions: SessionFactory, *, ttl: float) -> None:
+        self._sessions = sessions
+        self._ttl = ttl
+        self._lock = asyncio.Lock()
+        self._last: Audit | None = None
+        self._at = 0.0
+        self.runs = 0  # audits actually run
+
+    async def get(self) -> Audit:
+        async with self._lock:
+            if self._last is None or time.monotonic() - self._at > self._ttl:
+                self._last = await audit_stock(self._sessions)
+                self._at = time.monotonic()
+                self.runs += 1
+            return self._last

@@ -4,8 +4,10 @@ reserved), the bins, and a ledger row for each bin touched.
 Lock order, for every writer: the `stock_levels` rows (item, warehouse) first, sorted, then the
 `bin_stock` rows of those items. So two transactions can neither over-reserve nor over-issue,
 and cannot deadlock on each other. The arithmetic is `domain.stock`; this module reads and
-writes it. A movement with an idempotency key happens once: its first ledger row carries the
-key, and a repeat finds it and changes nothing.
+writes it. Each leg knows whether its bin is in a quarantine zone, so the position's
+`quarantined` follows the bins and what is reserved stays pickable. A movement with an
+idempotency key happens once: its first ledger row carries the key, and a repeat finds it and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
@@ -27,10 +30,24 @@ from domain.stock import (
     ZoneType,
     pick_bins,
 )
-from persistence.locations import bin_in, default_bin
+from persistence.locations import bin_zone, default_bin
 from persistence.tables import Bin, BinStock, StockLevel, StockMovement, Zone
 
 StockKey = tuple[uuid.UUID, uuid.UUID]  # (item_id, warehouse_id)
+
+
+class Leg(NamedTuple):
+    """What one bin gains (> 0) or gives (< 0) in a movement."""
+
+    warehouse_id: uuid.UUID
+    bin_id: uuid.UUID
+    delta: int
+    quarantine: bool = False
+
+
+def quarantined(legs: Iterable[Leg], warehouse_id: uuid.UUID) -> int:
+    """How much of `legs` arrives in (> 0) or leaves (< 0) the warehouse's quarantine bins."""
+    return sum(leg.delta for leg in legs if leg.quarantine and leg.warehouse_id == warehouse_id)
 
 
 async def lock_positions(
@@ -46,19 +63,32 @@ async def lock_positions(
         .on_conflict_do_nothing()
     )
     rows = await session.execute(
-        select(StockLevel.item_id, StockLevel.warehouse_id, StockLevel.on_hand, StockLevel.reserved)
+        select(
+            StockLevel.item_id,
+            StockLevel.warehouse_id,
+            StockLevel.on_hand,
+            StockLevel.reserved,
+            StockLevel.quarantined,
+        )
         .where(tuple_(StockLevel.item_id, StockLevel.warehouse_id).in_(wanted))
         .order_by(StockLevel.item_id, StockLevel.warehouse_id)
         .with_for_update()
     )
-    return {(r.item_id, r.warehouse_id): StockPosition(r.on_hand, r.reserved) for r in rows}
+    return {
+        (r.item_id, r.warehouse_id): StockPosition(r.on_hand, r.reserved, r.quarantined)
+        for r in rows
+    }
 
 
 async def save_position(session: AsyncSession, key: StockKey, position: StockPosition) -> None:
     await session.execute(
         update(StockLevel)
         .where(StockLevel.item_id == key[0], StockLevel.warehouse_id == key[1])
-        .values(on_hand=position.on_hand, reserved=position.reserved)
+        .values(
+            on_hand=position.on_hand,
+            reserved=position.reserved,
+            quarantined=position.quarantined,
+        )
     )
 
 
@@ -96,14 +126,12 @@ class LedgerEntry:
     actor: str | None = None
 
 
-async def _book(
-    session: AsyncSession, entry: LedgerEntry, legs: Sequence[tuple[uuid.UUID, uuid.UUID, int]]
-) -> list[int]:
-    """Write one ledger row per (warehouse, bin, delta) leg and apply it to the bin. Callers
-    have checked the idempotency key under its lock (`_already_booked`)."""
+async def _book(session: AsyncSession, entry: LedgerEntry, legs: Sequence[Leg]) -> list[int]:
+    """Write one ledger row per leg and apply it to the bin. Callers have checked the
+    idempotency key under its lock (`_already_booked`)."""
     operation = uuid.uuid4()
     ids: list[int] = []
-    for n, (warehouse_id, bin_id, delta) in enumerate(legs):
+    for n, (warehouse_id, bin_id, delta, _) in enumerate(legs):
         booked = await session.scalar(
             insert(StockMovement)
             .values(
@@ -144,6 +172,20 @@ async def _book(
     return ids
 
 
+async def booked_under(session: AsyncSession, key: str) -> list[StockMovement]:
+    """The ledger rows of the movement booked under an idempotency key (its first row carries
+    the key; the others share its operation), oldest first; [] when none was."""
+    first = await session.scalar(select(StockMovement).where(StockMovement.idempotency_key == key))
+    if first is None:
+        return []
+    rows = await session.scalars(
+        select(StockMovement)
+        .where(StockMovement.operation_id == first.operation_id)
+        .order_by(StockMovement.id)
+    )
+    return list(rows)
+
+
 async def _already_booked(session: AsyncSession, key: str | None) -> bool:
     """Whether a movement with this idempotency key was booked. Two calls with one key are
     serialised by a transaction-scoped advisory lock, taken before any stock row, so the second
@@ -163,11 +205,12 @@ async def _take_legs(
     warehouse_id: uuid.UUID,
     quantity: int,
     bin_id: uuid.UUID | None,
-) -> list[tuple[uuid.UUID, uuid.UUID, int]]:
-    """Where `quantity` leaves from: the named bin, or bins picked by zone and fullness."""
+) -> list[Leg]:
+    """Where `quantity` leaves from: the named bin (a quarantine bin too), or bins picked by
+    zone and fullness (never quarantine)."""
     bins = await lock_bins(session, item_id, warehouse_id)
     if bin_id is not None:
-        await bin_in(session, bin_id, warehouse_id)
+        zone = await bin_zone(session, bin_id, warehouse_id)
         held = next((b.on_hand for b in bins if b.bin == bin_id), 0)
         if held < quantity:
             raise InsufficientStock(
@@ -176,8 +219,8 @@ async def _take_legs(
                 available=held,
                 bin_id=str(bin_id),
             )
-        return [(warehouse_id, bin_id, -quantity)]
-    return [(warehouse_id, b, -q) for b, q in pick_bins(bins, quantity)]
+        return [Leg(warehouse_id, bin_id, -quantity, zone is ZoneType.QUARANTINE)]
+    return [Leg(warehouse_id, b, -q) for b, q in pick_bins(bins, quantity)]
 
 
 async def _put_leg(
@@ -186,11 +229,11 @@ async def _put_leg(
     quantity: int,
     bin_id: uuid.UUID | None,
     zone_type: ZoneType = ZoneType.RECEIVING,
-) -> tuple[uuid.UUID, uuid.UUID, int]:
+) -> Leg:
     if bin_id is not None:
-        await bin_in(session, bin_id, warehouse_id)
-        return (warehouse_id, bin_id, quantity)
-    return (warehouse_id, await default_bin(session, warehouse_id, zone_type), quantity)
+        zone = await bin_zone(session, bin_id, warehouse_id)
+        return Leg(warehouse_id, bin_id, quantity, zone is ZoneType.QUARANTINE)
+    return Leg(warehouse_id, await default_bin(session, warehouse_id, zone_type), quantity)
 
 
 async def post_movement(
@@ -204,18 +247,13 @@ async def post_movement(
         return []
     key = (entry.item_id, entry.warehouse_id)
     position = (await lock_positions(session, [key]))[key]
-    if entry.movement_type is MovementType.RECEIPT:
-        new = position.receive(entry.delta)
-    elif entry.movement_type is MovementType.ISSUE:
-        new = position.issue(-entry.delta)
-    else:
-        new = position.adjust(entry.delta)
     if entry.delta > 0:
         legs = [await _put_leg(session, entry.warehouse_id, entry.delta, entry.bin_id, put_away)]
     else:
         legs = await _take_legs(
             session, entry.item_id, entry.warehouse_id, -entry.delta, entry.bin_id
         )
+    new = position.book(entry.movement_type, entry.delta, quarantined(legs, entry.warehouse_id))
     await save_position(session, key, new)
     return await _book(session, entry, legs)
 
@@ -251,15 +289,20 @@ async def transfer(
     if await _already_booked(session, entry.idempotency_key):
         return []
     positions = await lock_positions(session, [source, target])
-    if source != target:
-        positions[source] = positions[source].issue(quantity)
-        positions[target] = positions[target].receive(quantity)
     legs = await _take_legs(session, entry.item_id, entry.warehouse_id, quantity, entry.bin_id)
     arrival = await _put_leg(session, to_warehouse_id, quantity, to_bin_id)
-    if any(bin_id == arrival[1] for _, bin_id, _ in legs):
+    if any(leg.bin_id == arrival.bin_id for leg in legs):
         raise Conflict("a transfer needs two different bins")
+    legs.append(arrival)
+    if source == target:  # between bins: only what is in quarantine can change
+        positions[source] = positions[source].quarantine(quarantined(legs, entry.warehouse_id))
+    else:
+        positions[source] = positions[source].book(
+            MovementType.ISSUE, -quantity, quarantined(legs, entry.warehouse_id)
+        )
+        positions[target] = positions[target].book(
+            MovementType.RECEIPT, quantity, quarantined(legs, to_warehouse_id)
+        )
     for key in {source, target}:
         await save_position(session, key, positions[key])
-    return await _book(
-        session, replace(entry, movement_type=MovementType.TRANSFER), [*legs, arrival]
-    )
+    return await _book(session, replace(entry, movement_type=MovementType.TRANSFER), legs)

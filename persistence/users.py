@@ -63,6 +63,25 @@ async def by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+async def find_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+def token_still_valid(user: User, issued_at: datetime) -> bool:
+    """Whether a token issued at `issued_at` (whole seconds) may still speak for the account:
+    active, confirmed, and no "end every session" since (password, roles, deactivation)."""
+    if not user.is_active or user.email_confirmed_at is None:
+        return False
+    ended = user.sessions_ended_at
+    return ended is None or issued_at >= ended.replace(microsecond=0) + timedelta(seconds=1)
+
+
+def end_sessions(user: User) -> None:
+    """Record that every session of the account so far has ended (Redis holds the sessions;
+    this is what is checked while Redis is down)."""
+    user.sessions_ended_at = datetime.now(UTC)
+
+
 async def get_user(session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False) -> User:
     user = await session.get(User, user_id, with_for_update=lock)
     if user is None:

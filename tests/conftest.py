@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -69,6 +70,16 @@ def redis_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def closed_port() -> Iterator[int]:
+    """A port on 127.0.0.1 known to refuse connections: bound by this process, never listening.
+    What a tier runs without (Temporal, SMTP) is pointed here, so the suite behaves the same
+    whether or not `make run` (on the default ports) is open beside it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
+
+
 def _create_database(address: dict[str, str], name: str) -> None:
     import psycopg
 
@@ -85,8 +96,14 @@ def _create_database(address: dict[str, str], name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def settings(postgres_address: dict[str, str], redis_address: dict[str, str]) -> Settings:
-    """Settings pointing at the test servers, with a new database built by the migrations."""
+def settings(
+    postgres_address: dict[str, str],
+    redis_address: dict[str, str],
+    closed_port: int,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Settings:
+    """Settings pointing at the test servers, with a new database built by the migrations.
+    Temporal and SMTP point at a closed port until a tier starts its own (see tests/e2e)."""
     database = f"zhuchka_test_{uuid.uuid4().hex[:8]}"
     _create_database(postgres_address, database)
     settings = Settings.model_validate(
@@ -94,6 +111,10 @@ def settings(postgres_address: dict[str, str], redis_address: dict[str, str]) ->
             **postgres_address,
             **redis_address,
             "POSTGRES_DB": database,
+            "TEMPORAL_ADDRESS": f"127.0.0.1:{closed_port}",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": closed_port,
+            "ZHUCHKA_DATA_DIR": str(tmp_path_factory.mktemp("data")),
             "ZHUCHKA_ENV": "test",
             "JWT_SECRET": secrets.token_urlsafe(48),
             "TEMPORAL_TASK_QUEUE": f"test-{uuid.uuid4().hex[:8]}",

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from sqlalchemy import func, select, text
@@ -52,6 +52,11 @@ async def load_demo(sessions: SessionFactory) -> Demo:
         )
         suppliers = dict((await session.execute(select(Supplier.name, Supplier.id))).all())
     return Demo(warehouse_id, items, products, suppliers)
+
+
+def days_ahead(days: int) -> str:
+    """A date `days` from today (UTC), as the API takes it: due dates are planned ahead."""
+    return (datetime.now(UTC).date() + timedelta(days=days)).isoformat()
 
 
 def order_input(
@@ -111,12 +116,16 @@ async def assert_stock_consistent(sessions: SessionFactory) -> None:
 
 
 @asynccontextmanager
-async def running_app(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Services]]:
-    """The real application (lifespan included) behind an in-process HTTP client."""
+async def running_app(
+    settings: Settings, *, client_address: str = "127.0.0.1"
+) -> AsyncIterator[tuple[httpx.AsyncClient, Services]]:
+    """The real application (lifespan included) behind an in-process HTTP client, which calls
+    from `client_address`."""
     app = create_app(settings)
+    transport = httpx.ASGITransport(app=app, client=(client_address, 40000))
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mes") as client,
+        httpx.AsyncClient(transport=transport, base_url="http://mes") as client,
     ):
         yield client, app.state.services
 

@@ -53,7 +53,9 @@ def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -
 async def run_worker(settings: Settings) -> None:
     runtime = Runtime(
         telemetry=TelemetryConfig(
-            metrics=PrometheusConfig(bind_address=f"0.0.0.0:{settings.worker_metrics_port}")
+            metrics=PrometheusConfig(
+                bind_address=f"{settings.worker_metrics_host}:{settings.worker_metrics_port}"
+            )
         )
     )
     client = await connect(settings, runtime=runtime)
@@ -78,7 +80,7 @@ async def run_worker(settings: Settings) -> None:
         "worker.started",
         task_queue=settings.temporal_task_queue,
         temporal=settings.temporal_address,
-        metrics=f"http://127.0.0.1:{settings.worker_metrics_port}/metrics",
+        metrics=f"http://{settings.worker_metrics_host}:{settings.worker_metrics_port}/metrics",
     )
     async with worker:
         await stop.wait()

@@ -30,7 +30,8 @@ class OrderInput(BaseModel):
     priority: Priority = Priority.NORMAL
     due_date: date
     warehouse_id: uuid.UUID
-    idempotency_key: str | None = None
+    idempotency_key: str | None = None  # the client's, scoped: "<user id>:<key>"
+    request_digest: str | None = None  # of the request that took the order
     created_by: str | None = None
     # How often procurement looks at stock again when no delivery signal arrives.
     procurement_recheck_seconds: int = 600
@@ -73,6 +74,9 @@ class StageCompletion(BaseModel):
     passed: bool | None = None
     completed_by: str | None = None  # the signed-in user who reported it
     inspection: InspectionInput | None = None
+    # A digest of the request as the client sent it: kept with the stage pass it closes, so a
+    # repeat of it is told from a different report (see api/routers/orders.py).
+    digest: str | None = None
 
 
 class StartStage(BaseModel):
@@ -156,6 +160,7 @@ class StageEntry(BaseModel):
     rework_from: Stage | None = None
     rework_inspection: int | None = None
     rework_items: list[str] = Field(default_factory=list)
+    request_digest: str | None = None  # of the completion that closed it
 
 
 class Shortage(BaseModel):
@@ -274,6 +279,11 @@ class GoodsReceipt(BaseModel):
     lines: list[ReceivedLine] = Field(min_length=1)
     bin_id: uuid.UUID | None = None
     actor: str | None = None
+    # What the delivery is booked under (its delivery note, or the client's Idempotency-Key):
+    # a repeat books nothing twice. None in histories recorded before it was sent.
+    receipt_key: str | None = None
+    reference: str | None = None  # the supplier's delivery note
+    digest: str | None = None  # of the request as the client sent it
 
 
 class GoodsReceiptRequest(BaseModel):

@@ -98,6 +98,7 @@ class OrderRecord:
                 "completed_by": completion.completed_by if completion else None,
                 "notes": completion.notes if completion else None,
                 "passed": completion.passed if completion else None,
+                "request_digest": completion.digest if completion else None,
             }
         )
 

@@ -171,8 +171,9 @@ class OrderWorkflow:
     async def hold(self, request: HoldRequest) -> OrderSnapshot:
         await self._registered()
         self._reject_unless(self._check_hold, request)
-        self._record.hold_reason = request.reason
-        await self._publish()
+        if self._record.hold_reason != request.reason:  # else a repeat: nothing to do
+            self._record.hold_reason = request.reason
+            await self._publish()
         return self._snapshot()
 
     @hold.validator
@@ -182,14 +183,15 @@ class OrderWorkflow:
     @workflow.update
     async def resume(self, request: ResumeRequest) -> OrderSnapshot:
         await self._registered()
-        self._reject_unless(self._check_resume, request)
-        self._record.hold_reason = None
-        await self._publish()
+        self._reject_unless(self._check_open, request)
+        if self._record.hold_reason is not None:  # else resumed already: nothing to do
+            self._record.hold_reason = None
+            await self._publish()
         return self._snapshot()
 
     @resume.validator
     def _validate_resume(self, request: ResumeRequest) -> None:
-        self._reject_unless(self._check_resume, request)
+        self._reject_unless(self._check_open, request)
 
     @workflow.update
     async def change_priority(self, change: PriorityChange) -> OrderSnapshot:
@@ -271,14 +273,11 @@ class OrderWorkflow:
             raise OrderClosed(f"the order is already {self._progress.status}")
 
     def _check_hold(self, request: HoldRequest) -> None:
+        """A hold for the reason it is already held for is a repeat; another reason is not."""
         self._check_open(request)
-        if self._record.hold_reason:
-            raise Conflict(f"the order is already on hold: {self._record.hold_reason}")
-
-    def _check_resume(self, request: ResumeRequest) -> None:
-        self._check_open(request)
-        if not self._record.hold_reason:
-            raise Conflict("the order is not on hold")
+        held_for = self._record.hold_reason
+        if held_for is not None and held_for != request.reason:
+            raise Conflict(f"the order is already on hold: {held_for}", on_hold=True)
 
     def _check_cancel(self, request: CancelRequest) -> None:
         if self._progress.is_closed:

@@ -133,6 +133,8 @@ class PurchaseOrderWorkflow:
         async with self._lock:
             await self._loaded()
             self._allow(PurchaseOrderStatus.CANCELLED)
+            if self._current.status is PurchaseOrderStatus.CANCELLED:  # a repeat
+                return self._current
             try:
                 result = await workflow.execute_activity_method(
                     PurchasingActivities.cancel,
@@ -159,7 +161,7 @@ class PurchaseOrderWorkflow:
             request = GoodsReceiptRequest(
                 purchase_order=self._ref,
                 receipt=receipt,
-                receipt_key=str(workflow.uuid4()),
+                receipt_key=receipt.receipt_key or str(workflow.uuid4()),
             )
             try:
                 result = await workflow.execute_activity_method(
@@ -185,8 +187,9 @@ class PurchaseOrderWorkflow:
 
     def _allow(self, target: PurchaseOrderStatus) -> None:
         """Refuse a change the life cycle does not allow. Before the purchase order is loaded
-        the validators let it through; the handler checks again once it is."""
-        if self._state is None:
+        the validators let it through; the handler checks again once it is. A change to where
+        it already is passes: a repeat, answered with the purchase order as it is."""
+        if self._state is None or self._current.status is target:
             return
         try:
             check_transition(self._current.status, target)
@@ -207,6 +210,8 @@ class PurchaseOrderWorkflow:
         async with self._lock:
             await self._loaded()
             self._allow(target)
+            if self._current.status is target:  # a repeat that waited for the first
+                return self._current
             change = StatusChange(purchase_order=self._ref, target=target, actor=action.actor)
             try:
                 state = await workflow.execute_activity_method(

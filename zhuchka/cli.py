@@ -1,20 +1,104 @@
-"""The `zhuchka` command."""
+"""The `zhuchka` command.
+
+Every command reads its settings from the environment, `.env`, and — while `zhuchka dev` runs
+for this data directory — the addresses of that stack (see `zhuchka.settings`), so it finds the
+stack from any shell. A server it cannot reach ends it with one line naming the address tried
+and what to do, and exit code 2.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, NoReturn
 
 import typer
-import uvicorn
+from typer.core import TyperCommand
 
 from domain.access import Role
 from zhuchka.logs import configure_logging
-from zhuchka.settings import get_settings
+from zhuchka.settings import Settings, get_settings
 
 app = typer.Typer(help="Zhuchka MES: orders as durable workflows.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+
+UNREACHABLE = 2  # the exit code when a server cannot be reached
+
+
+@contextmanager
+def servers_reached(settings: Settings) -> Iterator[None]:
+    """Turn a failure to reach PostgreSQL, Redis or Temporal into one line on stderr naming the
+    address tried and how to fix it, and exit code 2 (no traceback)."""
+    import psycopg
+    import redis.exceptions
+    import sqlalchemy.exc
+
+    try:
+        yield
+    except (
+        sqlalchemy.exc.OperationalError,
+        sqlalchemy.exc.InterfaceError,
+        psycopg.OperationalError,
+    ) as error:
+        _unreachable(
+            "PostgreSQL",
+            f"{settings.postgres_host}:{settings.postgres_port}",
+            postgres_reason(error),
+            "POSTGRES_HOST/POSTGRES_PORT",
+        )
+    except redis.exceptions.ConnectionError as error:
+        _unreachable(
+            "Redis",
+            f"{settings.redis_host}:{settings.redis_port}",
+            _plain_reason(str(error)),
+            "REDIS_HOST/REDIS_PORT",
+        )
+    except RuntimeError as error:
+        if "client connect" not in str(error).lower():  # temporalio's "Failed client connect"
+            raise
+        _unreachable(
+            "Temporal",
+            settings.temporal_address,
+            _plain_reason(str(error).split(":", 1)[-1]),
+            "TEMPORAL_ADDRESS",
+        )
+
+
+def _unreachable(what: str, address: str, reason: str, variables: str) -> NoReturn:
+    typer.echo(
+        f"cannot reach {what} at {address} ({reason}): start the stack with `make run`, "
+        f"or set {variables}",
+        err=True,
+    )
+    raise typer.Exit(code=UNREACHABLE)
+
+
+def postgres_reason(error: BaseException) -> str:
+    """What the server or the network said, in a few words: `connection refused`,
+    `database "zhuchka" does not exist`, `password authentication failed for user "x"`."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    if not lines:
+        return type(original).__name__
+    said = lines[0].rsplit(" failed: ", 1)[-1].strip()
+    said = said.removeprefix("FATAL:").strip()
+    return _plain_reason(said)
+
+
+def _plain_reason(said: str) -> str:
+    lowered = said.lower()
+    if "refused" in lowered:
+        return "connection refused"
+    if "timed out" in lowered or "timeout" in lowered:
+        return "timed out"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered:
+        return "unknown host"
+    said = " ".join(said.split())
+    return said if len(said) <= 160 else said[:157] + "..."
 
 
 @app.command()
@@ -33,33 +117,29 @@ def migrate() -> None:
 
     settings = get_settings()
     configure_logging(settings, process="migrate")
-    migrations.upgrade(settings.database_url)
+    with servers_reached(settings):
+        migrations.upgrade(settings.database_url)
 
 
 @app.command()
 def seed() -> None:
     """Load the demo catalogue, suppliers and opening stock (idempotent)."""
-    from zhuchka.devstack.supervisor import seed as seed_demo
+    from zhuchka.demo_data import seed_database
 
     settings = get_settings()
     configure_logging(settings, process="seed")
-    asyncio.run(seed_demo(settings))
+    with servers_reached(settings):
+        asyncio.run(seed_database(settings))
 
 
 @app.command()
 def api() -> None:
     """Serve the HTTP API."""
-    from api.app import create_app
+    from api.server import api_server
 
     settings = get_settings()
     configure_logging(settings, process="api")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.api_host,
-        port=settings.api_port,
-        log_config=None,
-        access_log=False,
-    )
+    api_server(settings).run()
 
 
 @app.command()
@@ -69,28 +149,48 @@ def worker() -> None:
 
     settings = get_settings()
     configure_logging(settings, process="worker")
-    asyncio.run(run_worker(settings))
+    with servers_reached(settings):
+        asyncio.run(run_worker(settings))
+
+
+def _password(from_stdin: bool) -> str:
+    if not from_stdin:
+        answer: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return answer
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        typer.echo("refused: no password on standard input", err=True)
+        raise typer.Exit(code=1)
+    return password
 
 
 @users_app.command("create")
 def create_user(
     email: Annotated[str, typer.Option(help="The account's email (its sign-in name)")],
-    password: Annotated[str, typer.Option(help="At least 10 characters, two kinds")],
     role: Annotated[list[Role], typer.Option(help="Repeat for several roles")],
     name: Annotated[str | None, typer.Option(help="Full name")] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Read the password from the first line of standard input instead of asking",
+        ),
+    ] = False,
 ) -> None:
-    """Create a confirmed account: how a new installation gets its first admin."""
+    """Create a confirmed account: how a new installation gets its first admin. The password
+    (at least 10 characters, hard to guess) is asked for twice without being shown, or read
+    from standard input with --password-stdin; it is never a command-line argument."""
     from api.auth.passwords import hash_password
     from domain.errors import DomainError
     from domain.passwords import check_password
     from persistence.database import create_engine, create_session_factory
     from persistence.users import create_user as create
 
+    password = _password(password_stdin)
     settings = get_settings()
     configure_logging(settings, process="cli")
 
     async def run() -> str:
-        check_password(password, email=email)
         engine = create_engine(settings)
         try:
             async with create_session_factory(engine).begin() as session:
@@ -107,7 +207,9 @@ def create_user(
             await engine.dispose()
 
     try:
-        typer.echo(asyncio.run(run()))
+        check_password(password, email=email)
+        with servers_reached(settings):
+            typer.echo(asyncio.run(run()))
     except DomainError as error:
         typer.echo(f"refused: {error.message}", err=True)
         raise typer.Exit(code=1) from error
@@ -137,5 +239,36 @@ def check_stock() -> None:
         )
         return audit.consistent
 
-    if not asyncio.run(run()):
+    with servers_reached(settings):
+        consistent = asyncio.run(run())
+    if not consistent:
         raise typer.Exit(code=1)
+
+
+class _PassThrough(TyperCommand):
+    """A command whose arguments all belong to another program: options, `--help` and `--`
+    included, none parsed here."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
+        ctx.args = list(args)
+        return []
+
+
+@app.command(cls=_PassThrough, add_help_option=False)
+def temporal(ctx: typer.Context) -> None:
+    """Run the bundled `temporal` CLI against the stack, arguments unchanged.
+
+    Its address and namespace come from the settings (the running stack's, without a flag):
+    zhuchka temporal workflow list --query "OrderStage='assembly'"."""
+    from zhuchka.devstack.temporal import temporal_cli
+
+    settings = get_settings()
+    binary = temporal_cli()
+    env = {
+        **os.environ,
+        # The CLI's own variables; a flag given in the arguments still wins over them.
+        "TEMPORAL_ADDRESS": settings.temporal_address,
+        "TEMPORAL_NAMESPACE": settings.temporal_namespace,
+    }
+    sys.stdout.flush()
+    os.execve(binary, [binary, *ctx.args], env)  # noqa: S606 - the bundled CLI, as asked

@@ -10,17 +10,20 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth.passwords import hash_password
 from domain.access import Role
 from domain.quality import CheckItem, CheckKind
 from domain.stages import Stage
 from domain.stock import MovementType
 from persistence import quality, resources
+from persistence.database import create_engine, create_session_factory
 from persistence.stock_ledger import LedgerEntry, post_movement
 from persistence.tables import (
     Bin,
@@ -38,6 +41,8 @@ from persistence.tables import (
     Worker,
     Zone,
 )
+from zhuchka.local_secrets import local_secret
+from zhuchka.settings import Settings
 
 WAREHOUSE = {
     "code": "WH-MAIN",
@@ -300,31 +305,50 @@ async def seed_demo(session: AsyncSession) -> None:
             )
 
 
-DEMO_PASSWORD = "Zhuchka-demo-2026"  # noqa: S105 - printed by `make run`; dev only
 DEMO_USERS = [(f"{role.value}@zhuchka.example", role) for role in Role]
+DEMO_PASSWORD_FILE = "demo-password"  # noqa: S105 - the name of the file, not a password
 
 
-async def seed_demo_users(session: AsyncSession, password_hash: str) -> None:
-    """One confirmed account per role, all with DEMO_PASSWORD (skipped when present)."""
+def demo_password_file(data_dir: Path) -> Path:
+    return data_dir / DEMO_PASSWORD_FILE
+
+
+def demo_password(data_dir: Path) -> str:
+    """The demo accounts' password: random (20 URL-safe characters), made once per data
+    directory and kept there, readable by its owner only. `make run` prints it."""
+    return local_secret(demo_password_file(data_dir), nbytes=15)
+
+
+async def seed_demo_users(
+    session: AsyncSession, password_hash: str, *, reset: bool = False
+) -> None:
+    """One confirmed account per role, all with the demo password (`password_hash`). Accounts
+    already there keep theirs, unless `reset`: when the data directory got a new demo password
+    (a new folder, or the file was deleted), the demo accounts take it."""
     now = datetime.now(UTC)
-    await session.execute(
-        insert(User)
-        .values(
-            [
-                {
-                    "email": email,
-                    "password_hash": password_hash,
-                    "roles": [role.value],
-                    "full_name": f"Demo {role.value.replace('_', ' ')}",
-                    "is_active": True,
-                    "email_confirmed_at": now,
-                    "password_changed_at": now,
-                }
-                for email, role in DEMO_USERS
-            ]
-        )
-        .on_conflict_do_nothing()
+    statement = insert(User).values(
+        [
+            {
+                "email": email,
+                "password_hash": password_hash,
+                "roles": [role.value],
+                "full_name": f"Demo {role.value.replace('_', ' ')}",
+                "is_active": True,
+                "email_confirmed_at": now,
+                "password_changed_at": now,
+            }
+            for email, role in DEMO_USERS
+        ]
     )
+    if reset:
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[User.email],
+                set_={"password_hash": password_hash, "password_changed_at": now},
+            )
+        )
+    else:
+        await session.execute(statement.on_conflict_do_nothing())
 
 
 # The floor: who works it (linked to the demo accounts when they exist), its equipment, and the
@@ -390,3 +414,20 @@ async def seed_demo_floor(session: AsyncSession) -> None:
             ],
             "seed",
         )
+
+
+async def seed_database(
+    settings: Settings, *, demo_password: str | None = None, reset_demo_passwords: bool = False
+) -> None:
+    """The demo workshop in one transaction; with `demo_password`, the demo accounts too."""
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            await seed_demo(session)
+            if demo_password is not None:
+                await seed_demo_users(
+                    session, await hash_password(demo_password), reset=reset_demo_passwords
+                )
+            await seed_demo_floor(session)
+    finally:
+        await engine.dispose()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from zhuchka.devstack.state import running_stack_env
+from zhuchka.local_secrets import local_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEV_JWT_SECRET = "dev-only-secret-change-me-in-production-0123456789"  # noqa: S105 - refused in prod
 
 
 class Settings(BaseSettings):
@@ -48,12 +51,18 @@ class Settings(BaseSettings):
     rework_limit: int = Field(3, alias="REWORK_LIMIT", ge=0)
     # How often the reorder scan (a Temporal Schedule) looks for items below their reorder point.
     reorder_scan_interval_minutes: int = Field(60, alias="REORDER_SCAN_INTERVAL_MINUTES", ge=1)
+    # The worker's Prometheus endpoint; bind 0.0.0.0 only where a scraper must reach it.
+    worker_metrics_host: str = Field("127.0.0.1", alias="WORKER_METRICS_HOST")
     worker_metrics_port: int = Field(9464, alias="WORKER_METRICS_PORT")
+    # Proxies whose X-Forwarded-For / -Proto are believed (comma-separated addresses, or "*").
+    # Empty: none, so a client cannot choose the address its rate limits count against.
+    forwarded_allow_ips: str = Field("", alias="FORWARDED_ALLOW_IPS")
 
     default_warehouse_code: str = Field("WH-MAIN", alias="DEFAULT_WAREHOUSE_CODE")
 
     # Sign-in. Access tokens are short-lived JWTs; sessions and refresh tokens live in Redis.
-    jwt_secret: str = Field(DEV_JWT_SECRET, alias="JWT_SECRET", min_length=32)
+    # Without JWT_SECRET, dev and test use a random one kept in the data directory; prod refuses.
+    jwt_secret: str = Field("", alias="JWT_SECRET")
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = Field("HS256", alias="JWT_ALGORITHM")
     access_token_expire_minutes: int = Field(15, alias="ACCESS_TOKEN_EXPIRE_MINUTES", ge=1)
     refresh_token_expire_days: int = Field(14, alias="REFRESH_TOKEN_EXPIRE_DAYS", ge=1)
@@ -80,12 +89,35 @@ class Settings(BaseSettings):
     embedded_temporal_ui_port: int = Field(8233, alias="EMBEDDED_TEMPORAL_UI_PORT")
     embedded_smtp_port: int = Field(1025, alias="EMBEDDED_SMTP_PORT")
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources, then the running dev stack's addresses, then the defaults."""
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+            RunningDevStack(settings_cls),
+        )
+
     @model_validator(mode="after")
-    def _no_default_secret_outside_dev(self) -> Self:
-        if self.environment != "dev" and self.jwt_secret == DEV_JWT_SECRET:
-            raise ValueError(
-                f"JWT_SECRET must be a secret of your own when ZHUCHKA_ENV={self.environment}"
-            )
+    def _a_secret_of_our_own(self) -> Self:
+        """JWT_SECRET as given (32 characters at least); in prod it must be given, elsewhere a
+        random one is made once per data directory. No secret is ever a constant in the code."""
+        if self.jwt_secret:
+            if len(self.jwt_secret) < 32:
+                raise ValueError("JWT_SECRET must be at least 32 characters long")
+        elif self.environment == "prod":
+            raise ValueError("JWT_SECRET must be set when ZHUCHKA_ENV=prod")
+        else:
+            self.jwt_secret = local_secret(self.data_dir / "jwt-secret")
         return self
 
     @property
@@ -105,11 +137,27 @@ class Settings(BaseSettings):
         return f"redis://{self.redis_host}:{self.redis_port}/{self.redis_db}"
 
     def configured(self, env_name: str) -> bool:
-        """Whether a setting was given explicitly (environment or .env), not defaulted."""
+        """Whether a setting was given (environment, .env, or the running dev stack of this
+        data directory), not defaulted."""
         for name, field in type(self).model_fields.items():
             if field.alias == env_name:
                 return name in self.model_fields_set
         raise KeyError(env_name)
+
+
+class RunningDevStack(PydanticBaseSettingsSource):
+    """While `zhuchka dev` runs for this data directory, the addresses it wrote to its
+    `stack.env`, so every `zhuchka` command in any shell finds its servers without sourcing
+    anything. Below the environment and `.env` (they still win), above the defaults. A stack
+    that is not running (its supervisor's locked pid file gone or stale) offers nothing."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ answers for every field at once
+
+    def __call__(self) -> dict[str, Any]:
+        given = self.current_state.get("ZHUCHKA_DATA_DIR")
+        data_dir = Path(given) if given else self.settings_cls.model_fields["data_dir"].default
+        return dict(running_stack_env(Path(data_dir)))
 
 
 @lru_cache

@@ -8,6 +8,11 @@
 
 `domain.access` decides which roles allow which action. `create_app` refuses to start if a
 route declares nothing, and the test suite walks every route with every role.
+
+The roles are the live session's (kept in Redis since sign-in), never the token's. While Redis
+is down the account is read from the database instead (active, its sessions not ended since the
+token was issued): reading goes on, while changes answer 503 until sessions can be checked
+again, since a session signed out meanwhile cannot be told apart.
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import OAuth2PasswordBearer
+from redis.exceptions import RedisError
 from starlette.routing import BaseRoute
 
-from api.deps import ServicesDep
+from api.auth.tokens import Claims
+from api.deps import Services, ServicesDep
+from api.errors import ServiceUnavailable
 from domain.access import STAGE_ACTIONS, Action, Role, may, roles_for
 from domain.errors import Forbidden, Unauthenticated
 from domain.stages import Stage
+from persistence import users
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/user/sign-in", auto_error=False)
 
@@ -36,6 +45,11 @@ class Principal:
     email: str
     roles: tuple[Role, ...]
     sid: str
+    # Checked against the database because Redis is down: may read, may not change anything.
+    degraded: bool = False
+
+
+_ENDED = "the session has ended; sign in again"
 
 
 async def authenticate(
@@ -44,9 +58,22 @@ async def authenticate(
     if not token:
         raise Unauthenticated("sign in first: send 'Authorization: Bearer <access token>'")
     claims = services.tokens.decode(token, "access")
-    if not await services.sessions_store.is_live(claims):
-        raise Unauthenticated("the session has ended; sign in again")
-    return Principal(claims.user_id, claims.email, claims.roles, claims.sid)
+    try:
+        live = await services.sessions_store.live(claims)
+    except RedisError:
+        return await _from_database(services, claims)
+    if live is None:
+        raise Unauthenticated(_ENDED)
+    return Principal(claims.user_id, claims.email, live.roles, claims.sid)
+
+
+async def _from_database(services: Services, claims: Claims) -> Principal:
+    async with services.sessions() as session:
+        user = await users.find_user(session, claims.user_id)
+    if user is None or not users.token_still_valid(user, claims.issued_at):
+        raise Unauthenticated(_ENDED)
+    roles = tuple(Role(r) for r in user.roles)
+    return Principal(claims.user_id, claims.email, roles, claims.sid, degraded=True)
 
 
 authenticate.access_action = "signed in"  # type: ignore[attr-defined]
@@ -54,6 +81,11 @@ CurrentUser = Annotated[Principal, Depends(authenticate)]
 
 
 def _check(principal: Principal, action: Action) -> Principal:
+    if principal.degraded and action is not Action.READ:
+        raise ServiceUnavailable(
+            "sessions cannot be checked while Redis is unavailable: reading works, "
+            "changes wait until it is back"
+        )
     if not may(principal.roles, action):
         allowed = ", ".join(r.value for r in roles_for(action))
         raise Forbidden(

@@ -75,3 +75,18 @@ For example:
 Every session of the account ends when the password changes.
 """,
     )
+
+
+def already_registered(services: Services) -> tuple[str, str]:
+    reset = f"{services.settings.public_url}/api/user/password/reset/request"
+    return (
+        "Someone tried to sign up with your address",
+        f"""Someone tried to create a Zhuchka MES account with this email address, which already
+has one. If it was you, sign in with your password; if you forgot it, ask for a reset:
+
+  curl -X POST {reset} \\
+    -H 'Content-Type: application/json' -d '{{"email": "<this address>"}}'
+
+If it was not you, ignore this message: nothing changed.
+""",
+    )

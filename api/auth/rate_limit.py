@@ -1,5 +1,11 @@
 """Rate limits in Redis: a fixed window per key (client address, account), shared by every
-API process. Past the limit the caller gets 429 with `Retry-After`."""
+API process. Past the limit the caller gets 429 with `Retry-After`.
+
+`hit` counts every attempt (a client address trying many accounts); `check` and `fail` count
+only failures, for limits that must not stop the rightful user (wrong passwords for one account
+from one address: an attacker elsewhere cannot lock the owner out). Without Redis nothing is
+limited, so nothing limited is allowed: the caller gets 503 (the limits fail closed).
+"""
 
 from __future__ import annotations
 
@@ -20,9 +26,32 @@ class RateLimiter:
         self._window = window
 
     async def hit(self, bucket: str, key: str, limit: int) -> None:
-        count, ttl = await self._redis.eval(_HIT, 1, f"rate:{bucket}:{key}", self._window)
+        """Count an attempt; 429 once there were more than `limit` in the window."""
+        count, ttl = await self._redis.eval(_HIT, 1, _key(bucket, key), self._window)
         if int(count) > limit:
-            raise RateLimited(
-                f"too many {bucket} attempts; try again in {max(int(ttl), 1)} s",
-                retry_after=max(int(ttl), 1),
-            )
+            raise _limited(bucket, int(ttl))
+
+    async def check(self, bucket: str, key: str, limit: int) -> None:
+        """429 if `limit` failures were counted in the window; counts nothing itself."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.get(_key(bucket, key))
+            pipe.ttl(_key(bucket, key))
+            count, ttl = await pipe.execute()
+        if count is not None and int(count) >= limit:
+            raise _limited(bucket, int(ttl))
+
+    async def fail(self, bucket: str, key: str) -> None:
+        """Count a failure (for `check`)."""
+        await self._redis.eval(_HIT, 1, _key(bucket, key), self._window)
+
+    async def forget(self, bucket: str, key: str) -> None:
+        await self._redis.delete(_key(bucket, key))
+
+
+def _key(bucket: str, key: str) -> str:
+    return f"rate:{bucket}:{key}"
+
+
+def _limited(bucket: str, ttl: int) -> RateLimited:
+    wait = max(ttl, 1)
+    return RateLimited(f"too many {bucket} attempts; try again in {wait} s", retry_after=wait)

@@ -1,7 +1,8 @@
-"""Sessions in Redis. A session is born at sign-in and holds the one refresh token that may be
-used next; refreshing rotates it. Presenting an older refresh token (a stolen copy, or a replay)
-ends the session. Sign-out, a password change or reset, a change of roles and deactivation end
-sessions at once, since every access token is checked against its session."""
+"""Sessions in Redis. A session is born at sign-in and holds the account's roles and the one
+refresh token that may be used next; refreshing rotates it. Presenting an older refresh token (a
+stolen copy, or a replay) ends the session. Sign-out, a password change or reset, a change of
+roles and deactivation end sessions at once, since every access token is checked against its
+session — and what a caller may do comes from the session, never from the token's claims."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ class TokenPair:
     expires_in: int
 
 
+@dataclass(frozen=True)
+class LiveSession:
+    """What the server holds for a session: whose it is and the roles it was given."""
+
+    user_id: uuid.UUID
+    roles: tuple[Role, ...]
+
+
 def _session_key(sid: str) -> str:
     return f"session:{sid}"
 
@@ -54,18 +63,23 @@ class SessionStore:
         self._codec = codec
         self._ttl = int(codec.refresh_lifetime.total_seconds())
 
-    def _pair(
-        self, user_id: uuid.UUID, email: str, roles: tuple[Role, ...], sid: str
-    ) -> tuple[TokenPair, str]:
-        access = self._codec.issue("access", user_id=user_id, email=email, roles=roles, sid=sid)
-        refresh = self._codec.issue("refresh", user_id=user_id, email=email, roles=roles, sid=sid)
+    def _pair(self, user_id: uuid.UUID, email: str, sid: str) -> tuple[TokenPair, str]:
+        access = self._codec.issue("access", user_id=user_id, email=email, sid=sid)
+        refresh = self._codec.issue("refresh", user_id=user_id, email=email, sid=sid)
         return TokenPair(access.token, refresh.token, access.expires_in), refresh.jti
 
     async def start(self, user_id: uuid.UUID, email: str, roles: tuple[Role, ...]) -> TokenPair:
         sid = secrets.token_urlsafe(16)
-        pair, refresh_jti = self._pair(user_id, email, roles, sid)
+        pair, refresh_jti = self._pair(user_id, email, sid)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(_session_key(sid), mapping={"refresh_jti": refresh_jti})
+            pipe.hset(
+                _session_key(sid),
+                mapping={
+                    "refresh_jti": refresh_jti,
+                    "user_id": str(user_id),
+                    "roles": ",".join(sorted(r.value for r in roles)),
+                },
+            )
             pipe.expire(_session_key(sid), self._ttl)
             pipe.sadd(_user_key(user_id), sid)
             pipe.expire(_user_key(user_id), self._ttl)
@@ -74,7 +88,7 @@ class SessionStore:
 
     async def rotate(self, refresh_token: str) -> TokenPair:
         claims = self._codec.decode(refresh_token, "refresh")
-        pair, new_jti = self._pair(claims.user_id, claims.email, claims.roles, claims.sid)
+        pair, new_jti = self._pair(claims.user_id, claims.email, claims.sid)
         outcome = await self._redis.eval(
             _ROTATE,
             2,
@@ -91,8 +105,13 @@ class SessionStore:
             raise Unauthenticated("the session has ended; sign in again")
         return pair
 
-    async def is_live(self, claims: Claims) -> bool:
-        return bool(await self._redis.exists(_session_key(claims.sid)))
+    async def live(self, claims: Claims) -> LiveSession | None:
+        """The session the token names, if it is still live and belongs to the token's user."""
+        found = await self._redis.hmget(_session_key(claims.sid), ["user_id", "roles"])
+        user_id, roles = (v.decode() if isinstance(v, bytes) else v for v in found)
+        if user_id is None or roles is None or user_id != str(claims.user_id):
+            return None
+        return LiveSession(claims.user_id, tuple(Role(r) for r in roles.split(",") if r))
 
     async def end(self, sid: str, user_id: uuid.UUID) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:

@@ -1,5 +1,6 @@
 """JSON Web Tokens: short-lived access tokens and rotating refresh tokens, both naming the
-session (`sid`) they belong to, so that ending the session in Redis ends them at once."""
+session (`sid`) they belong to, so that ending the session in Redis ends them at once. They carry
+no roles: what a caller may do is the session's (or the database's) to say."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Literal
 
 import jwt
 
-from domain.access import Role
 from domain.errors import Unauthenticated
 from zhuchka.settings import Settings
 
@@ -22,10 +22,10 @@ TokenType = Literal["access", "refresh"]
 class Claims:
     user_id: uuid.UUID
     email: str
-    roles: tuple[Role, ...]
     sid: str
     jti: str
     type: TokenType
+    issued_at: datetime
 
 
 @dataclass(frozen=True)
@@ -42,16 +42,13 @@ class TokenCodec:
         self.access_lifetime = timedelta(minutes=settings.access_token_expire_minutes)
         self.refresh_lifetime = timedelta(days=settings.refresh_token_expire_days)
 
-    def issue(
-        self, type_: TokenType, *, user_id: uuid.UUID, email: str, roles: tuple[Role, ...], sid: str
-    ) -> IssuedToken:
+    def issue(self, type_: TokenType, *, user_id: uuid.UUID, email: str, sid: str) -> IssuedToken:
         lifetime = self.access_lifetime if type_ == "access" else self.refresh_lifetime
         now = datetime.now(UTC)
         jti = secrets.token_urlsafe(16)
         payload = {
             "sub": str(user_id),
             "email": email,
-            "roles": [r.value for r in roles],
             "sid": sid,
             "jti": jti,
             "type": type_,
@@ -70,7 +67,7 @@ class TokenCodec:
                 token,
                 self._secret,
                 algorithms=[self._algorithm],
-                options={"require": ["exp", "sub", "sid", "jti", "type"]},
+                options={"require": ["exp", "iat", "sub", "sid", "jti", "type"]},
             )
         except jwt.ExpiredSignatureError as expired:
             raise Unauthenticated("the token has expired") from expired
@@ -82,10 +79,10 @@ class TokenCodec:
             return Claims(
                 user_id=uuid.UUID(payload["sub"]),
                 email=str(payload.get("email", "")),
-                roles=tuple(Role(r) for r in payload.get("roles", [])),
                 sid=str(payload["sid"]),
                 jti=str(payload["jti"]),
                 type=expected,
+                issued_at=datetime.fromtimestamp(int(payload["iat"]), UTC),
             )
-        except ValueError as malformed:
+        except (ValueError, TypeError, OverflowError) as malformed:
             raise Unauthenticated("the token is not valid") from malformed

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import structlog
 from fastapi import APIRouter, Depends, Request, Response
@@ -18,6 +18,7 @@ from api.auth.access import PUBLIC, CurrentUser
 from api.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from api.auth.sessions import TokenPair
 from api.deps import Services, ServicesDep, SessionDep
+from api.errors import ErrorOut
 from domain.access import Role
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.passwords import check_password
@@ -27,6 +28,9 @@ from persistence.users import TokenPurpose
 
 router = APIRouter()
 log = structlog.get_logger(__name__)
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorOut, "description": "Too many attempts; see Retry-After"}
+}
 
 
 class SignUp(BaseModel):
@@ -87,11 +91,15 @@ def _tokens(pair: TokenPair) -> TokensOut:
     )
 
 
+def _client(request: Request) -> str:
+    """The caller's address: the peer, or what a configured proxy says (FORWARDED_ALLOW_IPS)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def _limit(services: ServicesDep, request: Request, bucket: str, email: str) -> None:
-    """Per client address and per account (however the address is typed)."""
+    """Per client address and per account (however the address is typed): what sends mail."""
     limits = services.settings
-    client = request.client.host if request.client else "unknown"
-    await services.limiter.hit(bucket, f"ip:{client}", limits.rate_limit_per_ip)
+    await services.limiter.hit(bucket, f"ip:{_client(request)}", limits.rate_limit_per_ip)
     account = users.normalise_email(email)
     await services.limiter.hit(bucket, f"account:{account}", limits.rate_limit_per_account)
 
@@ -109,33 +117,54 @@ async def _mail_token(
     await mail.send(services, session, user.email, *compose(services, token))
 
 
+async def end_sessions(services: Services, user: User, *, keep: str | None = None) -> int:
+    """End every session of the account (but `keep`), in Redis and in the database's record;
+    returns how many ended."""
+    users.end_sessions(user)
+    return await services.sessions_store.end_all(user.id, keep=keep)
+
+
 async def _set_password(services: ServicesDep, user: User, new: str, *, keep: str | None) -> int:
     """Set a checked new password; ends the account's sessions (but `keep`), returns how many."""
     check_password(new, email=user.email)
     user.password_hash = await hash_password(new)
     user.password_changed_at = datetime.now(UTC)
-    return await services.sessions_store.end_all(user.id, keep=keep)
+    return await end_sessions(services, user, keep=keep)
 
 
-@router.post("/sign-up", status_code=201, dependencies=[PUBLIC])
+@router.post("/sign-up", status_code=202, dependencies=[PUBLIC], responses=LIMITED)
 async def sign_up(
     body: SignUp, request: Request, session: SessionDep, services: ServicesDep
-) -> UserOut:
-    """Create an account (role `viewer`); it works once the emailed token is confirmed."""
+) -> Accepted:
+    """Create an account (role `viewer`); it works once the emailed token is confirmed.
+
+    The answer is the same whether or not the address already has an account (it gets a
+    message instead: a new confirmation token if it waits for one, else a note that someone
+    tried to sign up with it), so sign-up does not tell who has an account."""
     await _limit(services, request, "sign-up", body.email)
     check_password(body.password, email=body.email)
-    user = await users.create_user(
-        session,
-        email=body.email,
-        password_hash=await hash_password(body.password),
-        roles=[Role.VIEWER],
-        confirmed=False,
-        phone_number=body.phone_number,
-        full_name=body.full_name,
-    )
-    await _mail_token(services, session, user, TokenPurpose.CONFIRM_EMAIL, mail.confirmation)
-    log.info("user.signed_up", user_id=str(user.id))
-    return UserOut.model_validate(user)
+    password_hash = await hash_password(body.password)  # also when unused: the same time
+    existing = await users.by_email(session, body.email)
+    if existing is None:
+        user = await users.create_user(
+            session,
+            email=body.email,
+            password_hash=password_hash,
+            roles=[Role.VIEWER],
+            confirmed=False,
+            phone_number=body.phone_number,
+            full_name=body.full_name,
+        )
+        await _mail_token(services, session, user, TokenPurpose.CONFIRM_EMAIL, mail.confirmation)
+        log.info("user.signed_up", user_id=str(user.id))
+    elif existing.email_confirmed_at is None:
+        await _mail_token(
+            services, session, existing, TokenPurpose.CONFIRM_EMAIL, mail.confirmation
+        )
+    else:
+        await mail.send(services, session, existing.email, *mail.already_registered(services))
+        log.info("user.sign_up_for_existing_account", user_id=str(existing.id))
+    return Accepted(detail="check your mail: a confirmation token is on its way")
 
 
 @router.post("/email/confirm", dependencies=[PUBLIC])
@@ -147,7 +176,7 @@ async def confirm_email(body: TokenIn, session: SessionDep) -> UserOut:
     return UserOut.model_validate(user)
 
 
-@router.post("/email/resend", status_code=202, dependencies=[PUBLIC])
+@router.post("/email/resend", status_code=202, dependencies=[PUBLIC], responses=LIMITED)
 async def resend_confirmation(
     body: EmailIn, request: Request, session: SessionDep, services: ServicesDep
 ) -> Accepted:
@@ -159,23 +188,39 @@ async def resend_confirmation(
     return Accepted(detail="if the account waits for confirmation, a new token is on its way")
 
 
-@router.post("/sign-in", dependencies=[PUBLIC])
+@router.post(
+    "/sign-in",
+    dependencies=[PUBLIC],
+    responses={
+        401: {"model": ErrorOut, "description": "Wrong email or password"},
+        403: {"model": ErrorOut, "description": "Deactivated, or the email is not confirmed"},
+        429: {"model": ErrorOut, "description": "Too many attempts; see Retry-After"},
+    },
+)
 async def sign_in(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
     session: SessionDep,
     services: ServicesDep,
 ) -> TokensOut:
-    """OAuth2 password flow: `username` (the email) and `password` as a form."""
-    await _limit(services, request, "sign-in", form.username)
+    """OAuth2 password flow: `username` (the email) and `password` as a form.
+
+    Wrong passwords are limited per account and client address, so a stranger guessing cannot
+    lock the owner out; all attempts are limited per client address."""
+    limits, client = services.settings, _client(request)
+    account = f"account:{users.normalise_email(form.username)}:ip:{client}"
+    await services.limiter.hit("sign-in", f"ip:{client}", limits.rate_limit_per_ip)
+    await services.limiter.check("sign-in-failures", account, limits.rate_limit_per_account)
     user = await users.by_email(session, form.username)
     valid = await verify_password(user.password_hash if user else DUMMY_HASH, form.password)
     if user is None or not valid:
+        await services.limiter.fail("sign-in-failures", account)
         raise Unauthenticated("wrong email or password")
     if not user.is_active:
         raise Forbidden("the account is deactivated")
     if user.email_confirmed_at is None:
         raise Forbidden("confirm the email address first (see the message we sent)")
+    await services.limiter.forget("sign-in-failures", account)
     pair = await services.sessions_store.start(
         user.id, user.email, tuple(Role(r) for r in user.roles)
     )
@@ -183,7 +228,11 @@ async def sign_in(
     return _tokens(pair)
 
 
-@router.post("/token/refresh", dependencies=[PUBLIC])
+@router.post(
+    "/token/refresh",
+    dependencies=[PUBLIC],
+    responses={401: {"model": ErrorOut, "description": "Expired, already used, or ended"}},
+)
 async def refresh(body: RefreshIn, services: ServicesDep) -> TokensOut:
     """A new pair for the current refresh token; an older one ends the session (401)."""
     return _tokens(await services.sessions_store.rotate(body.refresh_token))
@@ -200,7 +249,7 @@ async def me(principal: CurrentUser, session: SessionDep) -> UserOut:
     return UserOut.model_validate(await users.get_user(session, principal.user_id))
 
 
-@router.patch("/password/change")
+@router.patch("/password/change", responses=LIMITED)
 async def change_password(
     body: PasswordChange, principal: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> Accepted:
@@ -216,7 +265,7 @@ async def change_password(
     return Accepted(detail=f"password changed; {ended} other session(s) ended")
 
 
-@router.post("/password/reset/request", status_code=202, dependencies=[PUBLIC])
+@router.post("/password/reset/request", status_code=202, dependencies=[PUBLIC], responses=LIMITED)
 async def request_password_reset(
     body: EmailIn, request: Request, session: SessionDep, services: ServicesDep
 ) -> Accepted:

@@ -1,5 +1,6 @@
 """Development only: the messages the local mail server of `make run` received, so a person can
-confirm an account or reset a password without a real mailbox."""
+confirm an account or reset a password without a real mailbox. Only admins may read it: the
+messages carry confirmation and password-reset tokens."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.auth.access import PUBLIC
+from api.auth.access import requires
 from api.deps import ServicesDep
-from zhuchka.devstack.mail_sink import read_mailbox
+from domain.access import Action
+from zhuchka.mailbox import read_mailbox
 
 router = APIRouter()
 
@@ -22,7 +24,7 @@ class MessageOut(BaseModel):
     received_at: datetime
 
 
-@router.get("/mail", dependencies=[PUBLIC])
+@router.get("/mail", dependencies=[requires(Action.MANAGE_USERS)])
 async def mail(services: ServicesDep, to: str | None = None) -> list[MessageOut]:
     """Newest first; `to` filters by recipient."""
     messages = read_mailbox(services.settings.data_dir / "mail")

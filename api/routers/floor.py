@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.access import Principal, StageCompleter, requires
 from api.deps import ServicesDep, SessionDep
+from api.fields import Flag, Minutes, SkillLevel
 from api.order_views import EscalationOut, OrderOut, StageOut, load_order
 from api.routers.quality import InspectionOut, inspections_out
 from api.workflow_calls import RunningOrder, execute_update, running_order
@@ -38,7 +39,7 @@ log = structlog.get_logger(__name__)
 
 class SkillIn(BaseModel):
     stage: Stage
-    level: int = Field(ge=1, le=5, description="1 learning .. 5 teaches it")
+    level: SkillLevel
 
 
 class WorkerCreate(BaseModel):
@@ -52,8 +53,8 @@ class WorkerUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     skills: list[SkillIn] | None = Field(None, max_length=20)
     working_hours: str | None = Field(None, max_length=200)
-    available: bool | None = Field(None, description="False while ill or away")
-    active: bool | None = None
+    available: Flag | None = Field(None, description="False while ill or away")
+    active: Flag | None = None
 
 
 class WorkerOut(BaseModel):
@@ -218,13 +219,13 @@ class StageRequirementOut(BaseModel):
 
 
 class StageRequirementUpdate(BaseModel):
-    min_skill_level: int | None = Field(None, ge=1, le=5)
+    min_skill_level: SkillLevel | None = None
     equipment_type: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_]*$")
-    target_minutes: int | None = Field(None, ge=1, le=60 * 24 * 60)
+    target_minutes: Minutes | None = None
 
 
 class TargetIn(BaseModel):
-    target_minutes: int = Field(ge=1, le=60 * 24 * 60)
+    target_minutes: Minutes
 
 
 @router.get("/stages", dependencies=[READ])
@@ -379,7 +380,7 @@ async def start_stage(
         StartStage(stage=stage, worker_id=body.worker_id, started_by=user.email),
         "order.stage_started",
         # One id per pass through the stage and worker: a retried start joins the first.
-        lambda running: f"start-{stage}-{running.passes.get(stage, 0)}-{body.worker_id}",
+        lambda running: f"start-{stage}-{running.stage_count(stage)}-{body.worker_id}",
         stage=stage.value,
         by=user.email,
     )

@@ -1,4 +1,11 @@
-"""Health checks: basic, deep (every dependency), liveness and readiness."""
+"""Health checks: basic and liveness (the process answers), readiness (its dependencies answer),
+and deep (dependencies with their errors, and the stock audit) for admins.
+
+The public checks say only what is up; what failed and why is for admins. The stock audit reads
+every level and the whole ledger, so it runs at most once at a time and its verdict is reused
+for a while (`Services.audits`): however often the deep check is called, the database is not
+drowned.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +19,13 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
-from api.auth.access import PUBLIC
+from api.auth.access import PUBLIC, requires
 from api.deps import Services, ServicesDep
-from persistence.stock_audit import audit_stock
+from api.errors import ErrorOut
+from domain.access import Action
 
-router = APIRouter(dependencies=[PUBLIC])
+router = APIRouter()
+PROBE_TIMEOUT_SECONDS = 3.0
 
 
 class Health(BaseModel):
@@ -28,38 +37,80 @@ class Health(BaseModel):
 class Check(BaseModel):
     status: Literal["ok", "failed"]
     latency_ms: float
-    error: str | None = None
+    error: str | None = None  # deep check only
 
 
 class DeepHealth(Health):
     checks: dict[str, Check]
 
 
-@router.get("")
-@router.get("/", include_in_schema=False)
-@router.get("/liveness")
+@router.get("", dependencies=[PUBLIC])
+@router.get("/", include_in_schema=False, dependencies=[PUBLIC])
+@router.get("/liveness", dependencies=[PUBLIC])
 async def health() -> Health:
     """The process answers (readiness and deep also check what it depends on)."""
     return Health(status="ok")
 
 
+@router.get(
+    "/readiness",
+    dependencies=[PUBLIC],
+    responses={503: {"model": DeepHealth, "description": "A dependency does not answer"}},
+)
+async def readiness(services: ServicesDep, response: Response) -> DeepHealth:
+    """Ready when the API can serve orders: database, Redis and Temporal all answer."""
+    checks = await _dependencies(services)
+    public = {name: check.model_copy(update={"error": None}) for name, check in checks.items()}
+    return _verdict(public, response)
+
+
+@router.get(
+    "/deep",
+    dependencies=[requires(Action.MANAGE_USERS)],
+    responses={
+        503: {"model": DeepHealth, "description": "A dependency or the stock audit failed"},
+        403: {"model": ErrorOut, "description": "Admins only"},
+    },
+)
+async def deep(services: ServicesDep, response: Response) -> DeepHealth:
+    """Every dependency with its error, and the stock invariants (levels = ledger, reserved =
+    reservations, quarantined = quarantine bins): admins only; the audit's verdict may be up
+    to half a minute old."""
+
+    async def stock() -> None:
+        audit = await services.audits.get()
+        if not audit.consistent:
+            raise RuntimeError("; ".join(str(p) for p in audit.problems[:5]))
+
+    dependencies, audit = await asyncio.gather(_dependencies(services), _timed(stock))
+    return _verdict({**dependencies, "stock": audit}, response)
+
+
+def _verdict(checks: dict[str, Check], response: Response) -> DeepHealth:
+    healthy = all(c.status == "ok" for c in checks.values())
+    response.status_code = 200 if healthy else 503
+    return DeepHealth(status="ok" if healthy else "degraded", checks=checks)
+
+
 async def _timed(probe: Callable[[], Awaitable[object]]) -> Check:
     started = time.perf_counter()
     try:
-        async with asyncio.timeout(3):
+        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
             await probe()
-    except Exception as error:
-        return Check(
-            status="failed", latency_ms=_ms(started), error=f"{type(error).__name__}: {error}"
-        )
+    except Exception as error:  # a probe reports every failure; it never raises
+        return Check(status="failed", latency_ms=_ms(started), error=_describe(error))
     return Check(status="ok", latency_ms=_ms(started))
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-async def _checks(services: Services, *, stock_too: bool) -> dict[str, Check]:
+async def _dependencies(services: Services) -> dict[str, Check]:
     async def database() -> None:
         async with services.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -70,31 +121,6 @@ async def _checks(services: Services, *, stock_too: bool) -> dict[str, Check]:
     async def temporal() -> None:
         await services.temporal.workflow_service.get_system_info(GetSystemInfoRequest())
 
-    async def stock() -> None:
-        audit = await audit_stock(services.sessions)
-        if not audit.consistent:
-            raise RuntimeError("; ".join(str(p) for p in audit.problems[:5]))
-
     probes = {"database": database, "redis": redis, "temporal": temporal}
-    if stock_too:
-        probes["stock"] = stock
     results = await asyncio.gather(*(_timed(probe) for probe in probes.values()))
     return dict(zip(probes, results, strict=True))
-
-
-@router.get("/deep", responses={503: {"model": DeepHealth}})
-async def deep(services: ServicesDep, response: Response) -> DeepHealth:
-    """Every dependency, and the stock invariants (levels = ledger, reserved = reservations)."""
-    return _verdict(await _checks(services, stock_too=True), response)
-
-
-def _verdict(checks: dict[str, Check], response: Response) -> DeepHealth:
-    healthy = all(c.status == "ok" for c in checks.values())
-    response.status_code = 200 if healthy else 503
-    return DeepHealth(status="ok" if healthy else "degraded", checks=checks)
-
-
-@router.get("/readiness", responses={503: {"model": DeepHealth}})
-async def readiness(services: ServicesDep, response: Response) -> DeepHealth:
-    """Ready when the API can serve orders: database, Redis and Temporal all answer."""
-    return _verdict(await _checks(services, stock_too=False), response)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -80,7 +80,12 @@ async def _text(request: Request) -> str:
         raise InvalidInput("the file is not UTF-8 text") from None
 
 
-@router.post("/import/items", openapi_extra=CSV_BODY, response_model=ImportOut)
+_BAD_ROWS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ImportOut, "description": "Some rows are bad: each with its line"}
+}
+
+
+@router.post("/import/items", openapi_extra=CSV_BODY, response_model=ImportOut, responses=_BAD_ROWS)
 async def import_items(
     request: Request, session: SessionDep, _: CatalogueKeeper, dry_run: bool = True
 ) -> Response:
@@ -91,7 +96,7 @@ async def import_items(
     return _answer(await inventory_csv.import_items(session, rows, errors, dry_run=dry_run))
 
 
-@router.post("/import/stock", openapi_extra=CSV_BODY, response_model=ImportOut)
+@router.post("/import/stock", openapi_extra=CSV_BODY, response_model=ImportOut, responses=_BAD_ROWS)
 async def import_stock(
     request: Request, session: SessionDep, user: Storekeeper, dry_run: bool = True
 ) -> Response:

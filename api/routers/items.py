@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
+from api.fields import Dimension, Flag, Level, Page
 from domain.access import Action
 from domain.errors import InvalidInput, NotFound
 from domain.items import BARCODE_PATTERN, SKU_PATTERN, ItemType
@@ -34,15 +35,15 @@ class ItemFields(BaseModel):
     item_type: ItemType
     category: str = Field(min_length=1, max_length=64)
     unit_of_measure: str = Field("PIECE", min_length=1, max_length=32)
-    min_stock_level: int = Field(0, ge=0)
-    max_stock_level: int | None = Field(None, ge=0)
-    reorder_point: int | None = Field(None, ge=0)
+    min_stock_level: Level = 0
+    max_stock_level: Level | None = None
+    reorder_point: Level | None = None
     barcode: str | None = Field(None, min_length=1, max_length=64, pattern=BARCODE_PATTERN)
     unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    weight_grams: int | None = Field(None, ge=0)
-    length_mm: int | None = Field(None, ge=0)
-    width_mm: int | None = Field(None, ge=0)
-    height_mm: int | None = Field(None, ge=0)
+    weight_grams: Dimension | None = None
+    length_mm: Dimension | None = None
+    width_mm: Dimension | None = None
+    height_mm: Dimension | None = None
 
     @model_validator(mode="after")
     def _levels(self) -> Self:
@@ -63,16 +64,16 @@ class ItemUpdate(BaseModel):
     item_type: ItemType | None = None
     category: str | None = Field(None, min_length=1, max_length=64)
     unit_of_measure: str | None = Field(None, min_length=1, max_length=32)
-    min_stock_level: int | None = Field(None, ge=0)
-    max_stock_level: int | None = Field(None, ge=0)
-    reorder_point: int | None = Field(None, ge=0)
+    min_stock_level: Level | None = None
+    max_stock_level: Level | None = None
+    reorder_point: Level | None = None
     barcode: str | None = Field(None, min_length=1, max_length=64, pattern=BARCODE_PATTERN)
     unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    weight_grams: int | None = Field(None, ge=0)
-    length_mm: int | None = Field(None, ge=0)
-    width_mm: int | None = Field(None, ge=0)
-    height_mm: int | None = Field(None, ge=0)
-    is_active: bool | None = None
+    weight_grams: Dimension | None = None
+    length_mm: Dimension | None = None
+    width_mm: Dimension | None = None
+    height_mm: Dimension | None = None
+    is_active: Flag | None = None
 
 
 class ItemOut(ItemCreate):
@@ -115,17 +116,18 @@ async def list_items(
     active: Annotated[bool | None, Query(description="Archived items have false")] = True,
     sort: SortField = SortField.SKU,
     descending: bool = False,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[Page, Query()] = 1,
     size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> ItemPage:
     query = select(Item)
     if search:
-        pattern = f"%{search.lower()}%"
+        text = search.lower()
         query = query.where(
             or_(
-                func.lower(Item.name).like(pattern),
-                func.lower(Item.sku).like(pattern),
-                func.lower(Item.description).like(pattern),
+                *(
+                    func.lower(column).contains(text, autoescape=True)
+                    for column in (Item.name, Item.sku, Item.description)
+                )
             )
         )
     if item_type:

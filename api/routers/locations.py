@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
+from api.fields import RecordedAt
 from api.metrics import ZONE_READINGS_OUT_OF_RANGE
 from domain.access import Action
 from domain.locations import Range, reading_problems
@@ -27,7 +28,12 @@ READ = requires(Action.READ)
 CatalogueKeeper = Annotated[Principal, requires(Action.MANAGE_CATALOGUE)]
 Storekeeper = Annotated[Principal, requires(Action.MOVE_STOCK)]
 
-Measure = Annotated[Decimal, Field(ge=-100, le=200, max_digits=5, decimal_places=1)]
+Temperature = Annotated[
+    Decimal, Field(ge=-100, le=200, max_digits=5, decimal_places=1, description="°C")
+]
+Humidity = Annotated[
+    Decimal, Field(ge=0, le=100, max_digits=4, decimal_places=1, description="% relative")
+]
 
 
 class WarehouseCreate(BaseModel):
@@ -47,10 +53,10 @@ class WarehouseOut(WarehouseCreate):
 class ZoneCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     zone_type: ZoneType
-    min_temperature: Measure | None = None
-    max_temperature: Measure | None = None
-    min_humidity: Measure | None = None
-    max_humidity: Measure | None = None
+    min_temperature: Temperature | None = None
+    max_temperature: Temperature | None = None
+    min_humidity: Humidity | None = None
+    max_humidity: Humidity | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> Self:
@@ -85,9 +91,9 @@ class BinOut(BinCreate):
 
 
 class ReadingIn(BaseModel):
-    temperature: Measure | None = None
-    humidity: Measure | None = None
-    recorded_at: datetime | None = Field(None, description="Defaults to now")
+    temperature: Temperature | None = None
+    humidity: Humidity | None = None
+    recorded_at: RecordedAt | None = Field(None, description="Defaults to now")
 
 
 class ReadingOut(BaseModel):

@@ -4,31 +4,31 @@ reporting stages done and cancelling."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 from sqlalchemy import func, select
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.auth.access import Principal, StageCompleter, requires
 from api.deps import ServicesDep, SessionDep
+from api.fields import Flag, Offset, PlanningDate, Reading
+from api.idempotency import IdempotencyKey, digest, scoped
 from api.order_views import OrderOut, load_order, load_orders, orders_query
 from api.workflow_calls import RunningOrder, execute_update, running_order, temporal_call
 from domain.access import Action
-from domain.errors import Conflict, InvalidInput, WrongStage
+from domain.errors import AlreadyRecorded, Conflict, InvalidInput, WrongStage
 from domain.quality import Result
-from domain.stages import INSPECTION_STAGES, OrderStatus, Stage
+from domain.stages import AUTOMATIC_STAGES, INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
 from persistence import floor, quality
 from persistence.catalogue import default_warehouse, get_or_404, product_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
-from persistence.tables import Order, Warehouse
+from persistence.tables import Order, OrderStageRecord, Warehouse
 from workflows import search_attributes
 from workflows.contracts import (
     CancelRequest,
@@ -47,17 +47,17 @@ log = structlog.get_logger(__name__)
 
 class OrderCreate(BaseModel):
     product_sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(gt=0, le=10_000)
+    quantity: Annotated[StrictInt, Field(gt=0, le=10_000)]
     customer: str = Field(min_length=1, max_length=200)
     priority: Priority = Priority.NORMAL
-    due_date: date
+    due_date: PlanningDate
     warehouse_id: uuid.UUID | None = None
 
 
 class CheckResultIn(BaseModel):
     item_id: uuid.UUID
-    passed: bool | None = Field(None, description="For a PASS_FAIL item")
-    value: Decimal | None = Field(None, description="For a MEASURE item: what was measured")
+    passed: Flag | None = Field(None, description="For a PASS_FAIL item")
+    value: Reading | None = Field(None, description="For a MEASURE item: what was measured")
     comment: str | None = Field(None, max_length=2000)
 
 
@@ -70,7 +70,7 @@ class StageCompletionIn(BaseModel):
         None, min_length=1, max_length=200, description="Who did the work; defaults to the caller"
     )
     notes: str | None = Field(None, max_length=4000)
-    passed: bool | None = Field(
+    passed: Flag | None = Field(
         None, description="The verdict of testing or qc when no checklist applies"
     )
     inspection: InspectionIn | None = Field(
@@ -88,14 +88,17 @@ async def create_order(
     session: SessionDep,
     services: ServicesDep,
     planner: Planner,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> OrderOut:
     """Take an order and start its workflow. With an `Idempotency-Key` header, a retried POST
-    returns the order the first one created."""
-    if idempotency_key:
-        existing = await find_by_idempotency_key(session, idempotency_key)
+    returns the order the first one created (201); the same key with a different order is a
+    422. Keys are the sender's own: another user's key never matches."""
+    key = scoped(planner.user_id, idempotency_key) if idempotency_key else None
+    request = digest("order", body.model_dump(mode="json"))
+    if key:
+        existing = await find_by_idempotency_key(session, key)
         if existing is not None:
-            return await load_order(session, existing.id)
+            return await _taken_before(session, existing, request)
     product = await product_by_sku(session, body.product_sku)
     warehouse = (
         await get_or_404(session, Warehouse, body.warehouse_id, "warehouse")
@@ -113,16 +116,17 @@ async def create_order(
         priority=body.priority,
         due_date=body.due_date,
         warehouse_id=warehouse.id,
-        idempotency_key=idempotency_key,
+        idempotency_key=key,
+        request_digest=request if key else None,
         created_by=planner.email,
         procurement_recheck_seconds=services.settings.procurement_recheck_seconds,
         stage_targets=await floor.stage_targets(session, product.id),
         rework_limit=services.settings.rework_limit,
     )
     if not await register_order(session, order):  # a concurrent retry with the same key won
-        existing = await find_by_idempotency_key(session, idempotency_key or "")
+        existing = await find_by_idempotency_key(session, key or "")
         assert existing is not None
-        return await load_order(session, existing.id)
+        return await _taken_before(session, existing, request)
     await _start_workflow(services, order)
     log.info(
         "order.created",
@@ -134,6 +138,18 @@ async def create_order(
         priority=order.priority.value,
     )
     return await load_order(session, order.order_id)
+
+
+async def _taken_before(session: SessionDep, order: Order, request: str) -> OrderOut:
+    if order.request_digest not in (None, request):
+        raise InvalidInput(
+            f"this Idempotency-Key already took order {order.number} with a different request;"
+            " use a new key for a new order",
+            field="Idempotency-Key",
+            location="header",
+            order_number=order.number,
+        )
+    return await load_order(session, order.id)
 
 
 async def _start_workflow(services: ServicesDep, order: OrderInput) -> None:
@@ -175,7 +191,7 @@ async def list_orders(
     stage: Stage | None = None,
     priority: Priority | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> list[OrderOut]:
     """Orders, newest first; the total count is in the `X-Total-Count` header."""
     query = orders_query()
@@ -207,8 +223,17 @@ async def complete_stage(
 ) -> OrderOut:
     """Report a stage done. 409 when the order is not at that stage (or it is automatic).
     Testing and qc: with a checklist, send `inspection.results` (the verdict is computed: any
-    required item failed or out of range fails it); without one, `passed`."""
-    running = await running_order(services, order_id)
+    required item failed or out of range fails it); without one, `passed`.
+
+    A repeat of the report that completed the stage (a retry, a double click) answers as the
+    first did; a different report of a stage already recorded is a 409 saying what was."""
+    request = digest("complete", stage, user.email, body.model_dump(mode="json"))
+    running = await running_order(services, order_id, closed_too=True)
+    recorded = _recorded(running, stage)
+    if recorded is not None:
+        _same_report(recorded, request)
+        return await _order_now(services, order_id)
+    running.refuse_if_closed()
     try:
         inspection, passed = await _judged(services, running, stage, body)
     except (InvalidInput, RequestValidationError) as invalid:
@@ -217,7 +242,9 @@ async def complete_stage(
                 f"the order is at {running.stage}, not at {stage}", stage=stage
             ) from invalid
         raise
-    await execute_update(
+    current = running.current
+    joining = current is not None and current.stage == stage and current.completed_at is None
+    snapshot = await execute_update(
         running.handle,
         OrderWorkflow.complete_stage,
         StageCompletion(
@@ -227,11 +254,17 @@ async def complete_stage(
             passed=passed,
             completed_by=user.email,
             inspection=inspection,
+            digest=request,
         ),
-        # One id per pass through the stage: a retried completion joins the first one.
-        update_id=f"complete-{stage}-{running.passes.get(stage, 0)}",
+        # One id per pass through the stage: a repeat joins the first; the workflow refuses
+        # a completion of a stage it is not at.
+        update_id=f"complete-{current.seq}" if joining and current else None,
         within=services.settings.workflow_call_timeout_seconds,
     )
+    if joining and current:
+        closed = next(e for e in snapshot.stages if e.seq == current.seq)
+        if closed.request_digest not in (None, request):
+            raise _already_recorded(stage, closed.status, closed.completed_by, closed.passed)
     log.info(
         "order.stage_completed",
         order=running.number,
@@ -240,6 +273,41 @@ async def complete_stage(
         by=user.email,
         passed=passed,
     )
+    return await _order_now(services, order_id)
+
+
+def _recorded(running: RunningOrder, stage: Stage) -> OrderStageRecord | None:
+    """The pass of `stage` that was completed last, if the order has gone on from it since."""
+    last = running.last_closed
+    if stage in AUTOMATIC_STAGES or last is None or last.stage != stage:
+        return None
+    if last.status == "cancelled":
+        return None
+    return last if last is not running.current or running.status != "pending" else None
+
+
+def _same_report(recorded: OrderStageRecord, request: str) -> None:
+    if recorded.request_digest != request:
+        raise _already_recorded(
+            Stage(recorded.stage), recorded.status, recorded.completed_by, recorded.passed
+        )
+
+
+def _already_recorded(
+    stage: Stage, status: str, by: str | None, passed: bool | None
+) -> AlreadyRecorded:
+    verdict = "" if passed is None else f" (passed: {str(passed).lower()})"
+    return AlreadyRecorded(
+        f"{stage} was already recorded as {status}{verdict} by {by or 'someone'}; "
+        "this report differs and was not applied",
+        stage=stage,
+        recorded_status=status,
+        recorded_by=by,
+        recorded_passed=passed,
+    )
+
+
+async def _order_now(services: ServicesDep, order_id: uuid.UUID) -> OrderOut:
     async with services.sessions() as session:
         return await load_order(session, order_id)
 
@@ -290,8 +358,11 @@ async def cancel_order(
     order_id: uuid.UUID, body: CancelIn, services: ServicesDep, planner: Planner
 ) -> OrderOut:
     """Cancel an order that is not finished: its reservations are released and purchase
-    demand raised only for it is withdrawn."""
-    running = await running_order(services, order_id)
+    demand raised only for it is withdrawn. Cancelling a cancelled order answers with it."""
+    running = await running_order(services, order_id, closed_too=True)
+    if running.status == OrderStatus.CANCELLED:
+        return await _order_now(services, order_id)
+    running.refuse_if_closed()
     await execute_update(
         running.handle,
         OrderWorkflow.cancel,
@@ -300,5 +371,4 @@ async def cancel_order(
         within=services.settings.workflow_call_timeout_seconds,
     )
     log.info("order.cancelled", order=running.number, workflow_id=running.handle.id)
-    async with services.sessions() as session:
-        return await load_order(session, order_id)
+    return await _order_now(services, order_id)

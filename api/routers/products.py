@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from datetime import datetime
@@ -9,10 +10,12 @@ from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import ServicesDep, SessionDep
+from api.fields import Flag, Quantity
 from domain.access import Action
 from persistence.catalogue import create_product
 from persistence.tables import BomLine, Item, Product
@@ -25,14 +28,14 @@ PRODUCTS_CACHE_KEY = "cache:production:products"
 
 class BomLineIn(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(gt=0)
+    quantity: Quantity
 
 
 class ProductCreate(BaseModel):
     sku: str = Field(min_length=1, max_length=64, description="A FINISHED_PRODUCT item")
     name: str | None = Field(None, max_length=200, description="Defaults to the item's name")
-    requires_soldering: bool = Field(False, description="Soldered (not hot-swap): adds soldering")
-    bom: list[BomLineIn] = Field(min_length=1)
+    requires_soldering: Flag = Field(False, description="Soldered (not hot-swap): adds soldering")
+    bom: list[BomLineIn] = Field(min_length=1, max_length=200)
 
 
 class ProductOut(BaseModel):
@@ -83,13 +86,16 @@ async def create_product_endpoint(
 
 @router.get("/products", dependencies=[requires(Action.READ)])
 async def list_products(session: SessionDep, services: ServicesDep) -> list[ProductOut]:
-    """The catalogue of buildable products (cached in Redis until a product is added)."""
-    cached = await services.redis.get(PRODUCTS_CACHE_KEY)
-    if cached:
-        return [ProductOut.model_validate(p) for p in json.loads(cached)]
+    """The catalogue of buildable products (cached in Redis until a product is added; read
+    from the database while Redis is unavailable)."""
+    with contextlib.suppress(RedisError):
+        cached = await services.redis.get(PRODUCTS_CACHE_KEY)
+        if cached:
+            return [ProductOut.model_validate(p) for p in json.loads(cached)]
     products = (await session.scalars(select(Product).order_by(Product.created_at))).all()
     result = [await _product_out(session, p) for p in products]
-    await services.redis.set(
-        PRODUCTS_CACHE_KEY, json.dumps([p.model_dump(mode="json") for p in result]), ex=300
-    )
+    with contextlib.suppress(RedisError):
+        await services.redis.set(
+            PRODUCTS_CACHE_KEY, json.dumps([p.model_dump(mode="json") for p in result]), ex=300
+        )
     return result

@@ -16,11 +16,13 @@ from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import Services, ServicesDep, SessionDep
+from api.fields import PlanningDate, Quantity
+from api.idempotency import IdempotencyKey, digest, scoped
 from api.workflow_calls import execute_update, temporal_call
 from domain.access import Action
-from domain.errors import IllegalTransition
+from domain.errors import AlreadyRecorded, DomainError, IllegalTransition, InvalidInput
 from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, is_late
-from persistence import purchase_orders, replenishment
+from persistence import goods_receipt, purchase_orders, replenishment
 from persistence.catalogue import default_warehouse
 from persistence.tables import (
     Item,
@@ -101,21 +103,35 @@ class PurchaseOrderOut(BaseModel):
 
 class ManualLineIn(BaseModel):
     item_id: uuid.UUID
-    quantity: int = Field(gt=0)
+    quantity: Quantity
 
 
 class PurchaseOrderCreate(BaseModel):
     supplier_id: uuid.UUID
     lines: list[ManualLineIn] = Field(min_length=1, max_length=200)
     warehouse_id: uuid.UUID | None = Field(None, description="The default warehouse when not given")
-    expected_date: date | None = Field(None, description="Today plus the longest lead time")
+    expected_date: PlanningDate | None = Field(
+        None, description="Today plus the longest lead time when not given"
+    )
     notes: str = Field("", max_length=4000)
 
 
+class ReceivedLineIn(BaseModel):
+    item_id: uuid.UUID
+    quantity: Quantity
+
+
 class ReceiptIn(BaseModel):
-    lines: list[ReceivedLine] = Field(min_length=1)
+    lines: list[ReceivedLineIn] = Field(min_length=1, max_length=200)
     bin_id: uuid.UUID | None = Field(
         None, description="Where the goods go; the warehouse's receiving bin when not given"
+    )
+    reference: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="The supplier's delivery note: a delivery is booked once under it (or "
+        "send an Idempotency-Key header)",
     )
 
 
@@ -334,12 +350,24 @@ async def _start_workflow(services: Services, po: PurchaseOrder) -> None:
 
 
 async def _update(
-    services: Services, po_id: uuid.UUID, update: Any, argument: Any, name: str
+    services: Services,
+    po_id: uuid.UUID,
+    update: Any,
+    argument: Any,
+    name: str,
+    *,
+    reached: PurchaseOrderStatus | None = None,
+    update_id: str | None = None,
 ) -> PurchaseOrderOut:
     """Run an update on the purchase order's workflow (started when it is missing: its start
-    was lost, or it predates workflows); a finished purchase order answers 409 at once."""
+    was lost, or it predates workflows); a finished purchase order answers 409 at once. When
+    the purchase order is already `reached` (a repeat: a retry, a double click), it answers
+    with the purchase order as it is (the workflow does the same for concurrent repeats).
+    Requests with the same `update_id` are one: a repeat joins the first."""
     async with services.sessions() as session:
         po = await purchase_orders.get_purchase_order(session, po_id)
+        if reached is not None and po.status == reached:
+            return (await _views(session, [po]))[0]
     if po.status not in OPEN_STATUSES:
         raise IllegalTransition(f"the purchase order is already {po.status}", status=po.status)
     handle = services.temporal.get_workflow_handle(purchase_order_workflow_id(po.number))
@@ -347,6 +375,7 @@ async def _update(
         handle,
         update,
         argument,
+        update_id=update_id,
         within=services.settings.workflow_call_timeout_seconds,
         start_missing=lambda: _start_workflow(services, po),
     )
@@ -356,19 +385,29 @@ async def _update(
 
 @router.post("/purchase-orders/{po_id}/send")
 async def send(po_id: uuid.UUID, services: ServicesDep, buyer: Buyer) -> PurchaseOrderOut:
+    """Draft to sent (a purchase order already sent answers as it is)."""
+    action = PurchaseOrderAction(actor=buyer.email)
     return await _update(
-        services, po_id, PurchaseOrderWorkflow.send, PurchaseOrderAction(actor=buyer.email), "sent"
+        services,
+        po_id,
+        PurchaseOrderWorkflow.send,
+        action,
+        "sent",
+        reached=PurchaseOrderStatus.SENT,
     )
 
 
 @router.post("/purchase-orders/{po_id}/confirm")
 async def confirm(po_id: uuid.UUID, services: ServicesDep, buyer: Buyer) -> PurchaseOrderOut:
+    """Sent to confirmed by the supplier (a confirmed one answers as it is)."""
+    action = PurchaseOrderAction(actor=buyer.email)
     return await _update(
         services,
         po_id,
         PurchaseOrderWorkflow.confirm,
-        PurchaseOrderAction(actor=buyer.email),
+        action,
         "confirmed",
+        reached=PurchaseOrderStatus.CONFIRMED,
     )
 
 
@@ -376,20 +415,84 @@ async def confirm(po_id: uuid.UUID, services: ServicesDep, buyer: Buyer) -> Purc
 async def cancel(
     po_id: uuid.UUID, services: ServicesDep, buyer: Buyer, body: CancelIn | None = None
 ) -> PurchaseOrderOut:
-    """From draft or sent; the orders that waited on it look for their components again."""
+    """From draft or sent; the orders that waited on it look for their components again. A
+    cancelled purchase order answers as it is."""
     action = PurchaseOrderAction(actor=buyer.email, reason=body.reason if body else None)
-    return await _update(services, po_id, PurchaseOrderWorkflow.cancel, action, "cancelled")
+    return await _update(
+        services,
+        po_id,
+        PurchaseOrderWorkflow.cancel,
+        action,
+        "cancelled",
+        reached=PurchaseOrderStatus.CANCELLED,
+    )
 
 
 @router.post("/purchase-orders/{po_id}/receive")
 async def receive(
-    po_id: uuid.UUID, body: ReceiptIn, services: ServicesDep, receiver: Receiver
+    po_id: uuid.UUID,
+    body: ReceiptIn,
+    services: ServicesDep,
+    receiver: Receiver,
+    idempotency_key: IdempotencyKey = None,
 ) -> PurchaseOrderOut:
     """Book a delivery (all or part) into stock. What arrived is reserved for the orders
     waiting for it, by priority and due date, and their workflows are told to continue. More
-    than ordered is refused unless the supplier's tolerance allows it."""
-    receipt = GoodsReceipt(lines=body.lines, bin_id=body.bin_id, actor=receiver.email)
-    return await _update(services, po_id, PurchaseOrderWorkflow.receive, receipt, "received")
+    than ordered is refused unless the supplier's tolerance allows it.
+
+    A delivery is booked once: under its delivery note (`reference`), or else under the
+    client's `Idempotency-Key`; one of the two is needed. Sent again (a retry after a 503, a
+    double click), it answers with the purchase order as it is; the same delivery note or key
+    with other lines is refused (409 for a delivery note, 422 for a key)."""
+    if body.reference:
+        key = f"ref:{body.reference}"
+    elif idempotency_key:
+        key = f"key:{scoped(receiver.user_id, idempotency_key)}"
+    else:
+        raise InvalidInput(
+            "name the delivery note (`reference`) or send an Idempotency-Key header, so that "
+            "a repeated request books the delivery once",
+            field="reference",
+        )
+    request = digest("receive", body.model_dump(mode="json"))
+    async with services.sessions() as session:
+        booked = await goods_receipt.booked_under(session, po_id, key)
+    if booked is not None:
+        if booked.request_digest not in (None, request):
+            raise _booked_differently(body.reference, booked)
+        return await _view(services, po_id)
+    receipt = GoodsReceipt(
+        lines=[ReceivedLine(item_id=ln.item_id, quantity=ln.quantity) for ln in body.lines],
+        bin_id=body.bin_id,
+        actor=receiver.email,
+        receipt_key=key,
+        reference=body.reference,
+        digest=request,
+    )
+    return await _update(
+        services,
+        po_id,
+        PurchaseOrderWorkflow.receive,
+        receipt,
+        "received",
+        update_id=f"receive:{digest(key, request)}",
+    )
+
+
+def _booked_differently(reference: str | None, booked: PurchaseOrderReceipt) -> DomainError:
+    when = f"{booked.received_at:%Y-%m-%d %H:%M} UTC by {booked.received_by or 'someone'}"
+    if reference:
+        return AlreadyRecorded(
+            f"delivery note {reference} was already booked on {when} with other lines; "
+            "this receipt was not booked",
+            reference=reference,
+        )
+    return InvalidInput(
+        f"this Idempotency-Key already booked a delivery on {when} with other lines; use a "
+        "new key for a new delivery",
+        field="Idempotency-Key",
+        location="header",
+    )
 
 
 @router.get("/suggestions", dependencies=[READ])

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
+from api.fields import Flag, Reading
 from domain.access import Action
 from domain.quality import CheckItem, CheckKind, InspectionStatus
 from domain.stages import INSPECTION_STAGES, Stage
@@ -39,10 +40,10 @@ QualityManager = Annotated[Principal, requires(Action.MANAGE_QUALITY)]
 
 class CheckItemIn(BaseModel):
     description: str = Field(min_length=1, max_length=500)
-    required: bool = True
+    required: Flag = True
     kind: CheckKind = CheckKind.PASS_FAIL
-    min: Decimal | None = Field(None, description="MEASURE: the lowest value that passes")
-    max: Decimal | None = Field(None, description="MEASURE: the highest value that passes")
+    min: Reading | None = Field(None, description="MEASURE: the lowest value that passes")
+    max: Reading | None = Field(None, description="MEASURE: the highest value that passes")
     unit: str | None = Field(None, max_length=32)
 
 

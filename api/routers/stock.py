@@ -13,11 +13,15 @@ from sqlalchemy import Select, select, tuple_
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
+from api.fields import Offset, SignedQuantity
+from api.idempotency import IdempotencyKey, digest, scoped
 from domain.access import Action
+from domain.errors import InvalidInput
+from domain.limits import MAX_QUANTITY
 from domain.stock import AdjustmentReason, MovementType
 from persistence.locations import ensure_item_and_warehouse
 from persistence.reservations import release_reservation, reserve_exact
-from persistence.stock_ledger import LedgerEntry, post_movement, transfer
+from persistence.stock_ledger import LedgerEntry, booked_under, post_movement, transfer
 from persistence.tables import Bin, BinStock, Item, Reservation, StockLevel, StockMovement
 
 router = APIRouter()
@@ -28,7 +32,9 @@ Storekeeper = Annotated[Principal, requires(Action.MOVE_STOCK)]
 class MoveRequest(BaseModel):
     item_id: uuid.UUID
     warehouse_id: uuid.UUID
-    quantity: int = Field(description="Positive; for ADJUSTMENT the signed change of on hand")
+    quantity: SignedQuantity = Field(
+        description="Positive; for ADJUSTMENT the signed change of on hand"
+    )
     reason: str = Field(min_length=1, max_length=2000)
     movement_type: MovementType = MovementType.RECEIPT
     bin_id: uuid.UUID | None = Field(
@@ -95,7 +101,10 @@ class StockOut(BaseModel):
     warehouse_id: uuid.UUID
     on_hand: int
     reserved: int
-    available: int
+    quarantined: int = Field(
+        description="On hand in quarantine bins: neither reservable nor pickable"
+    )
+    available: int = Field(description="on_hand - quarantined - reserved")
     bins: list[BinLevelOut]
 
 
@@ -112,10 +121,18 @@ class ReservationOut(BaseModel):
 
 
 @router.post("/move", status_code=201)
-async def move_stock(body: MoveRequest, session: SessionDep, user: Storekeeper) -> MoveOut:
+async def move_stock(
+    body: MoveRequest,
+    session: SessionDep,
+    user: Storekeeper,
+    idempotency_key: IdempotencyKey = None,
+) -> MoveOut:
     """Receive, issue, adjust or transfer stock: one ledger row per bin touched (a transfer
-    has both its sides), all in one transaction."""
+    has both its sides), all in one transaction. With an `Idempotency-Key`, a repeat (a retry
+    after a 503, a double click) answers with the movement booked the first time; the key
+    with a different movement is a 422."""
     await ensure_item_and_warehouse(session, body.item_id, body.warehouse_id)
+    key = _ledger_key(user, idempotency_key) if idempotency_key else None
     entry = LedgerEntry(
         item_id=body.item_id,
         warehouse_id=body.warehouse_id,
@@ -124,6 +141,7 @@ async def move_stock(body: MoveRequest, session: SessionDep, user: Storekeeper) 
         reason=body.reason,
         bin_id=body.bin_id,
         reason_code=body.reason_code,
+        idempotency_key=key,
         actor=user.email,
     )
     if body.movement_type is MovementType.TRANSFER:
@@ -132,11 +150,40 @@ async def move_stock(body: MoveRequest, session: SessionDep, user: Storekeeper) 
         ids = await transfer(session, entry, to_warehouse_id=target, to_bin_id=body.to_bin_id)
     else:
         ids = await post_movement(session, entry)
-    rows = await session.scalars(
-        select(StockMovement).where(StockMovement.id.in_(ids)).order_by(StockMovement.id)
-    )
+    if ids:
+        rows = list(
+            await session.scalars(
+                select(StockMovement).where(StockMovement.id.in_(ids)).order_by(StockMovement.id)
+            )
+        )
+    else:  # booked before under this key
+        assert key is not None
+        rows = await booked_under(session, key)
+        _same_movement(rows[0], body)
     legs = [MovementOut.model_validate(m) for m in rows]
     return MoveOut(**legs[0].model_dump(), legs=legs)
+
+
+def _ledger_key(user: Principal, idempotency_key: str) -> str:
+    """The client's key as the ledger keeps it: the sender's own, and short."""
+    return f"move:{digest(scoped(user.user_id, idempotency_key))[:40]}"
+
+
+def _same_movement(first: StockMovement, body: MoveRequest) -> None:
+    quantity = abs(body.quantity)
+    if (
+        first.item_id != body.item_id
+        or first.warehouse_id != body.warehouse_id
+        or first.movement_type != body.movement_type.value
+        or first.quantity != quantity
+        or first.reason != body.reason
+    ):
+        raise InvalidInput(
+            f"this Idempotency-Key already booked movement {first.id} ({first.movement_type} "
+            f"of {first.quantity}); use a new key for a new movement",
+            field="Idempotency-Key",
+            location="header",
+        )
 
 
 @router.get("/stock", dependencies=[READ])
@@ -190,7 +237,8 @@ async def stock(
             warehouse_id=level.warehouse_id,
             on_hand=level.on_hand,
             reserved=level.reserved,
-            available=level.on_hand - level.reserved,
+            quarantined=level.quarantined,
+            available=level.available,
             bins=bins.get((level.item_id, level.warehouse_id), []),
         )
         for level, sku in levels
@@ -234,7 +282,7 @@ async def movements(
     session: SessionDep,
     query: MovementFilter,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> list[MovementOut]:
     """The ledger, newest first: who moved what, when, why, from and to which bin."""
     rows = await session.scalars(query.offset(offset).limit(limit))
@@ -247,7 +295,7 @@ async def reserve(
     _: Storekeeper,
     item_id: uuid.UUID,
     warehouse_id: uuid.UUID,
-    quantity: Annotated[int, Query(gt=0)],
+    quantity: Annotated[int, Query(gt=0, le=MAX_QUANTITY)],
     note: Annotated[str, Query(max_length=2000)] = "",
 ) -> ReservationOut:
     """Reserve exactly `quantity`, or 409 when less is available."""

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
+from api.fields import Count
 from domain.access import Action
 from domain.stocktake import CountLine, StocktakeStatus, differences
 from persistence import stocktakes
@@ -34,7 +35,7 @@ class StocktakeOpen(BaseModel):
 class CountIn(BaseModel):
     item_id: uuid.UUID
     bin_id: uuid.UUID
-    counted: int = Field(ge=0)
+    counted: Count
 
 
 class CountsIn(BaseModel):

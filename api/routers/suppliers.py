@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
+from api.fields import Days, Flag, Money, Percent, Quantity, UnitPrice
 from domain.access import Action
 from persistence import purchase_orders, supplier_offers, suppliers
 from persistence.catalogue import get_or_404, update_unique
@@ -22,7 +23,6 @@ from persistence.tables import Supplier, SupplierContact, SupplierItem
 router = APIRouter()
 READ = requires(Action.READ)
 Buyer = Annotated[Principal, requires(Action.MANAGE_PURCHASING)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 
 class Contact(BaseModel):
@@ -41,7 +41,7 @@ class SupplierFields(BaseModel):
     payment_terms: str | None = Field(None, max_length=100, examples=["net 30"])
     currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
     credit_limit: Money | None = None
-    over_receipt_tolerance_pct: int = Field(0, ge=0, le=100)
+    over_receipt_tolerance_pct: Percent = 0
     notes: str = Field("", max_length=4000)
 
 
@@ -59,7 +59,7 @@ class SupplierUpdate(BaseModel):
     payment_terms: str | None = Field(None, max_length=100)
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     credit_limit: Money | None = None
-    over_receipt_tolerance_pct: int | None = Field(None, ge=0, le=100)
+    over_receipt_tolerance_pct: Percent | None = None
     notes: str | None = Field(None, max_length=4000)
     contacts: list[Contact] | None = Field(None, max_length=50, description="Replaces them")
 
@@ -72,8 +72,8 @@ class SupplierOut(SupplierCreate):
 
 
 class PriceBreak(BaseModel):
-    min_quantity: int = Field(ge=1)
-    unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=4)
+    min_quantity: Quantity
+    unit_price: UnitPrice
 
 
 def _distinct(breaks: list[PriceBreak]) -> list[PriceBreak]:
@@ -88,10 +88,10 @@ PriceBreaks = Annotated[list[PriceBreak], Field(max_length=20), AfterValidator(_
 
 class OfferFields(BaseModel):
     unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    min_order_qty: int = Field(1, ge=1)
-    pack_size: int = Field(1, ge=1, description="Ordered in whole packs (a reel of 70 switches)")
-    lead_time_days: int = Field(0, ge=0, le=365)
-    preferred: bool = False
+    min_order_qty: Quantity = 1
+    pack_size: Quantity = Field(1, description="Ordered in whole packs (a reel of 70 switches)")
+    lead_time_days: Days = 0
+    preferred: Flag = False
     price_breaks: PriceBreaks = Field(default_factory=list)
 
 
@@ -101,10 +101,10 @@ class SupplierItemCreate(OfferFields):
 
 class SupplierItemUpdate(BaseModel):
     unit_price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    min_order_qty: int | None = Field(None, ge=1)
-    pack_size: int | None = Field(None, ge=1)
-    lead_time_days: int | None = Field(None, ge=0, le=365)
-    preferred: bool | None = None
+    min_order_qty: Quantity | None = None
+    pack_size: Quantity | None = None
+    lead_time_days: Days | None = None
+    preferred: Flag | None = None
     price_breaks: PriceBreaks | None = Field(None, description="Replaces them")
 
 

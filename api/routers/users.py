@@ -9,11 +9,12 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import any_, func, literal, select
 
 from api.auth.access import Principal, requires
 from api.deps import ServicesDep, SessionDep
-from api.routers.account import UserOut
+from api.fields import Page
+from api.routers.account import UserOut, end_sessions
 from domain.access import Action, Role
 from domain.errors import Conflict
 from persistence import users
@@ -42,12 +43,12 @@ async def list_users(
     role: Role | None = None,
     active: bool | None = None,
     search: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[Page, Query()] = 1,
     size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> UserPage:
     query = select(User)
     if role:
-        query = query.where(User.roles.contains([role.value]))
+        query = query.where(literal(role.value) == any_(User.roles))
     if active is not None:
         query = query.where(User.is_active.is_(active))
     if search:
@@ -78,7 +79,7 @@ async def set_roles(
         _not_self(admin, user_id, "remove the admin role from")
     user = await users.get_user(session, user_id, lock=True)
     user.roles = sorted({r.value for r in body.roles})
-    await services.sessions_store.end_all(user.id)
+    await end_sessions(services, user)
     log.info("user.roles_set", user_id=str(user.id), roles=user.roles, by=admin.email)
     return UserOut.model_validate(user)
 
@@ -90,7 +91,7 @@ async def deactivate(
     _not_self(admin, user_id, "deactivate")
     user = await users.get_user(session, user_id, lock=True)
     user.is_active = False
-    ended = await services.sessions_store.end_all(user.id)
+    ended = await end_sessions(services, user)
     log.info("user.deactivated", user_id=str(user.id), sessions_ended=ended, by=admin.email)
     return UserOut.model_validate(user)
 

@@ -33,6 +33,9 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Every session started before this has ended (password change or reset, roles,
+    # deactivation): checked when Redis, which holds the sessions, is unavailable.
+    sessions_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at()
 
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)

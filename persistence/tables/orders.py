@@ -47,7 +47,10 @@ class Order(Base):
     hold_reason: Mapped[str | None] = mapped_column(Text)
     at_risk: Mapped[bool] = mapped_column(Boolean, default=False)  # cannot meet its due date
     cancel_reason: Mapped[str | None] = mapped_column(Text)
-    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # The client's Idempotency-Key, scoped by who sent it ("<user id>:<key>"), and a digest of
+    # the request it came with: a repeat returns this order, the key with another body is a 422.
+    idempotency_key: Mapped[str | None] = mapped_column(String(240), unique=True)
+    request_digest: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = created_at()
@@ -100,6 +103,9 @@ class OrderStageRecord(Base):
     rework_items: Mapped[list[str]] = mapped_column(
         JSONB, default=list, server_default=text("'[]'::jsonb")
     )
+    # A digest of the completion request that closed this pass: a repeat of it joins, another
+    # one is told what was recorded.
+    request_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class OrderEscalation(Base):

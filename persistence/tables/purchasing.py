@@ -176,8 +176,12 @@ class PurchaseOrderReceipt(Base):
     bin_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("bins.id"))
     received_by: Mapped[str | None] = mapped_column(String(320))
     received_at: Mapped[datetime] = created_at()
-    # The receipt a delivery was booked under: a repeat (a retried call) books nothing again.
-    receipt_key: Mapped[str | None] = mapped_column(String(100))
+    # The receipt a delivery was booked under ("ref:<delivery note>" or "key:<user>:<key>"),
+    # and a digest of the request: a repeat books nothing again, another body under the same
+    # key is refused.
+    receipt_key: Mapped[str | None] = mapped_column(String(240))
+    reference: Mapped[str | None] = mapped_column(String(100))  # the supplier's delivery note
+    request_digest: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),

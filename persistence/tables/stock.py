@@ -18,13 +18,17 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import ColumnElement
 
+from domain.stock import StockPosition
 from persistence.tables.base import Base, created_at, uuid_pk
 
 
 class StockLevel(Base):
-    """On hand and reserved of one item in one warehouse; reserved = sum of open reservations."""
+    """On hand, reserved and quarantined of one item in one warehouse (`domain.stock`);
+    reserved = sum of open reservations, quarantined = on hand in quarantine bins."""
 
     __tablename__ = "stock_levels"
 
@@ -32,6 +36,7 @@ class StockLevel(Base):
     warehouse_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warehouses.id"), primary_key=True)
     on_hand: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -39,8 +44,21 @@ class StockLevel(Base):
     __table_args__ = (
         CheckConstraint("on_hand >= 0", name="on_hand_non_negative"),
         CheckConstraint("reserved >= 0", name="reserved_non_negative"),
-        CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
+        CheckConstraint("quarantined >= 0", name="quarantined_non_negative"),
+        CheckConstraint(
+            "reserved + quarantined <= on_hand", name="reserved_and_quarantined_within_on_hand"
+        ),
     )
+
+    @hybrid_property
+    def available(self) -> int:
+        """What may be reserved or issued: `domain.stock.StockPosition.available`."""
+        return StockPosition(self.on_hand, self.reserved, self.quarantined).available
+
+    @available.inplace.expression
+    @classmethod
+    def _available(cls) -> ColumnElement[int]:
+        return cls.on_hand - cls.reserved - cls.quarantined
 
 
 class BinStock(Base):

@@ -21,12 +21,20 @@ from temporalio.testing import WorkflowEnvironment
 from api.deps import Services
 from domain.access import Role
 from persistence.database import SessionFactory
-from tests.support import Demo, assert_stock_consistent, bearer_token, load_demo, running_app
+from tests.support import (
+    Demo,
+    assert_stock_consistent,
+    bearer_token,
+    days_ahead,
+    load_demo,
+    running_app,
+)
 from worker.main import build_worker
 from workflows import search_attributes
-from zhuchka.devstack.mail_sink import MailSink, read_mailbox
+from zhuchka.devstack.mail_sink import MailSink
 from zhuchka.devstack.ports import free_port
 from zhuchka.devstack.temporal import temporal_cli
+from zhuchka.mailbox import read_mailbox
 from zhuchka.settings import Settings
 
 
@@ -87,7 +95,7 @@ class Stack:
             "quantity": 1,
             "customer": "Anna Petrova",
             "priority": "NORMAL",
-            "due_date": "2026-12-31",
+            "due_date": days_ahead(30),
         } | body
         response = await self.api.post("/api/production/orders", json=payload)
         assert response.status_code == 201, response.text

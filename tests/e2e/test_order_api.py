@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import Stack
+from tests.support import days_ahead
 
 
 async def test_a_retried_post_with_an_idempotency_key_returns_the_same_order(stack: Stack) -> None:
@@ -16,7 +17,7 @@ async def test_a_retried_post_with_an_idempotency_key_returns_the_same_order(sta
         "quantity": 1,
         "customer": "Boris",
         "priority": "URGENT",
-        "due_date": "2026-12-24",
+        "due_date": days_ahead(24),
     }
     key = {"Idempotency-Key": f"planner-{uuid.uuid4()}"}
     first, second = await asyncio.gather(
@@ -88,7 +89,7 @@ async def test_bad_orders_are_refused(stack: Stack, change: dict[str, object], s
         "product_sku": "KB-65-HS",
         "quantity": 1,
         "customer": "Anna",
-        "due_date": "2026-12-31",
+        "due_date": days_ahead(31),
     } | change
     response = await stack.api.post("/api/production/orders", json=body)
     assert response.status_code == status

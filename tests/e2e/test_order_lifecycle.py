@@ -104,7 +104,11 @@ async def test_an_order_waits_for_a_purchase_order_and_continues_after_the_recei
     assert po["lines"][0]["orders"][0]["order_number"] == order["number"]
     url = f"/api/purchasing/purchase-orders/{po['id']}"
     early = await stack.api.post(
-        f"{url}/receive", json={"lines": [{"item_id": po["lines"][0]["item_id"], "quantity": 10}]}
+        f"{url}/receive",
+        json={
+            "lines": [{"item_id": po["lines"][0]["item_id"], "quantity": 10}],
+            "reference": "DN-1",
+        },
     )
     assert early.status_code == 409  # not confirmed yet
     assert (
@@ -115,7 +119,8 @@ async def test_an_order_waits_for_a_purchase_order_and_continues_after_the_recei
 
     item_id = po["lines"][0]["item_id"]
     part = await stack.api.post(
-        f"{url}/receive", json={"lines": [{"item_id": item_id, "quantity": 30}]}
+        f"{url}/receive",
+        json={"lines": [{"item_id": item_id, "quantity": 30}], "reference": "DN-101"},
     )
     assert part.json()["status"] == "partially_received"
     order = await stack.until(
@@ -124,11 +129,13 @@ async def test_an_order_waits_for_a_purchase_order_and_continues_after_the_recei
     assert order["stage"] == "procurement"
 
     rest = await stack.api.post(
-        f"{url}/receive", json={"lines": [{"item_id": item_id, "quantity": 670}]}
+        f"{url}/receive",
+        json={"lines": [{"item_id": item_id, "quantity": 670}], "reference": "DN-102"},
     )
     assert rest.json()["status"] == "received"
     too_much = await stack.api.post(
-        f"{url}/receive", json={"lines": [{"item_id": item_id, "quantity": 1}]}
+        f"{url}/receive",
+        json={"lines": [{"item_id": item_id, "quantity": 1}], "reference": "DN-103"},
     )
     assert too_much.status_code == 409
     order = await stack.until(order, lambda o: o["stage"] == "assembly")
@@ -154,10 +161,11 @@ async def test_cancelling_an_order_releases_its_stock_and_purchase_demand(stack:
     assert await stack.stock("SW-LIN-RED") == (300, 0)
     pos = (await stack.api.get("/api/purchasing/purchase-orders")).json()
     assert [p["status"] for p in pos] == ["cancelled"]
-    again = await stack.api.post(
+    again = await stack.api.post(  # a repeat (a retry, a double click) answers as the first
         f"/api/production/orders/{order['id']}/cancel", json={"reason": "twice"}
     )
-    assert again.status_code == 409
+    assert again.status_code == 200
+    assert again.json()["cancel_reason"] == "customer changed mind"
     assert (await stack.complete(order, "assembly", expect=409))["code"] == "order_closed"
     await assert_stock_consistent(stack.sessions)
 

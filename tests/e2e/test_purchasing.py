@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.access import Role
 from tests.e2e.conftest import Stack
+from tests.support import days_ahead
 from workflows.reorder_scan import SCHEDULE_ID, ensure_reorder_schedule
 
 SWITCH = "SW-LIN-RED"
@@ -54,10 +55,10 @@ async def _po(stack: Stack, number: str) -> dict[str, Any]:
 
 async def test_a_delivery_goes_to_the_urgent_order_first(stack: Stack) -> None:
     await _leave_switches(stack, 50)
-    low = await stack.order(quantity=2, priority="LOW", due_date="2026-12-20")
+    low = await stack.order(quantity=2, priority="LOW", due_date=days_ahead(20))
     await stack.complete(low, "design")
     low = await _waiting(stack, low)  # took the 50, 86 short
-    urgent = await stack.order(quantity=2, priority="URGENT", due_date="2027-01-31")
+    urgent = await stack.order(quantity=2, priority="URGENT", due_date=days_ahead(62))
     await stack.complete(urgent, "design")
     urgent = await _waiting(stack, urgent)  # 136 short
     assert (_switch_short(low), _switch_short(urgent)) == (86, 136)
@@ -86,7 +87,7 @@ async def test_a_delivery_goes_to_the_urgent_order_first(stack: Stack) -> None:
     part = await _ok(
         await stack.api.post(
             f"{url}/receive",
-            json={"lines": [{"item_id": item, "quantity": 140}]},
+            json={"lines": [{"item_id": item, "quantity": 140}], "reference": "DN-104"},
             headers=storekeeper,
         )
     )
@@ -98,12 +99,15 @@ async def test_a_delivery_goes_to_the_urgent_order_first(stack: Stack) -> None:
     assert _switch_short(low) == 82
 
     rest = await _ok(
-        await stack.api.post(f"{url}/receive", json={"lines": [{"item_id": item, "quantity": 560}]})
+        await stack.api.post(
+            f"{url}/receive",
+            json={"lines": [{"item_id": item, "quantity": 560}], "reference": "DN-105"},
+        )
     )
     assert rest["status"] == "received"
     await stack.until(low, lambda o: o["stage"] == "assembly")
     over = await stack.api.post(
-        f"{url}/receive", json={"lines": [{"item_id": item, "quantity": 1}]}
+        f"{url}/receive", json={"lines": [{"item_id": item, "quantity": 1}], "reference": "DN-106"}
     )
     assert over.status_code == 409
     assert "already received" in over.json()["detail"]
@@ -276,13 +280,15 @@ async def test_suppliers_offers_with_price_breaks_and_performance(stack: Stack) 
     await _ok(await stack.api.post(f"{po_url}/confirm"))
     item = str(stack.demo.items["STAB-SCREW-2U"])
     beyond = await stack.api.post(
-        f"{po_url}/receive", json={"lines": [{"item_id": item, "quantity": 106}]}
+        f"{po_url}/receive",
+        json={"lines": [{"item_id": item, "quantity": 106}], "reference": "DN-107"},
     )
     assert beyond.status_code == 409  # 5% tolerance: 105 at most
     assert beyond.json()["receivable"] == 105
     received = await _ok(
         await stack.api.post(
-            f"{po_url}/receive", json={"lines": [{"item_id": item, "quantity": 104}]}
+            f"{po_url}/receive",
+            json={"lines": [{"item_id": item, "quantity": 104}], "reference": "DN-108"},
         )
     )
     assert received["status"] == "received"

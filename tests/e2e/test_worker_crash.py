@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -78,13 +79,23 @@ async def api_only(
         yield Stack(api, dev_server.client, settings, sessions, demo, services, mail_sink)
 
 
+async def _until_answered(stack: Stack, order: dict[str, Any], stage: str) -> dict[str, Any]:
+    """Complete `stage`, retrying after each 503 as a client would, until a worker answers."""
+    async with asyncio.timeout(90):
+        while (answer := await stack.complete(order, stage, expect=None)).get(
+            "code"
+        ) == "unavailable":
+            await asyncio.sleep(0.5)
+    return answer
+
+
 async def test_killing_the_worker_mid_order_loses_nothing(
     api_only: Stack, worker_process: WorkerProcess
 ) -> None:
     stack = api_only
     worker_process.start()
     order = await stack.order(quantity=1)
-    await stack.complete(order, "design")
+    await _until_answered(stack, order, "design")  # the new worker may still be starting
     order = await stack.until(order, lambda o: o["stage"] == "assembly")
 
     worker_process.kill()
@@ -94,11 +105,7 @@ async def test_killing_the_worker_mid_order_loses_nothing(
     worker_process.start()
     # A client retries after a 503. Each retry carries the same update id, so however many
     # reach the workflow, they are one completion.
-    async with asyncio.timeout(60):
-        while (retried := await stack.complete(order, "assembly", expect=None)).get(
-            "code"
-        ) == "unavailable":
-            await asyncio.sleep(0.5)
+    retried = await _until_answered(stack, order, "assembly")
     assert retried["stage"] == "testing"
     order = await stack.get(order)
     assert [s["stage"] for s in order["stages"]].count("assembly") == 1

@@ -1,7 +1,8 @@
-"""Stock stays right under concurrency: receipts, issues, transfers between bins and
-warehouses, reservations, releases and adjustments race against real PostgreSQL, and after
-every run each level equals its ledger and its bins, reserved equals the open reservations,
-and nothing is negative. The property test lets hypothesis choose the operations."""
+"""Stock stays right under concurrency: receipts, issues, transfers between bins (quarantine
+ones too) and warehouses, reservations, releases and adjustments race against real PostgreSQL,
+and after every run each level equals its ledger and its bins, reserved equals the open
+reservations, quarantined equals the quarantine bins, nothing is negative and nothing reserved
+is in quarantine. The property test lets hypothesis choose the operations."""
 
 from __future__ import annotations
 
@@ -32,11 +33,16 @@ from zhuchka.settings import Settings
 class Floor:
     item: uuid.UUID
     warehouses: tuple[uuid.UUID, uuid.UUID]
-    bins: dict[uuid.UUID, list[uuid.UUID]]  # warehouse -> its storage bins and receiving bin
+    # warehouse -> its two storage bins, its receiving bin and its quarantine bin
+    bins: dict[uuid.UUID, list[uuid.UUID]]
+
+
+BINS = 4
 
 
 async def _floor(sessions: SessionFactory) -> Floor:
-    """Two warehouses with two storage bins and a receiving bin each, and a new item."""
+    """Two warehouses with two storage bins, a receiving and a quarantine bin each, and a new
+    item."""
     tag = uuid.uuid4().hex[:8]
     async with sessions.begin() as session:
         item = Item(
@@ -63,6 +69,13 @@ async def _floor(sessions: SessionFactory) -> Floor:
                 await session.flush()
                 bins[warehouse.id].append(bin_.id)
             bins[warehouse.id].append(await default_bin(session, warehouse.id))
+            quarantine = Zone(warehouse_id=warehouse.id, name="Held", zone_type="QUARANTINE")
+            session.add(quarantine)
+            await session.flush()
+            held = Bin(zone_id=quarantine.id, warehouse_id=warehouse.id, code="Q-1")
+            session.add(held)
+            await session.flush()
+            bins[warehouse.id].append(held.id)
             warehouses.append(warehouse.id)
     return Floor(item.id, (warehouses[0], warehouses[1]), bins)
 
@@ -102,7 +115,7 @@ async def _apply(sessions: SessionFactory, floor: Floor, op: Op) -> bool:
                     ),
                 )
             elif kind == "move-bins":
-                target = floor.bins[warehouse][(b + 1) % 3]
+                target = floor.bins[warehouse][(b + 1) % BINS]
                 await transfer(session, entry, to_warehouse_id=warehouse, to_bin_id=target)
             elif kind == "move-warehouses":
                 await transfer(session, entry, to_warehouse_id=other)
@@ -148,7 +161,12 @@ async def test_racing_movements_keep_every_number_right(sessions: SessionFactory
     chooser = random.Random(1)
     kinds = ["issue", "adjust", "move-bins", "move-warehouses", "reserve", "release", "receive"]
     ops = [
-        (chooser.choice(kinds), chooser.randint(1, 9), chooser.randint(0, 1), chooser.randint(0, 2))
+        (
+            chooser.choice(kinds),
+            chooser.randint(1, 9),
+            chooser.randint(0, 1),
+            chooser.randint(0, BINS - 1),
+        )
         for _ in range(120)
     ]
     outcomes = await _race(sessions, floor, ops)
@@ -163,7 +181,7 @@ OPERATIONS = st.tuples(
     ),
     st.integers(min_value=1, max_value=12),
     st.integers(min_value=0, max_value=1),
-    st.integers(min_value=0, max_value=2),
+    st.integers(min_value=0, max_value=BINS - 1),
 )
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
+from sqlalchemy import select
 
 from domain.errors import Conflict, InsufficientStock
-from domain.stock import MovementType
+from domain.stock import MovementType, ZoneType
 from persistence.database import SessionFactory
+from persistence.locations import default_bin
 from persistence.reservations import release_reservation, reserve_exact
 from persistence.stock_ledger import LedgerEntry, post_movement
+from persistence.tables import Warehouse, Zone
 from tests.support import Demo, assert_stock_consistent, ledger_sum, stock_of
 
 
@@ -128,3 +132,23 @@ async def test_two_transactions_racing_for_the_same_stock_cannot_both_win(
         await second.close()
     async with sessions() as session:
         assert await stock_of(session, demo, "BOX-65") == (20, 20)
+
+
+async def test_first_movements_racing_into_a_new_warehouse_share_its_default_bins(
+    sessions: SessionFactory,
+) -> None:
+    """Twenty first shipments from a warehouse with no Shipping zone yet: one makes the zone
+    and its bin, the others find them (none is told of a clash)."""
+    async with sessions.begin() as session:
+        warehouse = Warehouse(name="Kazan depot", code="WH-KZN")
+        session.add(warehouse)
+
+    async def dispatch_bin() -> uuid.UUID:
+        async with sessions.begin() as session:
+            return await default_bin(session, warehouse.id, ZoneType.SHIPPING)
+
+    bins = await asyncio.gather(*(dispatch_bin() for _ in range(20)))
+    assert len(set(bins)) == 1
+    async with sessions() as session:
+        zones = (await session.scalars(select(Zone).where(Zone.warehouse_id == warehouse.id))).all()
+    assert [(z.name, z.zone_type) for z in zones] == [("Shipping", "SHIPPING")]

@@ -89,12 +89,16 @@ async def test_a_held_order_cannot_be_started_or_moved_on_until_it_is_resumed(
     assert description.typed_search_attributes.get(sa.ORDER_ON_HOLD) is True
     assert "on hold" in (await order.refused(Stage.DESIGN)).message
     assert "on hold" in (await _refused_start(order, Stage.DESIGN)).message
-    with pytest.raises(WorkflowUpdateFailedError):
+    with pytest.raises(WorkflowUpdateFailedError):  # held already, for another reason
         await order.handle.execute_update(OrderWorkflow.hold, HoldRequest(reason="twice"))
+    repeated = await order.handle.execute_update(  # the same hold again: a repeat
+        OrderWorkflow.hold, HoldRequest(reason="customer changes the layout")
+    )
+    assert repeated.version == state.version  # nothing changed, nothing published
     state = await order.handle.execute_update(OrderWorkflow.resume, ResumeRequest())
     assert (state.on_hold, state.hold_reason) == (False, None)
-    with pytest.raises(WorkflowUpdateFailedError):
-        await order.handle.execute_update(OrderWorkflow.resume, ResumeRequest())
+    again = await order.handle.execute_update(OrderWorkflow.resume, ResumeRequest())
+    assert (again.on_hold, again.version) == (False, state.version)  # resumed already
     # Work already started may be finished while the order is held.
     await _start_stage(order, Stage.DESIGN)
     await order.handle.execute_update(OrderWorkflow.hold, HoldRequest(reason="check stock"))

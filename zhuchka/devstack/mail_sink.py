@@ -1,26 +1,15 @@
 """A local SMTP server (aiosmtpd) that keeps every message it receives as a file: the outbox a
-person reads in `make run`, and the mail server the tests send to."""
+person reads in `make run`, and the mail server the tests send to. Reading the files back is
+`zhuchka.mailbox`, which needs no SMTP server."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-
-
-@dataclass(frozen=True)
-class ReceivedMail:
-    to: str
-    subject: str
-    body: str
-    received_at: datetime
 
 
 class _KeepAsFiles:
@@ -49,23 +38,3 @@ class MailSink:
 
     def stop(self) -> None:
         self._controller.stop()
-
-
-def read_mailbox(folder: Path) -> list[ReceivedMail]:
-    """Every message in `folder`, newest first."""
-    if not folder.is_dir():
-        return []
-    found: list[ReceivedMail] = []
-    for path in sorted(folder.glob("*.eml"), reverse=True):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        body = message.get_body(preferencelist=("plain",))
-        found.append(
-            ReceivedMail(
-                to=str(message["To"]),
-                subject=str(message["Subject"]),
-                body=body.get_content() if body else "",
-                received_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
-            )
-        )
-    return found

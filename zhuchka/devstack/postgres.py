@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from zhuchka.devstack.ports import is_listening, wait_for_port
+from zhuchka.devstack.state import pid_alive
 
 SYSTEM_USER = "embedded_postgres"
 _READ_AND_ENTER = stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH
@@ -104,7 +105,7 @@ class EmbeddedPostgres:
         options = f"-h {self.host} -p {self.port} -k {self.pgdata}"
         if self.fast_and_unsafe:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        subprocess.run(
+        started = subprocess.run(
             [
                 _bin("pg_ctl"),
                 "-D",
@@ -118,11 +119,32 @@ class EmbeddedPostgres:
                 options,
                 "start",
             ],
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
             **run_as,
         )
+        if started.returncode != 0:
+            # e.g. after a kill -9, until the old server's last backends have gone
+            said = " ".join((started.stderr or started.stdout).split())[-300:]
+            raise RuntimeError(f"PostgreSQL did not start ({said}); see {self.pgdata}/server.log")
         wait_for_port(self.host, self.port, timeout=30, what="PostgreSQL")
+
+    def pid(self) -> int | None:
+        """The postmaster's pid, from its `postmaster.pid` (pg_ctl starts it as a daemon)."""
+        try:
+            first = (self.pgdata / "postmaster.pid").read_text().split("\n", 1)[0].strip()
+        except (FileNotFoundError, PermissionError):
+            return None
+        return int(first) if first.isdigit() else None
+
+    def exit_status(self) -> str | None:
+        """None while the postmaster runs; else how it is gone. pg_ctl daemonises the server,
+        so it is no child of ours: its pid (from postmaster.pid) tells whether it still runs."""
+        pid = self.pid()
+        if pid is None:
+            return "gone (no postmaster.pid)"
+        return None if pid_alive(pid) else f"gone (postmaster {pid} no longer runs)"
 
     def running(self) -> bool:
         result = subprocess.run(

@@ -10,7 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+from zhuchka.demo_data import demo_password_file
 from zhuchka.devstack.ports import free_port
+from zhuchka.devstack.state import STACK_ENV, pid_file, read_env_file, read_pid
 from zhuchka.settings import Settings
 
 PORT_SETTINGS = (
@@ -53,7 +55,7 @@ class PrivateStack:
         while self._banners() == banners:
             if self.process.poll() is not None or time.monotonic() - started > timeout:
                 raise RuntimeError("zhuchka dev did not come up:\n" + self.log.read_text()[-3000:])
-            time.sleep(0.2)
+            time.sleep(0.1)
         return time.monotonic() - started
 
     def stop(self) -> int:
@@ -64,8 +66,15 @@ class PrivateStack:
 
     def settings(self, **overrides: object) -> Settings:
         """Settings that reach this stack's servers (from the `stack.env` it writes)."""
-        lines = (self.data_dir / "stack.env").read_text().splitlines()
-        return Settings.model_validate(dict(line.split("=", 1) for line in lines) | overrides)
+        return Settings.model_validate(read_env_file(self.data_dir / STACK_ENV) | overrides)
+
+    def demo_password(self) -> str:
+        """The demo accounts' password, as this stack made it in its data folder."""
+        return demo_password_file(self.data_dir).read_text().strip()
+
+    def pid(self, name: str) -> int | None:
+        """The pid in `pids/<name>.pid` (postgres, redis, temporal, worker, api; dev)."""
+        return read_pid(pid_file(self.data_dir, name))
 
     def _banners(self) -> int:
         return self.log.read_text().count("is up") if self.log.exists() else 0

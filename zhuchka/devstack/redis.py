@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhuchka.devstack.ports import is_listening, wait_for_port
+from zhuchka.devstack.spawned import Spawned
 
 
 def redis_server_binary() -> Path:
@@ -18,7 +19,8 @@ def redis_server_binary() -> Path:
 
 
 @dataclass
-class EmbeddedRedis:
+class EmbeddedRedis(Spawned):
+    grace = 15.0
     data_dir: Path
     port: int
     host: str = "127.0.0.1"
@@ -45,9 +47,8 @@ class EmbeddedRedis:
             "yes" if self.persistent else "no",
         ]
         self.process = subprocess.Popen(args, start_new_session=True)
-        wait_for_port(self.host, self.port, timeout=15, what="Redis")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
+        try:
+            wait_for_port(self.host, self.port, timeout=15, what="Redis", process=self.process)
+        except (TimeoutError, RuntimeError):
+            self.stop()
+            raise

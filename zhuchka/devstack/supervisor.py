@@ -1,9 +1,18 @@
 """`zhuchka dev`: the whole stack in one terminal.
 
-Starts PostgreSQL, Redis and the Temporal dev server — each only when no external address is
-configured — migrates and seeds the database, then runs the worker and the API as child
-processes, restarting either if it dies. Ctrl-C stops everything in reverse order; the data
-stays under `ZHUCHKA_DATA_DIR` (default `.zhuchka/`) for the next start.
+Starts PostgreSQL, Redis, a mail server and the Temporal dev server — each only when no external
+address is configured — migrates and seeds the database, then runs the worker and the API as
+child processes.
+
+Everything it starts is supervised, each on its own: when PostgreSQL, Redis, the Temporal server,
+the worker or the API dies, it is logged and started again after a pause that doubles from 1 s
+up to 30 s while it keeps dying, and is back to 1 s once it has stayed up for a minute. The
+others are left alone, and the supervisor never gives up. Each one's pid is kept current in
+`<data dir>/pids/<name>.pid`; the supervisor's own, locked while it runs, is `pids/dev.pid`, and
+the addresses are in `<data dir>/stack.env`, which every `zhuchka` command reads by itself.
+
+Ctrl-C (or SIGTERM, or closing the terminal) stops everything in reverse order; the data stays
+under `ZHUCHKA_DATA_DIR` (default `.zhuchka/`) for the next start.
 """
 
 from __future__ import annotations
@@ -13,180 +22,376 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import structlog
 
-from api.auth.passwords import hash_password
-from persistence.database import create_engine, create_session_factory
 from zhuchka import migrate
-from zhuchka.demo_data import (
-    DEMO_PASSWORD,
-    DEMO_USERS,
-    seed_demo,
-    seed_demo_floor,
-    seed_demo_users,
-)
+from zhuchka.demo_data import DEMO_USERS, demo_password, demo_password_file, seed_database
 from zhuchka.devstack.mail_sink import MailSink
-from zhuchka.devstack.ports import wait_for_port
+from zhuchka.devstack.ports import is_listening
 from zhuchka.devstack.postgres import EmbeddedPostgres
 from zhuchka.devstack.redis import EmbeddedRedis
+from zhuchka.devstack.spawned import Spawned
+from zhuchka.devstack.state import (
+    AlreadyRunning,
+    SupervisorClaim,
+    leftover,
+    pids_dir,
+    remove_pid,
+    terminate,
+    write_pid,
+    write_stack_env,
+)
 from zhuchka.devstack.temporal import TemporalDevServer
 from zhuchka.settings import Settings, get_settings
 
 log = structlog.get_logger(__name__)
 
+# What `stack.env` tells other shells (and every `zhuchka` command, through the settings).
+STACK_ADDRESSES = (
+    "POSTGRES_HOST",
+    "POSTGRES_PORT",
+    "POSTGRES_USER",
+    "POSTGRES_DB",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "REDIS_DB",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_TASK_QUEUE",
+    "TEMPORAL_UI_URL",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "API_HOST",
+    "API_PORT",
+    "WORKER_METRICS_PORT",
+)
+API_PATIENCE = 60.0  # seconds before a word in the log about an API that does not listen yet
 
-class _Service(Protocol):
+
+class Unit(Protocol):
+    """Something the supervisor starts, watches and stops."""
+
+    def start(self) -> None:
+        """Start it and return once it serves; raise when it cannot."""
+
+    def pid(self) -> int | None: ...
+
+    def exit_status(self) -> str | None:
+        """None while it runs; how it ended otherwise."""
+
+    def stop(self) -> None: ...
+
+
+class _Stoppable(Protocol):
     def stop(self) -> None: ...
 
 
 @dataclass
-class _Child:
-    name: str
+class ChildProcess(Spawned):
+    """A command run as a child process in a session of its own (Ctrl-C reaches only us)."""
+
     command: list[str]
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
-    restarts: list[float] = field(default_factory=list)
 
     def start(self) -> None:
         self.process = subprocess.Popen(self.command, env=self.env, start_new_session=True)
 
+
+@dataclass
+class PostgresWithDatabase:
+    """The embedded PostgreSQL, and our database in it."""
+
+    server: EmbeddedPostgres
+    database: str
+
+    def start(self) -> None:
+        self.server.start()
+        self.server.create_database(self.database)
+
+    def pid(self) -> int | None:
+        return self.server.pid()
+
+    def exit_status(self) -> str | None:
+        return self.server.exit_status()
+
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        self.server.stop()
 
 
-def start_infrastructure(settings: Settings) -> tuple[dict[str, str], list[_Service]]:
-    """Start what is not configured externally; returns the env that points at it."""
-    env: dict[str, str] = {}
-    started: list[_Service] = []
-    data = settings.data_dir
-    if not settings.configured("POSTGRES_HOST"):
-        postgres = EmbeddedPostgres(data / "postgres", settings.embedded_postgres_port)
-        postgres.start()
-        postgres.create_database(settings.postgres_db)
-        started.append(postgres)
-        env |= {
-            "POSTGRES_HOST": postgres.host,
-            "POSTGRES_PORT": str(postgres.port),
-            "POSTGRES_USER": "postgres",
-            "POSTGRES_PASSWORD": "",
-        }
-        log.info("postgres.embedded", port=postgres.port, data=str(postgres.pgdata))
-    if not settings.configured("REDIS_HOST"):
-        redis = EmbeddedRedis(data / "redis", settings.embedded_redis_port)
-        redis.start()
-        started.append(redis)
-        env |= {"REDIS_HOST": redis.host, "REDIS_PORT": str(redis.port)}
-        log.info("redis.embedded", port=redis.port)
-    if not settings.configured("SMTP_HOST"):
-        sink = MailSink(data / "mail", settings.embedded_smtp_port)
-        sink.start()
-        started.append(sink)
-        env |= {"SMTP_HOST": sink.host, "SMTP_PORT": str(sink.port)}
-        log.info("mail.embedded", port=sink.port, folder=str(sink.folder))
-    if not settings.configured("TEMPORAL_ADDRESS"):
-        temporal = TemporalDevServer(
-            data / "temporal",
-            settings.embedded_temporal_port,
-            settings.embedded_temporal_ui_port,
-            namespace=settings.temporal_namespace,
+@dataclass
+class Backoff:
+    """The pause before a restart: `first`, doubling at each exit up to `cap`; back to `first`
+    when the child had stayed up `steady` seconds before it exited."""
+
+    first: float = 1.0
+    cap: float = 30.0
+    steady: float = 60.0
+    _next: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._next = self.first
+
+    def after_exit(self, uptime: float) -> float:
+        if uptime >= self.steady:
+            self._next = self.first
+        delay = self._next
+        self._next = min(self._next * 2, self.cap)
+        return delay
+
+
+class Supervised:
+    """One unit, watched by a thread of its own: when it ends it is started again (after the
+    backoff), for as long as `stopping` is not set. Its pid is kept in `pids/<name>.pid`."""
+
+    def __init__(
+        self,
+        name: str,
+        unit: Unit,
+        *,
+        data_dir: Path,
+        stopping: threading.Event,
+        backoff: Backoff | None = None,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        self.name = name
+        self.unit = unit
+        self.data_dir = data_dir
+        self.stopping = stopping
+        self.backoff = backoff or Backoff()
+        self.poll_seconds = poll_seconds
+        self.restarts = 0
+        self._lock = threading.Lock()  # start and stop never overlap
+        self._started_at = 0.0
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """The first start, in the caller's thread (a failure here stops `zhuchka dev`: a port
+        taken, a broken installation); then the watching begins."""
+        with self._lock:
+            self.unit.start()
+            self._up()
+        self._thread = threading.Thread(
+            target=self._watch, name=f"supervise-{self.name}", daemon=True
         )
-        temporal.start()
-        started.append(temporal)
-        env |= {
-            "TEMPORAL_ADDRESS": f"{temporal.host}:{temporal.port}",
-            "TEMPORAL_UI_URL": f"http://{temporal.host}:{temporal.ui_port}",
-        }
-        log.info("temporal.embedded", port=temporal.port, ui_port=temporal.ui_port)
-    return env, started
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop it for good; `stopping` must be set first, or it would be started again."""
+        assert self.stopping.is_set()
+        with self._lock:
+            self.unit.stop()
+            remove_pid(self.data_dir, self.name)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _up(self) -> None:
+        self._started_at = time.monotonic()
+        pid = self.unit.pid()
+        if pid is not None:
+            write_pid(self.data_dir, self.name, pid)
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(self.poll_seconds):
+            with self._lock:
+                if self.stopping.is_set():
+                    return
+                status = self.unit.exit_status()
+            if status is not None:
+                self._bring_back(status)
+
+    def _bring_back(self, status: str) -> None:
+        uptime = time.monotonic() - self._started_at
+        delay = self.backoff.after_exit(uptime)
+        remove_pid(self.data_dir, self.name)
+        log.warning(
+            "child.exited",
+            child=self.name,
+            status=status,
+            uptime_s=round(uptime, 1),
+            restart_in_s=delay,
+        )
+        while not self.stopping.wait(delay):
+            with self._lock:
+                if self.stopping.is_set():
+                    return
+                try:
+                    self.unit.start()
+                except Exception as error:  # whatever stops it from starting: try again later
+                    failure = f"{type(error).__name__}: {error}"
+                else:
+                    self.restarts += 1
+                    self._up()
+                    log.info(
+                        "child.restarted",
+                        child=self.name,
+                        pid=self.unit.pid(),
+                        restarts=self.restarts,
+                    )
+                    return
+            delay = self.backoff.after_exit(0.0)
+            log.error("child.restart_failed", child=self.name, error=failure, retry_in_s=delay)
 
 
-async def seed(settings: Settings, *, with_users: bool = False) -> None:
-    engine = create_engine(settings)
-    try:
-        async with create_session_factory(engine).begin() as session:
-            await seed_demo(session)
-            if with_users:
-                await seed_demo_users(session, await hash_password(DEMO_PASSWORD))
-            await seed_demo_floor(session)
-    finally:
-        await engine.dispose()
+class _Interrupted(Exception):
+    """Ctrl-C during the start."""
 
 
-def write_env_file(settings: Settings, env: dict[str, str]) -> None:
-    lines = [f"{k}={v}" for k, v in sorted(env.items())]
-    (settings.data_dir / "stack.env").write_text("\n".join(lines) + "\n")
+class _StopRequest:
+    """Set by the signal handlers: a plain flag (an Event's lock is not safe to take in a
+    handler that may interrupt the same thread holding it)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise _Interrupted
+
+
+def stack_addresses(settings: Settings) -> dict[str, str]:
+    """The settings named in STACK_ADDRESSES, as environment variables."""
+    by_alias = {info.alias: name for name, info in Settings.model_fields.items()}
+    return {alias: str(getattr(settings, by_alias[alias])) for alias in STACK_ADDRESSES}
+
+
+def _stop_leftovers(data_dir: Path) -> None:
+    """Stop what a `zhuchka dev` of this folder that was killed (kill -9, a crash) left running,
+    found by its pid file and checked by its command line. (A PostgreSQL left running is
+    simply used again.)"""
+    for name in ("api", "worker", "temporal", "redis"):
+        pid = leftover(data_dir, name)
+        if pid is not None:
+            log.warning("dev.leftover_stopped", child=name, pid=pid)
+            terminate(pid)
+        remove_pid(data_dir, name)
 
 
 def run_dev() -> None:
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    started_at = time.monotonic()
-    services: list[_Service] = []
-    children: list[_Child] = []
-    stopping = False
-
-    def request_stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    data = settings.data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    claim = SupervisorClaim(data)
     try:
-        env, services = start_infrastructure(settings)
+        claim.acquire()
+    except AlreadyRunning as running:
+        raise SystemExit(str(running)) from None
+    started_at = time.monotonic()
+    request = _StopRequest()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, request)
+    stopping = threading.Event()
+    stack: list[_Stoppable] = []
+
+    def supervise(name: str, unit: Unit) -> None:
+        supervised = Supervised(name, unit, data_dir=data, stopping=stopping)
+        supervised.start()
+        stack.append(supervised)
+
+    try:
+        _stop_leftovers(data)
+        env: dict[str, str] = {}
+        if not settings.configured("POSTGRES_HOST"):
+            postgres = EmbeddedPostgres(data / "postgres", settings.embedded_postgres_port)
+            supervise("postgres", PostgresWithDatabase(postgres, settings.postgres_db))
+            env |= {
+                "POSTGRES_HOST": postgres.host,
+                "POSTGRES_PORT": str(postgres.port),
+                "POSTGRES_USER": "postgres",
+                "POSTGRES_PASSWORD": "",
+            }
+            log.info("postgres.embedded", port=postgres.port, data=str(postgres.pgdata))
+        request.check()
+        if not settings.configured("REDIS_HOST"):
+            redis = EmbeddedRedis(data / "redis", settings.embedded_redis_port)
+            supervise("redis", redis)
+            env |= {"REDIS_HOST": redis.host, "REDIS_PORT": str(redis.port)}
+            log.info("redis.embedded", port=redis.port)
+        request.check()
+        if not settings.configured("SMTP_HOST"):
+            # In this process (a thread): it lives and dies with the supervisor.
+            sink = MailSink(data / "mail", settings.embedded_smtp_port)
+            sink.start()
+            stack.append(sink)
+            env |= {"SMTP_HOST": sink.host, "SMTP_PORT": str(sink.port)}
+            log.info("mail.embedded", port=sink.port, folder=str(sink.folder))
+        request.check()
+        if not settings.configured("TEMPORAL_ADDRESS"):
+            temporal = TemporalDevServer(
+                data / "temporal",
+                settings.embedded_temporal_port,
+                settings.embedded_temporal_ui_port,
+                namespace=settings.temporal_namespace,
+            )
+            supervise("temporal", temporal)
+            env |= {
+                "TEMPORAL_ADDRESS": f"{temporal.host}:{temporal.port}",
+                "TEMPORAL_UI_URL": f"http://{temporal.host}:{temporal.ui_port}",
+            }
+            log.info("temporal.embedded", port=temporal.port, ui_port=temporal.ui_port)
+        request.check()
         os.environ.update(env)
         get_settings.cache_clear()
         settings = get_settings()
-        write_env_file(settings, env)
+        write_stack_env(data, {**stack_addresses(settings), **env})
         migrate.upgrade(settings.database_url)
-        asyncio.run(seed(settings, with_users=True))
-        child_env = {**os.environ, **env}
+        request.check()
+        new_password = not demo_password_file(data).exists()
+        password = demo_password(data)
+        asyncio.run(
+            seed_database(settings, demo_password=password, reset_demo_passwords=new_password)
+        )
+        request.check()
+        child_env = {**os.environ, **env, "ZHUCHKA_DATA_DIR": str(data.resolve())}
         cli = [sys.executable, "-m", "zhuchka"]
-        children = [
-            _Child("worker", [*cli, "worker"], child_env),
-            _Child("api", [*cli, "api"], child_env),
-        ]
-        for child in children:
-            child.start()
-        wait_for_port(settings.api_host, settings.api_port, timeout=60, what="the API")
-        _banner(settings, time.monotonic() - started_at)
-        while not stopping:
-            time.sleep(0.5)
-            for child in children:
-                if not stopping and child.process and child.process.poll() is not None:
-                    _restart(child)
+        supervise("worker", ChildProcess([*cli, "worker"], child_env))
+        supervise("api", ChildProcess([*cli, "api"], child_env))
+        _wait_for_the_api(settings, request)
+        _banner(settings, time.monotonic() - started_at, password)
+        while not request.requested:
+            time.sleep(0.2)
+    except _Interrupted:
+        pass
     finally:
+        stopping.set()
         print("\nStopping Zhuchka MES…", flush=True)
-        for child in reversed(children):
-            child.stop()
-        for service in reversed(services):
-            service.stop()
-        print("Stopped. Data kept in", settings.data_dir, flush=True)
+        for part in reversed(stack):
+            part.stop()
+        claim.release()
+        print("Stopped. Data kept in", data, flush=True)
 
 
-def _restart(child: _Child) -> None:
-    assert child.process is not None
-    now = time.monotonic()
-    child.restarts = [t for t in child.restarts if now - t < 60] + [now]
-    log.warning("child.exited", child=child.name, code=child.process.returncode)
-    if len(child.restarts) > 5:
-        raise RuntimeError(f"the {child.name} keeps exiting; see the log above")
-    time.sleep(1)
-    child.start()
-    log.info("child.restarted", child=child.name)
+def _wait_for_the_api(settings: Settings, request: _StopRequest) -> None:
+    """Until the API listens (it is supervised meanwhile: a broken API is started again and
+    again, so fixing the code is enough); a word in the log when that takes long."""
+    warn_at = time.monotonic() + API_PATIENCE
+    while not is_listening(settings.api_host, settings.api_port):
+        request.check()
+        if time.monotonic() > warn_at:
+            log.warning(
+                "dev.api_not_listening_yet",
+                address=f"{settings.api_host}:{settings.api_port}",
+                waited_s=API_PATIENCE,
+                hint="see the api's log lines above; Ctrl-C stops everything",
+            )
+            warn_at = float("inf")
+        time.sleep(0.05)
 
 
-def _banner(settings: Settings, seconds: float) -> None:
+def _banner(settings: Settings, seconds: float, password: str) -> None:
     api = f"http://{settings.api_host}:{settings.api_port}"
+    data = settings.data_dir
     users = ", ".join(email for email, _ in DEMO_USERS)
+    pids = " ".join(sorted(p.stem for p in pids_dir(data).glob("*.pid")))
     print(
         f"""
 Zhuchka MES is up ({seconds:.1f}s)
@@ -194,13 +399,15 @@ Zhuchka MES is up ({seconds:.1f}s)
   ReDoc               {api}/api/redoc
   Health              {api}/api/health/deep
   API metrics         {api}/metrics
-  Worker metrics      http://127.0.0.1:{settings.worker_metrics_port}/metrics
+  Worker metrics      http://{settings.worker_metrics_host}:{settings.worker_metrics_port}/metrics
   Temporal UI         {settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows
-  Mail outbox         {api}/api/dev/mail
+  Mail outbox         {api}/api/dev/mail (signed in as admin)
   Demo users          {users}
-                      password {DEMO_PASSWORD}
-  Addresses for other shells: set -a; . {settings.data_dir}/stack.env; set +a
-Ctrl-C stops everything; the data stays in {settings.data_dir}.
+                      password: {password}  (kept in {demo_password_file(data)})
+  Pid files           {pids_dir(data)}/ ({pids}); a process that dies is started again
+  Other shells        need no sourcing: `zhuchka` commands find this stack by themselves
+                      (its addresses are in {data / "stack.env"})
+Ctrl-C stops everything; the data stays in {data}.
 """,
         flush=True,
     )

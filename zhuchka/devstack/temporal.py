@@ -11,6 +11,7 @@ from pathlib import Path
 
 from workflows.search_attributes import cli_flags
 from zhuchka.devstack.ports import is_listening, wait_for_port
+from zhuchka.devstack.spawned import Spawned
 
 
 def installed_binary(name: str, package: str) -> str:
@@ -27,7 +28,7 @@ def temporal_cli() -> str:
 
 
 @dataclass
-class TemporalDevServer:
+class TemporalDevServer(Spawned):
     data_dir: Path
     port: int
     ui_port: int
@@ -61,15 +62,11 @@ class TemporalDevServer:
             "error",
             *cli_flags(),
         ]
-        log = (self.data_dir / "temporal.log").open("ab")
-        self.process = subprocess.Popen(args, stdout=log, stderr=log, start_new_session=True)
-        wait_for_port(self.host, self.port, timeout=60, what="Temporal")
-        wait_for_port(self.host, self.ui_port, timeout=60, what="the Temporal UI")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        with (self.data_dir / "temporal.log").open("ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=log, start_new_session=True)
+        try:
+            for port, what in ((self.port, "Temporal"), (self.ui_port, "the Temporal UI")):
+                wait_for_port(self.host, port, timeout=60, what=what, process=self.process)
+        except (TimeoutError, RuntimeError):
+            self.stop()
+            raise
