@@ -1,5 +1,6 @@
 """The Temporal edge of every activity: the workflow's ids bound to each log line, and domain
-errors turned into final (non-retryable) failures carrying their code."""
+errors turned into final (non-retryable) failures carrying their code. A value PostgreSQL
+refuses (out of range, too long) is final too: retrying cannot make it fit."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
 
 import structlog
+from sqlalchemy.exc import DataError
 from temporalio import activity
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidInput
 from workflows.failures import as_application_error
 
 log = structlog.get_logger(__name__)
@@ -33,5 +35,9 @@ def at_the_edge(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
             except DomainError as error:
                 log.warning("activity.business_failure", code=error.code, error=error.message)
                 raise as_application_error(error) from error
+            except DataError as refused:
+                log.error("activity.value_refused", error=str(refused.orig))
+                invalid = InvalidInput("a value could not be stored (out of range or too long)")
+                raise as_application_error(invalid) from refused
 
     return wrapper

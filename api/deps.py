@@ -1,5 +1,6 @@
 """Request dependencies. `SessionDep` is the request's unit of work: it commits after the
-endpoint returns (before the response is sent) and rolls back if anything raised."""
+endpoint returns (before the response is sent), rolls back if anything raised, and then runs
+what was to wait for the commit (`persistence.database.after_commit`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from temporalio.client import Client
 from api.auth.rate_limit import RateLimiter
 from api.auth.sessions import SessionStore
 from api.auth.tokens import TokenCodec
-from persistence.database import SessionFactory
+from persistence.database import SessionFactory, run_after_commit
 from persistence.stock_audit import RecentAudit
 from zhuchka.settings import Settings
 
@@ -41,6 +42,7 @@ def _services(request: Request) -> Services:
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     async with _services(request).sessions.begin() as session:
         yield session
+    await run_after_commit(session)
 
 
 ServicesDep = Annotated[Services, Depends(_services)]

@@ -6,8 +6,9 @@ class, one body shape per status.
 
 422 has FastAPI's shape whether the payload failed its schema or a rule (`InvalidInput`); it
 never echoes what was sent (a password, a token). An outage of PostgreSQL, Redis or Temporal is
-a 503 with `Retry-After`; a value PostgreSQL refuses (out of range, a NUL) is a 422. Nothing a
-client sends gives a 500: a 500 is a bug, answered with a reference to the log line.
+a 503 with `Retry-After`. Should a value get past the request guard and the schemas' bounds,
+PostgreSQL's refusal is a 422, and a unique or foreign key lost to a concurrent change a 409.
+Nothing a client sends gives a 500: a 500 is a bug, logged with a reference the answer gives.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DataError, DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -186,10 +187,18 @@ def install_error_handlers(app: FastAPI) -> None:
         if _is_outage(error):
             log.warning("database.unavailable", error=str(error.orig))
             return unavailable("the database is unavailable; try again shortly")
-        log.warning("database.refused", error=str(error.orig))
-        return invalid(
-            [Issue(loc=["body"], msg="a value is out of range or not storable", type="refused")]
-        )
+        if isinstance(error, DataError):  # a value the guard and the schemas let through
+            log.warning("database.value_refused", error=str(error.orig))
+            return invalid(
+                [Issue(loc=["body"], msg="a value is out of range or too long", type="refused")]
+            )
+        if isinstance(error, IntegrityError):  # lost a race (a key taken, a row gone) meanwhile
+            log.warning("database.conflict", error=str(error.orig))
+            return JSONResponse(
+                {"detail": "the request clashed with a change made meanwhile", "code": "conflict"},
+                status_code=409,
+            )
+        return await _bug(request, error)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
@@ -205,14 +214,16 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=headers,
         )
 
-    @app.exception_handler(Exception)
-    async def _bug(request: Request, error: Exception) -> JSONResponse:
-        reference = uuid.uuid4().hex[:12]
-        log.exception("http.unhandled", reference=reference, path=request.url.path)
-        return JSONResponse(
-            {"detail": f"an internal error (reference {reference})", "code": "internal"},
-            status_code=500,
-        )
+    app.add_exception_handler(Exception, _bug)
+
+
+async def _bug(request: Request, error: Exception) -> JSONResponse:
+    reference = uuid.uuid4().hex[:12]
+    log.error("http.unhandled", reference=reference, path=request.url.path, exc_info=error)
+    return JSONResponse(
+        {"detail": f"an internal error (reference {reference})", "code": "internal"},
+        status_code=500,
+    )
 
 
 def _allowed_methods(app: FastAPI, request: Request) -> list[str]:

@@ -33,6 +33,7 @@ def digest(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def scoped(user_id: object, key: str) -> str:
-    """A client's key as stored: two users' keys never meet."""
-    return f"{user_id}:{key}"
+def stored_key(kind: str, user_id: object, key: str) -> str:
+    """A client's key as it is stored: its sender's own (two users' keys never meet), and short
+    whatever the client sent (`kind` tells what it took: an order, a move, a receipt)."""
+    return f"{kind}:{digest(str(user_id), key)[:40]}"

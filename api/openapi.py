@@ -5,7 +5,7 @@ it can give, each with its body's schema (`api.errors`), by one rule instead of 
     403  operations that need more than reading          (the caller's roles do not allow it)
     404  operations with path parameters, ids or a body  (an id or a key that does not exist)
     409  operations that change something                (it clashes with the current state)
-    413  operations with a body                          (larger than the guard allows)
+    413  every operation                                  (a body larger than the guard allows)
     422  every operation                                 (malformed; NUL or surrogates anywhere)
     503  every operation but liveness                    (PostgreSQL, Redis or Temporal is down)
 
@@ -110,8 +110,7 @@ def _statuses(
         found.append("404")
     if method in _WRITES:
         found.append("409")
-    if has_body:
-        found.append("413")
+    found.append("413")
     if path not in _NEVER_DOWN:
         found.append("503")
     return sorted(found)

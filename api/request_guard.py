@@ -17,6 +17,9 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 # told from `\u0000` (a NUL).
 _ESCAPE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
 _PERCENT_NUL = re.compile(rb"%00")
+# A UTF-16 surrogate encoded as UTF-8 (invalid UTF-8, but Python's JSON reader lets it through).
+_RAW_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+_PERCENT_SURROGATE = re.compile(rb"%ed%[ab][0-9a-f]%[89ab][0-9a-f]", re.IGNORECASE)
 
 
 class RequestGuard:
@@ -31,16 +34,20 @@ class RequestGuard:
         if where:
             await _refuse(where, scope, receive, send)
             return
-        body, more = b"", True
+        if _declared_length(scope) > MAX_BODY_BYTES:
+            await _too_large(scope, receive, send)
+            return
+        received, more = bytearray(), True
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
-            body += message.get("body", b"")
+            received += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > MAX_BODY_BYTES:
+            if len(received) > MAX_BODY_BYTES:
                 await _too_large(scope, receive, send)
                 return
+        body = bytes(received)
         where = _in_body(body, _content_type(scope))
         if where:
             await _refuse(where, scope, receive, send)
@@ -61,19 +68,23 @@ def _in_url(scope: Scope) -> str | None:
     if "\x00" in scope["path"]:
         return "path"
     query: bytes = scope.get("query_string", b"")
-    if b"\x00" in query or _PERCENT_NUL.search(query):
+    if b"\x00" in query or _percent_encoded_trouble(query):
         return "query"
     return None
 
 
 def _in_body(body: bytes, content_type: str) -> str | None:
-    if b"\x00" in body:
+    if b"\x00" in body or _RAW_SURROGATE.search(body):
         return "body"
     if "json" in content_type and _bad_json_escapes(body):
         return "body"
-    if "x-www-form-urlencoded" in content_type and _PERCENT_NUL.search(body):
+    if "x-www-form-urlencoded" in content_type and _percent_encoded_trouble(body):
         return "body"
     return None
+
+
+def _percent_encoded_trouble(text: bytes) -> bool:
+    return bool(_PERCENT_NUL.search(text) or _PERCENT_SURROGATE.search(text))
 
 
 def _bad_json_escapes(body: bytes) -> bool:
@@ -96,11 +107,21 @@ def _bad_json_escapes(body: bytes) -> bool:
     return pending_high is not None
 
 
-def _content_type(scope: Scope) -> str:
+def _header(scope: Scope, wanted: bytes) -> str:
     for name, value in scope.get("headers", []):
-        if name == b"content-type":
-            return str(value.decode("latin-1").lower())
+        if name == wanted:
+            return str(value.decode("latin-1"))
     return ""
+
+
+def _content_type(scope: Scope) -> str:
+    return _header(scope, b"content-type").lower()
+
+
+def _declared_length(scope: Scope) -> int:
+    """The Content-Length the client announced (0 when none or unreadable)."""
+    length = _header(scope, b"content-length")
+    return int(length) if length.isdigit() else 0
 
 
 async def _refuse(where: str, scope: Scope, receive: Receive, send: Send) -> None:

@@ -91,19 +91,6 @@ class RunningOrder:
     stage: str | None  # as last projected (the workflow has the last word)
     passes: list[OrderStageRecord]  # every pass through a stage so far, in order
 
-    def stage_count(self, stage: str) -> int:
-        """How often the order has entered `stage`."""
-        return sum(1 for p in self.passes if p.stage == stage)
-
-    @property
-    def current(self) -> OrderStageRecord | None:
-        """The pass it is in now (the last one; closed too when the order is finished)."""
-        return self.passes[-1] if self.passes else None
-
-    @property
-    def last_closed(self) -> OrderStageRecord | None:
-        return next((p for p in reversed(self.passes) if p.completed_at is not None), None)
-
     def refuse_if_closed(self) -> None:
         if self.status in FINAL_STATUSES:
             raise OrderClosed(f"the order is already {self.status}", status=self.status)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -73,7 +74,7 @@ async def _one_order(api: httpx.AsyncClient, checklists: dict[str, list[dict[str
             "product_sku": "KB-65-HS",
             "quantity": 1,
             "customer": "bench",
-            "due_date": "2027-01-31",
+            "due_date": (date.today() + timedelta(days=60)).isoformat(),
         },
     )
     created.raise_for_status()

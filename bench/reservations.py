@@ -20,7 +20,8 @@ from persistence.reservations import reserve_exact
 WARM_UP = 50
 CONDITIONAL_UPDATE = text(
     "UPDATE stock_levels SET reserved = reserved + 1"
-    " WHERE item_id = :item AND warehouse_id = :warehouse AND on_hand - reserved >= 1"
+    " WHERE item_id = :item AND warehouse_id = :warehouse"
+    " AND on_hand - quarantined - reserved >= 1"
 )
 
 

@@ -38,6 +38,11 @@ class Action(StrEnum):
     MANAGE_PURCHASING = "purchasing:manage"  # suppliers, their offers, sending and confirming
     RECEIVE_GOODS = "purchasing:receive"
     MANAGE_USERS = "users:manage"
+    DIAGNOSE = "system:diagnose"  # the deep health check, the development outbox
+
+
+# What only reads: allowed even while sessions cannot be checked (Redis down).
+READ_ONLY_ACTIONS = frozenset({Action.READ, Action.DIAGNOSE})
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {

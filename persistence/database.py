@@ -3,6 +3,8 @@ commits when the block ends normally and rolls back on any exception."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -31,3 +33,17 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+_AFTER_COMMIT = "after_commit"
+
+
+def after_commit(session: AsyncSession, action: Callable[[], Awaitable[object]]) -> None:
+    """Run `action` once this unit of work has committed (and not at all if it rolls back):
+    for what must not be seen before the change it follows is (ending sessions in Redis)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    for action in session.info.pop(_AFTER_COMMIT, []):
+        await action()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import Conflict
+from domain.errors import AlreadyRecorded, Conflict
 from domain.purchasing import (
     PurchaseOrderStatus,
     check_receipt,
@@ -68,12 +68,14 @@ async def receive(
     and reserve it for the orders waiting for it, by priority, then due date, then age. A
     delivery is booked once per `receipt_key` on a purchase order: a repeat changes nothing."""
     po = await get_purchase_order(session, po_id, lock=True)
-    if receipt_key is not None and await session.scalar(
-        select(PurchaseOrderReceipt.id).where(
-            PurchaseOrderReceipt.purchase_order_id == po.id,
-            PurchaseOrderReceipt.receipt_key == receipt_key,
-        )
-    ):
+    booked = await receipt_under(session, po.id, receipt_key) if receipt_key else None
+    if booked is not None:
+        if booked.request_digest not in (None, request_digest):
+            raise AlreadyRecorded(
+                f"{_named(reference)} was already booked on purchase order {po.number} with "
+                "other lines; this receipt was not booked",
+                reference=reference,
+            )
         return ReceiptOutcome(po, {}, [])  # booked before: a retry changes nothing
     supplier = await session.get(Supplier, po.supplier_id)
     assert supplier is not None
@@ -152,13 +154,17 @@ async def receive(
     return ReceiptOutcome(po, dict(allocated), sorted(waiting | set(allocated)))
 
 
+def _named(reference: str | None) -> str:
+    return f"delivery note {reference}" if reference else "this delivery"
+
+
 def _ledger_key(po_id: uuid.UUID, receipt_key: str, item_id: uuid.UUID) -> str:
     """The ledger's key for a receipt line: short, and the purchase order's own (two suppliers
     may number their delivery notes alike)."""
     return f"receipt:{po_id}:{hashlib.sha256(receipt_key.encode()).hexdigest()[:24]}:{item_id}"
 
 
-async def booked_under(
+async def receipt_under(
     session: AsyncSession, po_id: uuid.UUID, receipt_key: str
 ) -> PurchaseOrderReceipt | None:
     """A receipt line of the delivery booked under `receipt_key` on the purchase order."""

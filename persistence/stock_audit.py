@@ -125,21 +125,30 @@ async def _audit(session: AsyncSession) -> Audit:
 
 
 class RecentAudit:
-    """An audit at most `ttl` seconds old: one runs at a time, and callers meanwhile share its
-    verdict (the audit reads every level and the whole ledger)."""
+    """An audit at most `ttl` seconds old. One runs at a time, and callers meanwhile share it
+    (the audit reads every level and the whole ledger). A caller that stops waiting (a timeout)
+    does not stop the audit: the next caller gets its verdict."""
 
     def __init__(self, sessions: SessionFactory, *, ttl: float) -> None:
         self._sessions = sessions
         self._ttl = ttl
-        self._lock = asyncio.Lock()
+        self._running: asyncio.Task[Audit] | None = None
         self._last: Audit | None = None
         self._at = 0.0
         self.runs = 0  # audits actually run
 
     async def get(self) -> Audit:
-        async with self._lock:
-            if self._last is None or time.monotonic() - self._at > self._ttl:
-                self._last = await audit_stock(self._sessions)
-                self._at = time.monotonic()
-                self.runs += 1
+        if self._last is not None and time.monotonic() - self._at <= self._ttl:
             return self._last
+        if self._running is None:
+            self._running = asyncio.create_task(self._audit())
+        return await asyncio.shield(self._running)
+
+    async def _audit(self) -> Audit:
+        try:
+            self.runs += 1
+            self._last = await audit_stock(self._sessions)
+            self._at = time.monotonic()
+            return self._last
+        finally:
+            self._running = None

@@ -123,6 +123,7 @@ class LedgerEntry:
     order_id: uuid.UUID | None = None
     purchase_order_id: uuid.UUID | None = None
     idempotency_key: str | None = None
+    request_digest: str | None = None  # of the client's request, kept with the key
     actor: str | None = None
 
 
@@ -146,6 +147,7 @@ async def _book(session: AsyncSession, entry: LedgerEntry, legs: Sequence[Leg]) 
                 order_id=entry.order_id,
                 purchase_order_id=entry.purchase_order_id,
                 idempotency_key=entry.idempotency_key if n == 0 else None,
+                request_digest=entry.request_digest if n == 0 else None,
                 actor=entry.actor,
                 operation_id=operation,
             )
@@ -172,7 +174,7 @@ async def _book(session: AsyncSession, entry: LedgerEntry, legs: Sequence[Leg]) 
     return ids
 
 
-async def booked_under(session: AsyncSession, key: str) -> list[StockMovement]:
+async def movement_under(session: AsyncSession, key: str) -> list[StockMovement]:
     """The ledger rows of the movement booked under an idempotency key (its first row carries
     the key; the others share its operation), oldest first; [] when none was."""
     first = await session.scalar(select(StockMovement).where(StockMovement.idempotency_key == key))
@@ -266,7 +268,8 @@ async def issue_reserved(session: AsyncSession, entry: LedgerEntry) -> list[int]
     key = (entry.item_id, entry.warehouse_id)
     position = (await lock_positions(session, [key]))[key]
     legs = await _take_legs(session, entry.item_id, entry.warehouse_id, -entry.delta, entry.bin_id)
-    await save_position(session, key, position.consume(-entry.delta))
+    released = position.quarantine(quarantined(legs, entry.warehouse_id))  # a named bin only
+    await save_position(session, key, released.consume(-entry.delta))
     return await _book(session, entry, legs)
 
 

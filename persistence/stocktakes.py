@@ -158,7 +158,11 @@ async def post_stocktake(
     deltas = differences(
         (CountLine((ln.item_id, ln.bin_id), ln.expected, ln.counted) for ln in lines), current
     )
-    for (item_id, bin_id), delta in sorted(deltas.items()):
+    # By item (the lock order of every writer), and a found surplus before a shortfall: a
+    # count that only moved units between bins never dips below what is reserved on the way.
+    for (item_id, bin_id), delta in sorted(
+        deltas.items(), key=lambda kv: (kv[0][0], kv[1] < 0, kv[0][1])
+    ):
         await post_movement(
             session,
             LedgerEntry(

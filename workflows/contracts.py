@@ -75,8 +75,10 @@ class StageCompletion(BaseModel):
     completed_by: str | None = None  # the signed-in user who reported it
     inspection: InspectionInput | None = None
     # A digest of the request as the client sent it: kept with the stage pass it closes, so a
-    # repeat of it is told from a different report (see api/routers/orders.py).
+    # repeat of it is told from a different report. `stage_seq`: the pass it reports, when the
+    # client names it (a report of an earlier pass is then never applied to a later one).
     digest: str | None = None
+    stage_seq: int | None = None
 
 
 class StartStage(BaseModel):
@@ -161,6 +163,7 @@ class StageEntry(BaseModel):
     rework_inspection: int | None = None
     rework_items: list[str] = Field(default_factory=list)
     request_digest: str | None = None  # of the completion that closed it
+    started_worker_id: uuid.UUID | None = None  # who started it (`started_by` is the name)
 
 
 class Shortage(BaseModel):

@@ -6,6 +6,7 @@ of activities and waits, and this bookkeeping is deterministic and testable on i
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from domain.floor import cannot_make_it, expected_finish, rework_limit_reached
@@ -102,11 +103,12 @@ class OrderRecord:
             }
         )
 
-    def started(self, now: datetime, claim: ClaimResult) -> None:
+    def started(self, now: datetime, claim: ClaimResult, worker_id: uuid.UUID) -> None:
         self.stages[-1] = self.current.model_copy(
             update={
                 "work_started_at": now,
                 "started_by": claim.worker,
+                "started_worker_id": worker_id,
                 "equipment": claim.equipment,
             }
         )

@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.floor_activities import FloorActivities
     from activities.order_activities import OrderActivities
     from domain.errors import Conflict, DomainError, OrderClosed, WrongStage
+    from domain.stage_reports import check_repeat, reported_pass
     from domain.stages import AUTOMATIC_STAGES, Progress, Stage
     from workflows import search_attributes as sa
     from workflows.contracts import (
@@ -84,7 +85,7 @@ class OrderWorkflow:
         self._version = 0
         self._ticket: _Ticket | None = None  # accepted, not yet taken by the main loop
         self._in_flight: _Ticket | None = None  # taken, its activities running
-        self._starting: Stage | None = None  # a start whose claim is running
+        self._starting: StartStage | None = None  # a start whose claim is running
         self._cancel: CancelRequest | None = None
         self._cancel_recorded = False  # compensated and written to the projection
         self._stock_arrived = False
@@ -127,8 +128,14 @@ class OrderWorkflow:
 
     @workflow.update
     async def complete_stage(self, completion: StageCompletion) -> OrderSnapshot:
-        self._reject_unless(self._check_completion, completion)
-        ticket = self._ticket = _Ticket(completion)
+        kind = self._reject_unless(self._report_kind, completion)
+        if kind == "repeat":
+            return self._snapshot()
+        if kind == "join":
+            ticket = self._ticket or self._in_flight
+            assert ticket is not None
+        else:
+            ticket = self._ticket = _Ticket(completion)
         await workflow.wait_condition(lambda: ticket.done)
         if ticket.error is not None:
             raise as_application_error(ticket.error)
@@ -136,13 +143,16 @@ class OrderWorkflow:
 
     @complete_stage.validator
     def _validate_completion(self, completion: StageCompletion) -> None:
-        self._reject_unless(self._check_completion, completion)
+        self._reject_unless(self._report_kind, completion)
 
     @workflow.update
     async def start_stage(self, request: StartStage) -> OrderSnapshot:
         await self._registered()
-        self._reject_unless(self._check_start, request)
-        self._starting = request.stage
+        while (kind := self._reject_unless(self._start_kind, request)) == "join":
+            await workflow.wait_condition(lambda: self._starting is None)
+        if kind == "repeat":
+            return self._snapshot()
+        self._starting = request
         try:
             claimed = await workflow.execute_activity_method(
                 FloorActivities.claim_for_stage,
@@ -159,13 +169,13 @@ class OrderWorkflow:
         if self._cancel is not None or self._progress.stage is not request.stage:
             await self._release_equipment(request.stage)
             raise as_application_error(OrderClosed("the order was cancelled meanwhile"))
-        self._record.started(workflow.now(), claimed)
+        self._record.started(workflow.now(), claimed, request.worker_id)
         await self._publish()
         return self._snapshot()
 
     @start_stage.validator
     def _validate_start(self, request: StartStage) -> None:
-        self._reject_unless(self._check_start, request)
+        self._reject_unless(self._start_kind, request)
 
     @workflow.update
     async def hold(self, request: HoldRequest) -> OrderSnapshot:
@@ -228,6 +238,55 @@ class OrderWorkflow:
 
     # --- what people may do now ---------------------------------------------------------
 
+    def _report_kind(self, completion: StageCompletion) -> Literal["new", "repeat", "join"]:
+        """A stage report is new (checked as such), the same as one being recorded (it joins
+        it), or the same as one recorded (a repeat, answered with the order as it is). A
+        different report of a pass already recorded, or being recorded, is refused."""
+        if completion.digest is not None:
+            pending = self._ticket or self._in_flight
+            if (
+                pending is not None
+                and pending.completion.stage is completion.stage
+                and pending.completion.digest == completion.digest
+            ):
+                return "join"
+            closed = reported_pass(self._record.stages, completion.stage, completion.stage_seq)
+            if closed is not None:
+                check_repeat(closed, completion.digest)
+                return "repeat"
+        current = self._record.current if self._record.stages else None
+        if completion.stage_seq is not None and (
+            current is None or current.seq != completion.stage_seq
+        ):
+            raise WrongStage(
+                f"pass {completion.stage_seq} is not the order's current one",
+                stage=completion.stage,
+                current=self._progress.stage,
+            )
+        self._check_completion(completion)
+        return "new"
+
+    def _start_kind(self, request: StartStage) -> Literal["new", "repeat", "join"]:
+        """The same worker starting the same stage again is a repeat, or joins the start under
+        way; anything else is checked as a new start."""
+        starting = self._starting
+        if starting is not None and (starting.stage, starting.worker_id) == (
+            request.stage,
+            request.worker_id,
+        ):
+            return "join"
+        entry = self._record.current if self._record.stages else None
+        if (
+            entry is not None
+            and entry.stage is request.stage
+            and entry.work_started_at is not None
+            and entry.started_worker_id == request.worker_id
+            and entry.completed_at is None
+        ):
+            return "repeat"
+        self._check_start(request)
+        return "new"
+
     def _check_completion(self, completion: StageCompletion) -> None:
         if self._cancel is not None:
             raise OrderClosed("the order is being cancelled")
@@ -264,7 +323,7 @@ class OrderWorkflow:
                 stage=stage,
             )
         if self._starting is not None:
-            raise WrongStage(f"a start of {self._starting} is being recorded", stage=stage)
+            raise WrongStage(f"a start of {self._starting.stage} is being recorded", stage=stage)
 
     def _check_open(self, _: object) -> None:
         if self._cancel is not None:
@@ -291,9 +350,10 @@ class OrderWorkflow:
         await workflow.wait_condition(lambda: bool(self._record.stages) or self._progress.is_closed)
 
     @staticmethod
-    def _reject_unless(check: Callable[[_A], None], argument: _A) -> None:
+    def _reject_unless(check: Callable[[_A], _R], argument: _A) -> _R:
+        """What `check` says of `argument`; a broken rule becomes the update's failure."""
         try:
-            check(argument)
+            return check(argument)
         except DomainError as error:
             raise as_application_error(error) from error
 

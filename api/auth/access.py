@@ -31,7 +31,7 @@ from starlette.routing import BaseRoute
 from api.auth.tokens import Claims
 from api.deps import Services, ServicesDep
 from api.errors import ServiceUnavailable
-from domain.access import STAGE_ACTIONS, Action, Role, may, roles_for
+from domain.access import READ_ONLY_ACTIONS, STAGE_ACTIONS, Action, Role, may, roles_for
 from domain.errors import Forbidden, Unauthenticated
 from domain.stages import Stage
 from persistence import users
@@ -81,7 +81,7 @@ CurrentUser = Annotated[Principal, Depends(authenticate)]
 
 
 def _check(principal: Principal, action: Action) -> Principal:
-    if principal.degraded and action is not Action.READ:
+    if principal.degraded and action not in READ_ONLY_ACTIONS:
         raise ServiceUnavailable(
             "sessions cannot be checked while Redis is unavailable: reading works, "
             "changes wait until it is back"

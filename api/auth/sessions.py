@@ -16,7 +16,8 @@ from api.auth.tokens import Claims, TokenCodec
 from domain.access import Role
 from domain.errors import Unauthenticated
 
-# Rotate only if the presented refresh token is the current one; otherwise end the session.
+# Rotate only if the presented refresh token is the current one; otherwise end the session. The
+# roles are set again from the database's (ARGV[5]): a session outlives no change of them.
 _ROTATE = """
 local current = redis.call('HGET', KEYS[1], 'refresh_jti')
 if not current then return 0 end
@@ -25,7 +26,7 @@ if current ~= ARGV[1] then
   redis.call('SREM', KEYS[2], ARGV[3])
   return -1
 end
-redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2])
+redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2], 'roles', ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 -- The user's set of sessions must outlive every session in it, or ending them all misses some.
 redis.call('SADD', KEYS[2], ARGV[3])
@@ -47,6 +48,10 @@ class LiveSession:
 
     user_id: uuid.UUID
     roles: tuple[Role, ...]
+
+
+def _joined(roles: tuple[Role, ...]) -> str:
+    return ",".join(sorted(r.value for r in roles))
 
 
 def _session_key(sid: str) -> str:
@@ -77,7 +82,7 @@ class SessionStore:
                 mapping={
                     "refresh_jti": refresh_jti,
                     "user_id": str(user_id),
-                    "roles": ",".join(sorted(r.value for r in roles)),
+                    "roles": _joined(roles),
                 },
             )
             pipe.expire(_session_key(sid), self._ttl)
@@ -86,8 +91,8 @@ class SessionStore:
             await pipe.execute()
         return pair
 
-    async def rotate(self, refresh_token: str) -> TokenPair:
-        claims = self._codec.decode(refresh_token, "refresh")
+    async def rotate(self, claims: Claims, roles: tuple[Role, ...]) -> TokenPair:
+        """A new pair for the session of refresh token `claims`, now with `roles`."""
         pair, new_jti = self._pair(claims.user_id, claims.email, claims.sid)
         outcome = await self._redis.eval(
             _ROTATE,
@@ -98,6 +103,7 @@ class SessionStore:
             new_jti,
             claims.sid,
             self._ttl,
+            _joined(roles),
         )
         if outcome == -1:
             raise Unauthenticated("this refresh token was already used; the session is ended")
@@ -118,6 +124,11 @@ class SessionStore:
             pipe.delete(_session_key(sid))
             pipe.srem(_user_key(user_id), sid)
             await pipe.execute()
+
+    async def others(self, user_id: uuid.UUID, *, keep: str | None = None) -> int:
+        """How many sessions the user has but `keep`."""
+        members = await self._redis.smembers(_user_key(user_id))
+        return len({m if isinstance(m, str) else m.decode() for m in members} - {keep})
 
     async def end_all(self, user_id: uuid.UUID, *, keep: str | None = None) -> int:
         """End every session of the user but `keep`; returns how many ended."""

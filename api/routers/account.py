@@ -3,6 +3,7 @@ sign-out, password change and reset."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ import structlog
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import mail
 from api.auth.access import PUBLIC, CurrentUser
@@ -23,11 +25,13 @@ from domain.access import Role
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.passwords import check_password
 from persistence import users
+from persistence.database import after_commit
 from persistence.tables import User
 from persistence.users import TokenPurpose
 
 router = APIRouter()
 log = structlog.get_logger(__name__)
+ACCOUNT_BACKSTOP = 20  # wrong passwords a window at one account from all addresses, per limit
 LIMITED: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorOut, "description": "Too many attempts; see Retry-After"}
 }
@@ -117,19 +121,27 @@ async def _mail_token(
     await mail.send(services, session, user.email, *compose(services, token))
 
 
-async def end_sessions(services: Services, user: User, *, keep: str | None = None) -> int:
-    """End every session of the account (but `keep`), in Redis and in the database's record;
-    returns how many ended."""
+async def end_sessions(
+    services: Services, session: AsyncSession, user: User, *, keep: str | None = None
+) -> int:
+    """End the account's sessions (but `keep`) once this change is committed, so no session
+    started meanwhile keeps what it changes; returns how many there are. The database notes
+    that every session before now ended (it is what is checked while Redis is down, where
+    `keep` cannot be told apart: it ends there too)."""
     users.end_sessions(user)
-    return await services.sessions_store.end_all(user.id, keep=keep)
+    ending = await services.sessions_store.others(user.id, keep=keep)
+    after_commit(session, lambda: services.sessions_store.end_all(user.id, keep=keep))
+    return ending
 
 
-async def _set_password(services: ServicesDep, user: User, new: str, *, keep: str | None) -> int:
+async def _set_password(
+    services: ServicesDep, session: AsyncSession, user: User, new: str, *, keep: str | None
+) -> int:
     """Set a checked new password; ends the account's sessions (but `keep`), returns how many."""
-    check_password(new, email=user.email)
+    await asyncio.to_thread(check_password, new, email=user.email)
     user.password_hash = await hash_password(new)
     user.password_changed_at = datetime.now(UTC)
-    return await end_sessions(services, user, keep=keep)
+    return await end_sessions(services, session, user, keep=keep)
 
 
 @router.post("/sign-up", status_code=202, dependencies=[PUBLIC], responses=LIMITED)
@@ -142,7 +154,7 @@ async def sign_up(
     message instead: a new confirmation token if it waits for one, else a note that someone
     tried to sign up with it), so sign-up does not tell who has an account."""
     await _limit(services, request, "sign-up", body.email)
-    check_password(body.password, email=body.email)
+    await asyncio.to_thread(check_password, body.password, email=body.email)
     password_hash = await hash_password(body.password)  # also when unused: the same time
     existing = await users.by_email(session, body.email)
     if existing is None:
@@ -206,21 +218,27 @@ async def sign_in(
     """OAuth2 password flow: `username` (the email) and `password` as a form.
 
     Wrong passwords are limited per account and client address, so a stranger guessing cannot
-    lock the owner out; all attempts are limited per client address."""
+    lock the owner out; all attempts are limited per client address. Across all addresses an
+    account takes `ACCOUNT_BACKSTOP` times as many wrong passwords a window: guessing spread
+    over many addresses is limited too, and only such a spread could lock the owner out."""
     limits, client = services.settings, _client(request)
-    account = f"account:{users.normalise_email(form.username)}:ip:{client}"
+    account = f"account:{users.normalise_email(form.username)}"
+    here = f"{account}:ip:{client}"
     await services.limiter.hit("sign-in", f"ip:{client}", limits.rate_limit_per_ip)
-    await services.limiter.check("sign-in-failures", account, limits.rate_limit_per_account)
+    await services.limiter.check("sign-in-failures", here, limits.rate_limit_per_account)
+    backstop = limits.rate_limit_per_account * ACCOUNT_BACKSTOP
+    await services.limiter.check("sign-in-failures", account, backstop)
     user = await users.by_email(session, form.username)
     valid = await verify_password(user.password_hash if user else DUMMY_HASH, form.password)
     if user is None or not valid:
+        await services.limiter.fail("sign-in-failures", here)
         await services.limiter.fail("sign-in-failures", account)
         raise Unauthenticated("wrong email or password")
     if not user.is_active:
         raise Forbidden("the account is deactivated")
     if user.email_confirmed_at is None:
         raise Forbidden("confirm the email address first (see the message we sent)")
-    await services.limiter.forget("sign-in-failures", account)
+    await services.limiter.forget("sign-in-failures", here)
     pair = await services.sessions_store.start(
         user.id, user.email, tuple(Role(r) for r in user.roles)
     )
@@ -233,9 +251,16 @@ async def sign_in(
     dependencies=[PUBLIC],
     responses={401: {"model": ErrorOut, "description": "Expired, already used, or ended"}},
 )
-async def refresh(body: RefreshIn, services: ServicesDep) -> TokensOut:
-    """A new pair for the current refresh token; an older one ends the session (401)."""
-    return _tokens(await services.sessions_store.rotate(body.refresh_token))
+async def refresh(body: RefreshIn, session: SessionDep, services: ServicesDep) -> TokensOut:
+    """A new pair for the current refresh token; an older one ends the session (401). The
+    account is read again: deactivated, it is refused; its roles are what the database says."""
+    claims = services.tokens.decode(body.refresh_token, "refresh")
+    user = await users.find_user(session, claims.user_id)
+    if user is None or not user.is_active or user.email_confirmed_at is None:
+        await services.sessions_store.end(claims.sid, claims.user_id)
+        raise Unauthenticated("the session has ended; sign in again")
+    roles = tuple(Role(r) for r in user.roles)
+    return _tokens(await services.sessions_store.rotate(claims, roles))
 
 
 @router.post("/sign-out", status_code=204)
@@ -260,7 +285,7 @@ async def change_password(
     user = await users.get_user(session, principal.user_id, lock=True)
     if not await verify_password(user.password_hash, body.old_password):
         raise InvalidInput("the old password is wrong", field="old_password")
-    ended = await _set_password(services, user, body.new_password, keep=principal.sid)
+    ended = await _set_password(services, session, user, body.new_password, keep=principal.sid)
     log.info("user.password_changed", user_id=str(user.id), sessions_ended=ended)
     return Accepted(detail=f"password changed; {ended} other session(s) ended")
 
@@ -283,7 +308,7 @@ async def confirm_password_reset(
 ) -> Accepted:
     """Set a new password with the emailed token; every session of the account ends."""
     user = await users.use_token(session, body.token, TokenPurpose.RESET_PASSWORD)
-    ended = await _set_password(services, user, body.new_password, keep=None)
+    ended = await _set_password(services, session, user, body.new_password, keep=None)
     if user.email_confirmed_at is None:  # the token proves the address
         user.email_confirmed_at = user.password_changed_at
     log.info("user.password_reset", user_id=str(user.id), sessions_ended=ended)

@@ -24,7 +24,7 @@ class MessageOut(BaseModel):
     received_at: datetime
 
 
-@router.get("/mail", dependencies=[requires(Action.MANAGE_USERS)])
+@router.get("/mail", dependencies=[requires(Action.DIAGNOSE)])
 async def mail(services: ServicesDep, to: str | None = None) -> list[MessageOut]:
     """Newest first; `to` filters by recipient."""
     messages = read_mailbox(services.settings.data_dir / "mail")

@@ -4,7 +4,6 @@ per stage, starting stages, holding and prioritising orders, and each unit's sto
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -17,7 +16,7 @@ from api.deps import ServicesDep, SessionDep
 from api.fields import Flag, Minutes, SkillLevel
 from api.order_views import EscalationOut, OrderOut, StageOut, load_order
 from api.routers.quality import InspectionOut, inspections_out
-from api.workflow_calls import RunningOrder, execute_update, running_order
+from api.workflow_calls import execute_update, running_order
 from domain.access import Action
 from domain.errors import InvalidInput, NotFound
 from domain.stages import AUTOMATIC_STAGES, Stage
@@ -350,7 +349,6 @@ async def _update(
     update: Any,
     argument: BaseModel,
     event: str,
-    update_id: Callable[[RunningOrder], str] | None = None,
     **logged: str,
 ) -> OrderOut:
     """Run one of the order workflow's updates and answer with the order as it now is."""
@@ -359,7 +357,6 @@ async def _update(
         running.handle,
         update,
         argument,
-        update_id=update_id(running) if update_id else None,
         within=services.settings.workflow_call_timeout_seconds,
     )
     log.info(event, order=running.number, workflow_id=running.handle.id, **logged)
@@ -379,8 +376,6 @@ async def start_stage(
         OrderWorkflow.start_stage,
         StartStage(stage=stage, worker_id=body.worker_id, started_by=user.email),
         "order.stage_started",
-        # One id per pass through the stage and worker: a retried start joins the first.
-        lambda running: f"start-{stage}-{running.stage_count(stage)}-{body.worker_id}",
         stage=stage.value,
         by=user.email,
     )

@@ -66,7 +66,7 @@ async def readiness(services: ServicesDep, response: Response) -> DeepHealth:
 
 @router.get(
     "/deep",
-    dependencies=[requires(Action.MANAGE_USERS)],
+    dependencies=[requires(Action.DIAGNOSE)],
     responses={
         503: {"model": DeepHealth, "description": "A dependency or the stock audit failed"},
         403: {"model": ErrorOut, "description": "Admins only"},

@@ -76,9 +76,26 @@ class ItemUpdate(BaseModel):
     is_active: Flag | None = None
 
 
-class ItemOut(ItemCreate):
+class ItemOut(BaseModel):
+    """An item as it is stored (the bounds are the input's: older rows may lie outside them)."""
+
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
+    sku: str
+    name: str
+    description: str
+    item_type: ItemType
+    category: str
+    unit_of_measure: str
+    min_stock_level: int
+    max_stock_level: int | None
+    reorder_point: int | None
+    barcode: str | None
+    unit_cost: Decimal | None
+    weight_grams: int | None
+    length_mm: int | None
+    width_mm: int | None
+    height_mm: int | None
     is_active: bool
     created_at: datetime
     updated_at: datetime

@@ -44,9 +44,14 @@ class WarehouseCreate(BaseModel):
     country: str = Field("", max_length=100)
 
 
-class WarehouseOut(WarehouseCreate):
+class WarehouseOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
+    name: str
+    code: str
+    address: str
+    city: str
+    country: str
     created_at: datetime
 
 
@@ -69,10 +74,18 @@ class ZoneCreate(BaseModel):
         return self
 
 
-class ZoneOut(ZoneCreate):
+class ZoneOut(BaseModel):
+    """A zone as it is stored (the bounds are the input's: older rows may lie outside them)."""
+
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     warehouse_id: uuid.UUID
+    name: str
+    zone_type: ZoneType
+    min_temperature: Decimal | None
+    max_temperature: Decimal | None
+    min_humidity: Decimal | None
+    max_humidity: Decimal | None
     created_at: datetime
 
 
@@ -82,9 +95,12 @@ class BinCreate(BaseModel):
     cell: str | None = Field(None, max_length=32)
 
 
-class BinOut(BinCreate):
+class BinOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
+    code: str
+    shelf: str | None
+    cell: str | None
     zone_id: uuid.UUID
     warehouse_id: uuid.UUID
     created_at: datetime

@@ -17,18 +17,19 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.auth.access import Principal, StageCompleter, requires
 from api.deps import ServicesDep, SessionDep
 from api.fields import Flag, Offset, PlanningDate, Reading
-from api.idempotency import IdempotencyKey, digest, scoped
+from api.idempotency import IdempotencyKey, digest, stored_key
 from api.order_views import OrderOut, load_order, load_orders, orders_query
 from api.workflow_calls import RunningOrder, execute_update, running_order, temporal_call
 from domain.access import Action
-from domain.errors import AlreadyRecorded, Conflict, InvalidInput, WrongStage
+from domain.errors import Conflict, InvalidInput, WrongStage
 from domain.quality import Result
-from domain.stages import AUTOMATIC_STAGES, INSPECTION_STAGES, OrderStatus, Stage
+from domain.stage_reports import check_repeat, reported_pass
+from domain.stages import FINAL_STATUSES, INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
 from persistence import floor, quality
 from persistence.catalogue import default_warehouse, get_or_404, product_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
-from persistence.tables import Order, OrderStageRecord, Warehouse
+from persistence.tables import Order, Warehouse
 from workflows import search_attributes
 from workflows.contracts import (
     CancelRequest,
@@ -76,6 +77,9 @@ class StageCompletionIn(BaseModel):
     inspection: InspectionIn | None = Field(
         None, description="Testing or qc with a checklist: a result per item; the verdict follows"
     )
+    stage_seq: Annotated[StrictInt, Field(ge=1, le=10_000)] | None = Field(
+        None, description="The pass reported (the `seq` of the order's current stage entry)"
+    )
 
 
 class CancelIn(BaseModel):
@@ -93,7 +97,7 @@ async def create_order(
     """Take an order and start its workflow. With an `Idempotency-Key` header, a retried POST
     returns the order the first one created (201); the same key with a different order is a
     422. Keys are the sender's own: another user's key never matches."""
-    key = scoped(planner.user_id, idempotency_key) if idempotency_key else None
+    key = stored_key("order", planner.user_id, idempotency_key) if idempotency_key else None
     request = digest("order", body.model_dump(mode="json"))
     if key:
         existing = await find_by_idempotency_key(session, key)
@@ -225,15 +229,18 @@ async def complete_stage(
     Testing and qc: with a checklist, send `inspection.results` (the verdict is computed: any
     required item failed or out of range fails it); without one, `passed`.
 
-    A repeat of the report that completed the stage (a retry, a double click) answers as the
-    first did; a different report of a stage already recorded is a 409 saying what was."""
+    The same report sent again (a retry, a double click) answers with the order as it is,
+    recorded once; a different report of a pass already recorded (or being recorded) is a 409
+    saying what was. Name the pass (`stage_seq`, from the order's stages) and a late repeat
+    can never be taken for a report of a later pass through the same stage."""
     request = digest("complete", stage, user.email, body.model_dump(mode="json"))
     running = await running_order(services, order_id, closed_too=True)
-    recorded = _recorded(running, stage)
-    if recorded is not None:
-        _same_report(recorded, request)
-        return await _order_now(services, order_id)
-    running.refuse_if_closed()
+    if running.status in FINAL_STATUSES:  # no workflow to ask: a repeat, or too late
+        recorded = reported_pass(running.passes, stage, body.stage_seq)
+        if recorded is not None:
+            check_repeat(recorded, request)
+            return await _order_now(services, order_id)
+        running.refuse_if_closed()
     try:
         inspection, passed = await _judged(services, running, stage, body)
     except (InvalidInput, RequestValidationError) as invalid:
@@ -242,9 +249,7 @@ async def complete_stage(
                 f"the order is at {running.stage}, not at {stage}", stage=stage
             ) from invalid
         raise
-    current = running.current
-    joining = current is not None and current.stage == stage and current.completed_at is None
-    snapshot = await execute_update(
+    await execute_update(
         running.handle,
         OrderWorkflow.complete_stage,
         StageCompletion(
@@ -255,16 +260,10 @@ async def complete_stage(
             completed_by=user.email,
             inspection=inspection,
             digest=request,
+            stage_seq=body.stage_seq,
         ),
-        # One id per pass through the stage: a repeat joins the first; the workflow refuses
-        # a completion of a stage it is not at.
-        update_id=f"complete-{current.seq}" if joining and current else None,
         within=services.settings.workflow_call_timeout_seconds,
     )
-    if joining and current:
-        closed = next(e for e in snapshot.stages if e.seq == current.seq)
-        if closed.request_digest not in (None, request):
-            raise _already_recorded(stage, closed.status, closed.completed_by, closed.passed)
     log.info(
         "order.stage_completed",
         order=running.number,
@@ -274,37 +273,6 @@ async def complete_stage(
         passed=passed,
     )
     return await _order_now(services, order_id)
-
-
-def _recorded(running: RunningOrder, stage: Stage) -> OrderStageRecord | None:
-    """The pass of `stage` that was completed last, if the order has gone on from it since."""
-    last = running.last_closed
-    if stage in AUTOMATIC_STAGES or last is None or last.stage != stage:
-        return None
-    if last.status == "cancelled":
-        return None
-    return last if last is not running.current or running.status != "pending" else None
-
-
-def _same_report(recorded: OrderStageRecord, request: str) -> None:
-    if recorded.request_digest != request:
-        raise _already_recorded(
-            Stage(recorded.stage), recorded.status, recorded.completed_by, recorded.passed
-        )
-
-
-def _already_recorded(
-    stage: Stage, status: str, by: str | None, passed: bool | None
-) -> AlreadyRecorded:
-    verdict = "" if passed is None else f" (passed: {str(passed).lower()})"
-    return AlreadyRecorded(
-        f"{stage} was already recorded as {status}{verdict} by {by or 'someone'}; "
-        "this report differs and was not applied",
-        stage=stage,
-        recorded_status=status,
-        recorded_by=by,
-        recorded_passed=passed,
-    )
 
 
 async def _order_now(services: ServicesDep, order_id: uuid.UUID) -> OrderOut:

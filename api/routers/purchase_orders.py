@@ -17,7 +17,7 @@ from sqlalchemy import select
 from api.auth.access import Principal, requires
 from api.deps import Services, ServicesDep, SessionDep
 from api.fields import PlanningDate, Quantity
-from api.idempotency import IdempotencyKey, digest, scoped
+from api.idempotency import IdempotencyKey, digest, stored_key
 from api.workflow_calls import execute_update, temporal_call
 from domain.access import Action
 from domain.errors import AlreadyRecorded, DomainError, IllegalTransition, InvalidInput
@@ -447,7 +447,7 @@ async def receive(
     if body.reference:
         key = f"ref:{body.reference}"
     elif idempotency_key:
-        key = f"key:{scoped(receiver.user_id, idempotency_key)}"
+        key = stored_key("receipt", receiver.user_id, idempotency_key)
     else:
         raise InvalidInput(
             "name the delivery note (`reference`) or send an Idempotency-Key header, so that "
@@ -456,7 +456,7 @@ async def receive(
         )
     request = digest("receive", body.model_dump(mode="json"))
     async with services.sessions() as session:
-        booked = await goods_receipt.booked_under(session, po_id, key)
+        booked = await goods_receipt.receipt_under(session, po_id, key)
     if booked is not None:
         if booked.request_digest not in (None, request):
             raise _booked_differently(body.reference, booked)

@@ -14,14 +14,14 @@ from sqlalchemy import Select, select, tuple_
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from api.fields import Offset, SignedQuantity
-from api.idempotency import IdempotencyKey, digest, scoped
+from api.idempotency import IdempotencyKey, digest, stored_key
 from domain.access import Action
 from domain.errors import InvalidInput
 from domain.limits import MAX_QUANTITY
 from domain.stock import AdjustmentReason, MovementType
 from persistence.locations import ensure_item_and_warehouse
 from persistence.reservations import release_reservation, reserve_exact
-from persistence.stock_ledger import LedgerEntry, booked_under, post_movement, transfer
+from persistence.stock_ledger import LedgerEntry, movement_under, post_movement, transfer
 from persistence.tables import Bin, BinStock, Item, Reservation, StockLevel, StockMovement
 
 router = APIRouter()
@@ -132,7 +132,8 @@ async def move_stock(
     after a 503, a double click) answers with the movement booked the first time; the key
     with a different movement is a 422."""
     await ensure_item_and_warehouse(session, body.item_id, body.warehouse_id)
-    key = _ledger_key(user, idempotency_key) if idempotency_key else None
+    key = stored_key("move", user.user_id, idempotency_key) if idempotency_key else None
+    request = digest("move", body.model_dump(mode="json"))
     entry = LedgerEntry(
         item_id=body.item_id,
         warehouse_id=body.warehouse_id,
@@ -142,6 +143,7 @@ async def move_stock(
         bin_id=body.bin_id,
         reason_code=body.reason_code,
         idempotency_key=key,
+        request_digest=request if key else None,
         actor=user.email,
     )
     if body.movement_type is MovementType.TRANSFER:
@@ -158,32 +160,16 @@ async def move_stock(
         )
     else:  # booked before under this key
         assert key is not None
-        rows = await booked_under(session, key)
-        _same_movement(rows[0], body)
+        rows = await movement_under(session, key)
+        if rows[0].request_digest not in (None, request):
+            raise InvalidInput(
+                f"this Idempotency-Key already booked movement {rows[0].id} ("
+                f"{rows[0].movement_type} of {rows[0].quantity}); use a new key for a new one",
+                field="Idempotency-Key",
+                location="header",
+            )
     legs = [MovementOut.model_validate(m) for m in rows]
     return MoveOut(**legs[0].model_dump(), legs=legs)
-
-
-def _ledger_key(user: Principal, idempotency_key: str) -> str:
-    """The client's key as the ledger keeps it: the sender's own, and short."""
-    return f"move:{digest(scoped(user.user_id, idempotency_key))[:40]}"
-
-
-def _same_movement(first: StockMovement, body: MoveRequest) -> None:
-    quantity = abs(body.quantity)
-    if (
-        first.item_id != body.item_id
-        or first.warehouse_id != body.warehouse_id
-        or first.movement_type != body.movement_type.value
-        or first.quantity != quantity
-        or first.reason != body.reason
-    ):
-        raise InvalidInput(
-            f"this Idempotency-Key already booked movement {first.id} ({first.movement_type} "
-            f"of {first.quantity}); use a new key for a new movement",
-            field="Idempotency-Key",
-            location="header",
-        )
 
 
 @router.get("/stock", dependencies=[READ])

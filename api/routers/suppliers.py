@@ -108,9 +108,23 @@ class SupplierItemUpdate(BaseModel):
     price_breaks: PriceBreaks | None = Field(None, description="Replaces them")
 
 
-class SupplierItemOut(SupplierItemCreate):
+class PriceBreakOut(BaseModel):
+    min_quantity: int
+    unit_price: Decimal
+
+
+class SupplierItemOut(BaseModel):
+    """An offer as it is stored (the bounds are the input's: older rows may lie outside them)."""
+
     id: uuid.UUID
     supplier_id: uuid.UUID
+    item_id: uuid.UUID
+    unit_price: Decimal
+    min_order_qty: int
+    pack_size: int
+    lead_time_days: int
+    preferred: bool
+    price_breaks: list[PriceBreakOut]
 
 
 class PerformanceOut(BaseModel):
@@ -145,7 +159,7 @@ async def _offers_out(session: SessionDep, offers: list[SupplierItem]) -> list[S
             lead_time_days=o.lead_time_days,
             preferred=o.preferred,
             price_breaks=[
-                PriceBreak(min_quantity=q, unit_price=p) for q, p in breaks.get(o.id, [])
+                PriceBreakOut(min_quantity=q, unit_price=p) for q, p in breaks.get(o.id, [])
             ],
         )
         for o in offers

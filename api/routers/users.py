@@ -79,7 +79,7 @@ async def set_roles(
         _not_self(admin, user_id, "remove the admin role from")
     user = await users.get_user(session, user_id, lock=True)
     user.roles = sorted({r.value for r in body.roles})
-    await end_sessions(services, user)
+    await end_sessions(services, session, user)
     log.info("user.roles_set", user_id=str(user.id), roles=user.roles, by=admin.email)
     return UserOut.model_validate(user)
 
@@ -91,7 +91,7 @@ async def deactivate(
     _not_self(admin, user_id, "deactivate")
     user = await users.get_user(session, user_id, lock=True)
     user.is_active = False
-    ended = await end_sessions(services, user)
+    ended = await end_sessions(services, session, user)
     log.info("user.deactivated", user_id=str(user.id), sessions_ended=ended, by=admin.email)
     return UserOut.model_validate(user)
 

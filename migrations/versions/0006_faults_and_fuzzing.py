@@ -36,12 +36,11 @@ def upgrade() -> None:
         WHERE q.item_id = s.item_id AND q.warehouse_id = s.warehouse_id
         """
     )
+    _refuse_reservations_in_quarantine()
     op.drop_constraint(op.f("ck_stock_levels_reserved_within_on_hand"), "stock_levels")
     op.create_check_constraint(
         op.f("ck_stock_levels_quarantined_non_negative"), "stock_levels", "quarantined >= 0"
     )
-    # Fails where stock in quarantine is reserved (it could never be picked): move it out of
-    # quarantine, or cancel what reserved it, then migrate again.
     op.create_check_constraint(
         op.f("ck_stock_levels_reserved_and_quarantined_within_on_hand"),
         "stock_levels",
@@ -52,6 +51,7 @@ def upgrade() -> None:
         "orders", "idempotency_key", type_=sa.String(length=240), existing_nullable=True
     )
     op.add_column("orders", sa.Column("request_digest", sa.String(length=64)))
+    op.add_column("stock_movements", sa.Column("request_digest", sa.String(length=64)))
     op.add_column("order_stages", sa.Column("request_digest", sa.String(length=64)))
 
     op.alter_column(
@@ -64,6 +64,34 @@ def upgrade() -> None:
     op.add_column("purchase_order_receipts", sa.Column("request_digest", sa.String(length=64)))
 
 
+def _refuse_reservations_in_quarantine() -> None:
+    """Stock reserved beyond what lies outside quarantine could never be picked: such levels
+    must be put right by a person (move the stock out of quarantine, or cancel what holds the
+    reservation) before the constraint can hold. Say which, rather than fail on the constraint."""
+    stranded = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT i.sku, w.code, s.on_hand, s.reserved, s.quarantined"
+                " FROM stock_levels s JOIN items i ON i.id = s.item_id"
+                " JOIN warehouses w ON w.id = s.warehouse_id"
+                " WHERE s.reserved + s.quarantined > s.on_hand ORDER BY i.sku, w.code"
+            )
+        )
+        .all()
+    )
+    if stranded:
+        rows = "; ".join(
+            f"{sku} in {code}: {reserved} reserved, but {quarantined} of {on_hand} in quarantine"
+            for sku, code, on_hand, reserved, quarantined in stranded
+        )
+        raise RuntimeError(
+            "reserved stock lies in quarantine and could never be picked: "
+            f"{rows}. With the previous version, move it out of quarantine or cancel the orders"
+            " holding it, then migrate again."
+        )
+
+
 def downgrade() -> None:
     op.drop_column("purchase_order_receipts", "request_digest")
     op.drop_column("purchase_order_receipts", "reference")
@@ -74,6 +102,7 @@ def downgrade() -> None:
         existing_nullable=True,
     )
     op.drop_column("order_stages", "request_digest")
+    op.drop_column("stock_movements", "request_digest")
     op.drop_column("orders", "request_digest")
     op.alter_column(
         "orders", "idempotency_key", type_=sa.String(length=200), existing_nullable=True

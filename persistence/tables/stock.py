@@ -96,6 +96,8 @@ class StockMovement(Base):
     order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("orders.id"))
     purchase_order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("purchase_orders.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # What the client's request said, beside its key: a repeat of it is told from a reuse.
+    request_digest: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = created_at()
 

@@ -43,9 +43,10 @@ def _another_shell(stack: PrivateStack, **extra: str) -> dict[str, str]:
 def _zhuchka(
     env: dict[str, str], *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return subprocess.run(  # from a folder of its own: a .env in the checkout does not count
         [sys.executable, "-m", "zhuchka", *args],
         env=env,
+        cwd=Path(env["ZHUCHKA_DATA_DIR"]).parent,
         input=stdin,
         capture_output=True,
         text=True,
@@ -148,6 +149,7 @@ def test_users_create_asks_for_the_password_twice_without_showing_it(
         stdout=its_end,
         stderr=its_end,
         env=_another_shell(stack),
+        cwd=stack.data_dir.parent,
         start_new_session=True,  # no controlling terminal: the prompt uses the one it is given
     )
     os.close(its_end)

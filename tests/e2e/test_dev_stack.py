@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from tests.support import token_in
+from tests.support import days_ahead, token_in
 from zhuchka.devstack.ports import is_listening
 from zhuchka.devstack.private_stack import PrivateStack
 from zhuchka.devstack.state import pid_alive, pids_dir
@@ -76,7 +76,7 @@ def _take_an_order(api: str, planner: dict[str, str]) -> dict[str, str]:
             "product_sku": "KB-65-HS",
             "quantity": 1,
             "customer": "A",
-            "due_date": "2026-12-31",
+            "due_date": days_ahead(30),
         },
         headers=planner,
         timeout=30,

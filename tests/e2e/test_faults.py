@@ -207,6 +207,7 @@ async def test_without_redis_reading_goes_on_and_changes_wait(
     }
     async with running_app(settings) as (api, services):
         token = {"Authorization": f"Bearer {await bearer_token(services, Role.STOREKEEPER)}"}
+        admin = {"Authorization": f"Bearer {await bearer_token(services, Role.ADMIN)}"}
         assert (await api.get("/api/production/products", headers=token)).status_code == 200
         assert server.process is not None
         server.process.send_signal(signal.SIGKILL)
@@ -226,6 +227,10 @@ async def test_without_redis_reading_goes_on_and_changes_wait(
         ready = await api.get("/api/health/readiness")
         assert ready.status_code == 503
         assert ready.json()["checks"]["redis"]["status"] == "failed"
+        # The admin can still see why (the deep check only reads).
+        deep = await api.get("/api/health/deep", headers=admin)
+        assert deep.status_code == 503
+        assert "Error" in deep.json()["checks"]["redis"]["error"]
 
         server.start()  # the same port and data: the sessions come back with it
         fresh = {"Authorization": f"Bearer {await bearer_token(services, Role.STOREKEEPER)}"}

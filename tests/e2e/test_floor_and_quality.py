@@ -194,6 +194,16 @@ async def test_a_soldered_unit_through_the_floor_with_a_failed_qc_item(stack: St
     assert all(serial in i["serials"] for i in story["inspections"])
     unknown = await stack.api.get("/api/production/units/KB-65-SOL-NOPE-01")
     assert unknown.status_code == 404
+
+    # The start refused while SS-1 was busy, tried again now that it is free, goes through;
+    # the same start once more is a repeat.
+    retried = await _start(stack, normal, "soldering", workers["Ivan"])
+    assert (retried["stages"][-1]["started_by"], retried["stages"][-1]["equipment"]) == (
+        "Ivan",
+        "SS-1",
+    )
+    again = await _start(stack, normal, "soldering", workers["Ivan"])
+    assert again["stages"][-1]["work_started_at"] == retried["stages"][-1]["work_started_at"]
     await stack.assert_books()
 
 

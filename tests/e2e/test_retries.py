@@ -98,6 +98,68 @@ async def test_a_delivery_without_a_note_needs_an_idempotency_key(stack: Stack) 
     await stack.assert_books()
 
 
+async def test_two_different_deliveries_under_one_note_at_once_book_one(stack: Stack) -> None:
+    url, item = await _confirmed_purchase_order(stack)
+    answers = await asyncio.gather(
+        *(
+            stack.api.post(
+                f"{url}/receive",
+                json={"lines": [{"item_id": item, "quantity": n}], "reference": "DN-77"},
+            )
+            for n in (70, 140)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    po = await _ok(await stack.api.get(url))
+    assert [r["quantity"] for r in po["receipts"]] in ([70], [140])
+    await stack.assert_books()
+
+
+async def test_a_long_key_books_a_delivery_once(stack: Stack) -> None:
+    url, item = await _confirmed_purchase_order(stack)
+    key = {"Idempotency-Key": "k" * 200}
+    lines = {"lines": [{"item_id": item, "quantity": 70}]}
+    for _ in range(2):
+        assert (await _ok(await stack.api.post(f"{url}/receive", json=lines, headers=key)))[
+            "lines"
+        ][0]["received_quantity"] == 70
+
+
+async def test_a_move_from_several_bins_retried_with_its_key_is_booked_once(stack: Stack) -> None:
+    bins = (await stack.api.get(f"/api/inventory/warehouses/{stack.demo.warehouse_id}/bins")).json()
+    storage = {b["code"]: b["id"] for b in bins}
+    item, warehouse = str(stack.demo.items[SWITCH]), str(stack.demo.warehouse_id)
+    await _ok(  # 300 in A-01-01 already; 50 more in A-01-02
+        await stack.api.post(
+            "/api/inventory/move",
+            json={
+                "item_id": item,
+                "warehouse_id": warehouse,
+                "bin_id": storage["A-01-02"],
+                "quantity": 50,
+                "reason": "second shelf",
+            },
+        ),
+        201,
+    )
+    issue = {
+        "item_id": item,
+        "warehouse_id": warehouse,
+        "movement_type": "ISSUE",
+        "quantity": 320,
+        "reason": "to the repair bench",
+    }
+    key = {"Idempotency-Key": "bench-1"}
+    first = await _ok(await stack.api.post("/api/inventory/move", json=issue, headers=key), 201)
+    assert len(first["legs"]) == 2  # picked from both shelves
+    again = await _ok(await stack.api.post("/api/inventory/move", json=issue, headers=key), 201)
+    assert again == first
+    other = await stack.api.post("/api/inventory/move", json=issue | {"quantity": 5}, headers=key)
+    assert other.status_code == 422
+    assert await stack.stock(SWITCH) == (30, 0)
+    await stack.assert_books()
+
+
 async def test_a_fixed_delivery_is_booked_after_a_refused_one(stack: Stack) -> None:
     url, item = await _confirmed_purchase_order(stack)
     too_many = {"lines": [{"item_id": item, "quantity": 7000}], "reference": "DN-9"}
@@ -164,6 +226,33 @@ async def test_a_contradicting_inspection_is_refused_not_dropped(stack: Stack) -
     assert early.json()["code"] == "wrong_stage"
     order = await stack.get(order)
     assert (order["stage"], order["rework_count"]) == ("assembly", 1)
+
+
+async def test_a_named_pass_is_never_taken_for_a_later_one(stack: Stack) -> None:
+    order = await stack.order()
+    await stack.complete(order, "design")
+    await stack.until(order, lambda o: o["stage"] == "assembly")
+    await stack.complete(order, "assembly")
+    testing = (await stack.get(order))["stages"][-1]
+    first = {"passed": True, "stage_seq": testing["seq"]}
+    await _ok(await stack.api.post(_url(order, "testing"), json=first))
+    await _ok(await stack.api.post(_url(order, "qc"), json={"passed": False}))  # rework
+    await stack.complete(order, "assembly", passed=None)
+    at_testing_again = await stack.get(order)
+    assert at_testing_again["stage"] == "testing"
+    # The first testing report arrives late, once more: a repeat of pass 1, not pass 2's report.
+    late = await _ok(await stack.api.post(_url(order, "testing"), json=first))
+    assert (late["stage"], late["stages"][-1]["status"]) == ("testing", "active")
+    wrong = await stack.api.post(
+        _url(order, "testing"), json={"passed": False, "stage_seq": testing["seq"]}
+    )
+    assert wrong.status_code == 409
+    assert wrong.json()["stage_seq"] == testing["seq"]
+    current = at_testing_again["stages"][-1]["seq"]
+    done = await _ok(
+        await stack.api.post(_url(order, "testing"), json={"passed": True, "stage_seq": current})
+    )
+    assert done["stage"] == "qc"
 
 
 async def test_a_repeated_last_stage_answers_with_the_finished_order(stack: Stack) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from api.auth.passwords import hash_password
 from api.server import api_server
@@ -68,6 +68,32 @@ async def test_roles_come_from_the_session_not_from_the_token(
         await services.redis.hset(f"session:{claims.sid}", "roles", "viewer")
         answer = await client.get("/api/users", headers={"Authorization": f"Bearer {admin}"})
         assert answer.status_code == 403
+
+
+async def test_a_refresh_takes_what_the_database_says_now(
+    settings: Settings, sessions: SessionFactory
+) -> None:
+    """A session started before a change of roles (or a deactivation) that it raced with does
+    not keep the old ones past its next refresh."""
+    async with running_app(settings) as (client, services):
+        await bearer_token(services, Role.VIEWER)  # the account
+        async with sessions.begin() as session:
+            user = await session.scalar(select(User).where(User.email == "viewer@tests.example"))
+            assert user is not None
+            pair = await services.sessions_store.start(user.id, user.email, (Role.VIEWER,))
+            user.roles = ["admin"]
+        refreshed = await client.post(
+            "/api/user/token/refresh", json={"refresh_token": pair.refresh_token}
+        )
+        assert refreshed.status_code == 200, refreshed.text
+        bearer = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
+        assert (await client.get("/api/users", headers=bearer)).status_code == 200
+        async with sessions.begin() as session:
+            await session.execute(update(User).values(is_active=False))
+        ended = await client.post(
+            "/api/user/token/refresh", json={"refresh_token": refreshed.json()["refresh_token"]}
+        )
+        assert ended.status_code == 401
 
 
 async def test_the_dev_outbox_is_for_admins_only(

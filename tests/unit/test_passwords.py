@@ -6,7 +6,15 @@ from domain.passwords import check_password
 
 @pytest.mark.parametrize(
     "password",
-    ["Keyswitch-lube-42", "correct horse battery staple", "9 stabilisers!", "kB7#mQ2!xLp4"],
+    [
+        "Keyswitch-lube-42",
+        "correct horse battery staple",
+        "9 stabilisers!",
+        "kB7#mQ2!xLp4",
+        "a long passphrase about switches, stabilisers and the lube that keeps them quiet",
+        # The longest allowed (256): judged by its first 72 characters.
+        "".join(chr(65 + (n * 7) % 26) + str(n % 10) for n in range(128)),
+    ],
 )
 def test_good_passwords_pass(password: str) -> None:
     check_password(password, email="anna@zhuchka.example")

@@ -49,8 +49,12 @@ class PrivateStack:
         started = time.monotonic()
         banners = self._banners()
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "zhuchka", "dev"], env=self.env, stdout=log, stderr=log
+            self.process = subprocess.Popen(  # from its folder: a .env in the checkout is not read
+                [sys.executable, "-m", "zhuchka", "dev"],
+                env=self.env,
+                cwd=self.log.parent,
+                stdout=log,
+                stderr=log,
             )
         while self._banners() == banners:
             if self.process.poll() is not None or time.monotonic() - started > timeout:

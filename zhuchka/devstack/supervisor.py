@@ -351,6 +351,7 @@ def run_dev() -> None:
             seed_database(settings, demo_password=password, reset_demo_passwords=new_password)
         )
         request.check()
+        _refuse_taken_ports(settings)
         child_env = {**os.environ, **env, "ZHUCHKA_DATA_DIR": str(data.resolve())}
         cli = [sys.executable, "-m", "zhuchka"]
         supervise("worker", ChildProcess([*cli, "worker"], child_env))
@@ -368,6 +369,19 @@ def run_dev() -> None:
             part.stop()
         claim.release()
         print("Stopped. Data kept in", data, flush=True)
+
+
+def _refuse_taken_ports(settings: Settings) -> None:
+    """The API and the worker's metrics must have their ports to themselves: something else
+    answering there (another stack) would pass for them while they crash again and again."""
+    for port, what, variable in (
+        (settings.api_port, "the API", "API_PORT"),
+        (settings.worker_metrics_port, "the worker's metrics", "WORKER_METRICS_PORT"),
+    ):
+        if is_listening(settings.api_host, port):
+            raise SystemExit(
+                f"port {port} for {what} is taken (another stack?): stop it, or set {variable}"
+            )
 
 
 def _wait_for_the_api(settings: Settings, request: _StopRequest) -> None:
@@ -397,7 +411,7 @@ def _banner(settings: Settings, seconds: float, password: str) -> None:
 Zhuchka MES is up ({seconds:.1f}s)
   API docs (Swagger)  {api}/api/docs
   ReDoc               {api}/api/redoc
-  Health              {api}/api/health/deep
+  Health              {api}/api/health/readiness
   API metrics         {api}/metrics
   Worker metrics      http://{settings.worker_metrics_host}:{settings.worker_metrics_port}/metrics
   Temporal UI         {settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows
