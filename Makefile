@@ -15,7 +15,7 @@ UV_VERSION ?= 0.13.9
 $(STAMP): pyproject.toml $(DEV_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "Installing the pinned packages of $(DEV_LOCK) into $(VENV) (a few minutes the first time)"
+	@echo "Installing the pinned packages of $(DEV_LOCK) into $(VENV) (about a minute the first time)"
 	$(BIN)/python -m pip install --progress-bar on --no-deps --require-hashes -r $(DEV_LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)

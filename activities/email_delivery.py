@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 import structlog
 from temporalio import activity
+from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 
 from activities.edge import at_the_edge
 from persistence import outbox
 from persistence.database import SessionFactory
-from workflows.contracts import EmailRef
+from workflows.contracts import EmailRef, MailSweep
+from workflows.email_starter import start_delivery
 from zhuchka.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -41,9 +44,25 @@ def send_over_smtp(settings: Settings, mail: outbox.Mail) -> None:
 
 
 class EmailActivities:
-    def __init__(self, sessions: SessionFactory, settings: Settings) -> None:
+    def __init__(self, sessions: SessionFactory, client: Client, settings: Settings) -> None:
         self._sessions = sessions
+        self._client = client
         self._settings = settings
+
+    @activity.defn(name="start_undelivered_mail")
+    @at_the_edge
+    async def start_undelivered(self, sweep: MailSweep) -> int:
+        """Start the delivery of messages that waited longer than the sweep says (their start
+        was lost); returns how many were started."""
+        async with self._sessions() as session:
+            waiting = await outbox.waiting(session, timedelta(seconds=sweep.older_than_seconds))
+        task_queue = self._settings.temporal_task_queue
+        started = 0
+        for email_id in waiting:
+            started += await start_delivery(self._client, task_queue, EmailRef(email_id=email_id))
+        if started:
+            log.info("mail.deliveries_restarted", count=started)
+        return started
 
     @activity.defn(name="deliver_email")
     @at_the_edge

@@ -16,7 +16,6 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.auth.access import PUBLIC, refuse_undeclared
 from api.auth.rate_limit import RateLimiter
@@ -56,16 +55,17 @@ AUDIT_TTL_SECONDS = 30.0
 
 
 def redis_client(settings: Settings) -> Redis:
-    """A Redis client that gives up quickly when Redis is down (the API answers 503) and, once
-    it is back, drops the dead pooled connections on their first failure and retries once."""
+    """A Redis client that gives up within seconds when Redis is down or hangs (the API answers
+    503, or reads without it) and, once it is back, drops a dead pooled connection at its
+    first failure and tries again once (a timeout is not tried again: it would only double)."""
     return Redis.from_url(
         settings.redis_url,
         decode_responses=True,
         socket_connect_timeout=2,
-        socket_timeout=5,
+        socket_timeout=2,
         health_check_interval=15,
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=1),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        retry_on_error=[RedisConnectionError],
     )
 
 

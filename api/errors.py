@@ -234,8 +234,6 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
         match, _ = context.matches(scope)
         if match is Match.PARTIAL:
             methods |= set(getattr(context.original_route, "methods", None) or ())
-    if "GET" in methods:
-        methods.add("HEAD")
     return sorted(methods)
 
 

@@ -37,6 +37,10 @@ _WHY = {
 }
 _NEVER_DOWN = {"/api/health", "/api/health/liveness"}
 _FASTAPI_422 = "#/components/schemas/HTTPValidationError"
+_RETRY_AFTER = {
+    "description": "Seconds to wait before trying again",
+    "schema": {"type": "integer", "minimum": 1},
+}
 _WRITES = {"post", "put", "patch", "delete"}
 
 
@@ -85,6 +89,8 @@ def _declare(document: dict[str, Any], access: dict[tuple[str, str], Action | st
                     "description": responses.get(status, {}).get("description", _WHY[status]),
                     "content": {"application/json": {"schema": schema}},
                 }
+            if "503" in responses:
+                responses["503"]["headers"] = {"Retry-After": _RETRY_AFTER}
 
 
 def _declared_schema(response: dict[str, Any] | None) -> dict[str, Any] | None:

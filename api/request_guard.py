@@ -1,7 +1,8 @@
 """Requests are checked for what no field may hold before any endpoint sees them: a NUL
 character or a lone UTF-16 surrogate anywhere in the path, the query or the body (PostgreSQL
 cannot store either, and a surrogate cannot even be written back in an error), and bodies past
-`MAX_BODY_BYTES`. One place for it, instead of a rule on every text field."""
+`MAX_BODY_BYTES` (while all requests together hold more than `BODIES_AT_ONCE_BYTES`, a
+503). One place for it, instead of a rule on every text field."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import re
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import Issue, invalid
+from api.errors import Issue, invalid, unavailable
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
+# What all requests together may hold in bodies at once: a crowd of large requests (sent by
+# anyone, before any sign-in is checked) waits its turn instead of filling the memory.
+BODIES_AT_ONCE_BYTES = 64 * 1024 * 1024
 # Each JSON escape, backslash pairs consumed so that `\\u0000` (a backslash, then "u0000") is
 # told from `\u0000` (a NUL).
 _ESCAPE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
@@ -25,6 +29,7 @@ _PERCENT_SURROGATE = re.compile(rb"%ed%[ab][0-9a-f]%[89ab][0-9a-f]", re.IGNORECA
 class RequestGuard:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._held = 0  # bytes of bodies held by all requests now
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -37,31 +42,40 @@ class RequestGuard:
         if _declared_length(scope) > MAX_BODY_BYTES:
             await _too_large(scope, receive, send)
             return
-        received, more = bytearray(), True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
+        received, more, held = bytearray(), True, 0
+        try:
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                received += chunk
+                held += len(chunk)
+                self._held += len(chunk)
+                more = message.get("more_body", False)
+                if len(received) > MAX_BODY_BYTES:
+                    await _too_large(scope, receive, send)
+                    return
+                if self._held > BODIES_AT_ONCE_BYTES:
+                    await _busy(scope, receive, send)
+                    return
+            body = bytes(received)
+            where = _in_body(body, _content_type(scope))
+            if where:
+                await _refuse(where, scope, receive, send)
                 return
-            received += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(received) > MAX_BODY_BYTES:
-                await _too_large(scope, receive, send)
-                return
-        body = bytes(received)
-        where = _in_body(body, _content_type(scope))
-        if where:
-            await _refuse(where, scope, receive, send)
-            return
-        sent = False
+            sent = False
 
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            async def replay() -> Message:
+                nonlocal sent
+                if sent:
+                    return await receive()
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(scope, replay, send)
+            await self.app(scope, replay, send)
+        finally:
+            self._held -= held
 
 
 def _in_url(scope: Scope) -> str | None:
@@ -131,6 +145,10 @@ async def _refuse(where: str, scope: Scope, receive: Receive, send: Send) -> Non
         type="invalid_characters",
     )
     await invalid([issue])(scope, receive, send)
+
+
+async def _busy(scope: Scope, receive: Receive, send: Send) -> None:
+    await unavailable("too many large requests at once; try again shortly")(scope, receive, send)
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:

@@ -35,7 +35,8 @@ async def temporal_call(failed: str, *, within: float) -> AsyncIterator[None]:
         async with asyncio.timeout(within):
             yield
     except (RPCError, TimeoutError) as failure:
-        raise ServiceUnavailable(f"{failed}: {failure}") from failure
+        why = str(failure) or "Temporal did not answer in time"
+        raise ServiceUnavailable(f"{failed}: {why}") from failure
 
 
 async def execute_update(

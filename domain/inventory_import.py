@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from domain.items import BARCODE_PATTERN, ItemType, is_sku
+from domain.limits import MAX_ON_HAND, MAX_QUANTITY
 
 T = TypeVar("T")
 
@@ -53,6 +54,7 @@ ITEM_COLUMNS = {
     "max_stock_level", "reorder_point", "barcode", "description", "unit_cost",
 }  # fmt: skip
 ITEM_REQUIRED = {"sku", "name", "item_type", "category"}
+MAX_PRICE = Decimal(10) ** 10  # what the unit cost's column holds (12 digits, 2 after the point)
 STOCK_COLUMNS = {"sku", "warehouse_code", "bin_code", "quantity"}
 STOCK_REQUIRED = {"sku", "warehouse_code", "quantity"}
 
@@ -78,16 +80,20 @@ class _Row:
             self.fail(field, f"is longer than {limit} characters")
         return value
 
-    def number(self, field: str, *, required: bool = False, positive: bool = False) -> int | None:
+    def number(
+        self, field: str, *, limit: int, required: bool = False, positive: bool = False
+    ) -> int | None:
         raw = self.text(field, required=required)
         if not raw:
             return None
-        if not re.fullmatch(r"[0-9]+", raw):
-            self.fail(field, f"{raw!r} is not a whole number of zero or more")
+        if not re.fullmatch(r"[0-9]{1,12}", raw):
+            self.fail(field, f"{raw[:20]!r} is not a whole number of zero or more")
             return None
         value = int(raw)
         if positive and value == 0:
             self.fail(field, "must be positive")
+        elif value > limit:
+            self.fail(field, f"may not exceed {limit:,}")
         return value
 
     def choice(self, field: str, parse: Callable[[str], T], what: str) -> T | None:
@@ -104,15 +110,30 @@ class _Row:
 def _records(
     text: str, columns: set[str], required: set[str], errors: list[RowError]
 ) -> Iterator[_Row]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = set(reader.fieldnames or [])
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        names = list(reader.fieldnames or [])
+    except csv.Error as unreadable:
+        errors.append(RowError(1, None, f"the header cannot be read: {unreadable}"))
+        return
+    header = set(names)
+    if twice := sorted({n for n in names if names.count(n) > 1}):
+        errors.append(RowError(1, None, f"columns given twice: {', '.join(twice)}"))
+        return
     if missing := sorted(required - header):
         errors.append(RowError(1, None, f"missing columns: {', '.join(missing)}"))
         return
     if unknown := sorted(header - columns):
         errors.append(RowError(1, None, f"unknown columns: {', '.join(unknown)}"))
         return
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as unreadable:  # a stray line break, a field beyond the reader's limit
+            errors.append(RowError(reader.line_num, None, f"cannot be read: {unreadable}"))
+            return
         if not any((v or "").strip() for v in values.values() if isinstance(v, str)):
             continue  # a blank line
         yield _Row(reader.line_num, values, errors)
@@ -133,8 +154,8 @@ def parse_items(text: str) -> tuple[list[ItemRow], list[RowError]]:
         name = row.text("name", required=True)
         item_type = row.choice("item_type", ItemType, "one of " + ", ".join(ItemType))
         category = row.text("category", required=True, limit=64)
-        minimum = row.number("min_stock_level") or 0
-        maximum = row.number("max_stock_level")
+        minimum = row.number("min_stock_level", limit=MAX_ON_HAND) or 0
+        maximum = row.number("max_stock_level", limit=MAX_ON_HAND)
         if maximum is not None and maximum < minimum:
             row.fail("max_stock_level", "is below min_stock_level")
         barcode = row.text("barcode", limit=64) or None
@@ -149,11 +170,15 @@ def parse_items(text: str) -> tuple[list[ItemRow], list[RowError]]:
         if cost_text:
             try:
                 cost = Decimal(cost_text)
-                if not cost.is_finite() or cost < 0 or cost != cost.quantize(Decimal("0.01")):
+                if not cost.is_finite() or not 0 <= cost < MAX_PRICE:
+                    raise InvalidOperation
+                if cost != cost.quantize(Decimal("0.01")):
                     raise InvalidOperation
             except InvalidOperation:
                 row.fail("unit_cost", f"{cost_text!r} is not a price")
-        reorder = row.number("reorder_point")
+        reorder = row.number("reorder_point", limit=MAX_ON_HAND)
+        unit = row.text("unit_of_measure", limit=32) or "PIECE"
+        description = row.text("description", limit=4000)
         if row.ok and item_type is not None:
             rows.append(
                 ItemRow(
@@ -162,12 +187,12 @@ def parse_items(text: str) -> tuple[list[ItemRow], list[RowError]]:
                     name=name,
                     item_type=item_type,
                     category=category,
-                    unit_of_measure=row.text("unit_of_measure", limit=32) or "PIECE",
+                    unit_of_measure=unit,
                     min_stock_level=minimum,
                     max_stock_level=maximum,
                     reorder_point=reorder,
                     barcode=barcode,
-                    description=row.text("description", limit=4000),
+                    description=description,
                     unit_cost=cost,
                 )
             )
@@ -181,7 +206,7 @@ def parse_stock(text: str) -> tuple[list[StockRow], list[RowError]]:
         sku = row.text("sku", required=True, limit=64)
         warehouse = row.text("warehouse_code", required=True, limit=32)
         bin_code = row.text("bin_code", limit=32) or None
-        quantity = row.number("quantity", required=True, positive=True)
+        quantity = row.number("quantity", limit=MAX_QUANTITY, required=True, positive=True)
         if row.ok and quantity is not None:
             rows.append(StockRow(row.line, sku, warehouse, bin_code, quantity))
     return rows, errors

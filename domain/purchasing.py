@@ -54,10 +54,12 @@ RECEIVABLE = frozenset({PurchaseOrderStatus.CONFIRMED, PurchaseOrderStatus.PARTI
 
 def check_receivable(status: PurchaseOrderStatus) -> None:
     if status not in RECEIVABLE:
-        raise Conflict(
-            f"a {status} purchase order cannot be received; it must be confirmed first",
-            status=status,
+        why = (
+            "it must be confirmed first"
+            if status in (PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.SENT)
+            else "nothing more is coming"
         )
+        raise Conflict(f"a {status} purchase order cannot be received; {why}", status=status)
 
 
 def check_transition(current: PurchaseOrderStatus, target: PurchaseOrderStatus) -> None:

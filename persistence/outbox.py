@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.tables import OutboundEmail
@@ -50,3 +51,20 @@ async def mark_failed(session: AsyncSession, email_id: uuid.UUID, error: str) ->
     if email is not None:
         email.attempts += 1
         email.last_error = error[:2000]
+
+
+async def waiting(
+    session: AsyncSession, older_than: timedelta, limit: int = 500
+) -> list[uuid.UUID]:
+    """Messages not sent yet that were queued longer ago than `older_than`, oldest first."""
+    rows = await session.scalars(
+        select(OutboundEmail.id)
+        .where(
+            OutboundEmail.sent_at.is_(None),
+            OutboundEmail.body.is_not(None),
+            OutboundEmail.created_at < datetime.now(UTC) - older_than,
+        )
+        .order_by(OutboundEmail.created_at)
+        .limit(limit)
+    )
+    return list(rows)

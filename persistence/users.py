@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import any_, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Role
-from domain.errors import InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound
 from persistence.catalogue import insert_unique
 from persistence.tables import User, UserToken
 
@@ -59,8 +59,12 @@ async def create_user(
     )
 
 
-async def by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(User.email == normalise_email(email)))
+async def by_email(session: AsyncSession, email: str, *, share_lock: bool = False) -> User | None:
+    """The account of an email address. `share_lock`: until this transaction ends, a change of
+    its password, roles or activity waits (and one under way is waited for): a sign-in is
+    judged on the account as it is, and the session it starts is ended by such a change."""
+    query = select(User).where(User.email == normalise_email(email))
+    return await session.scalar(query.with_for_update(read=True) if share_lock else query)
 
 
 async def find_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
@@ -74,6 +78,26 @@ def token_still_valid(user: User, issued_at: datetime) -> bool:
         return False
     ended = user.sessions_ended_at
     return ended is None or issued_at >= ended.replace(microsecond=0) + timedelta(seconds=1)
+
+
+async def keep_an_admin(session: AsyncSession, user: User, *, stays_admin: bool) -> None:
+    """Refuse to leave the workshop without an active admin: an admin losing the role or
+    being deactivated needs another. Such changes take a lock of their own, so two admins
+    demoting each other at once cannot both succeed."""
+    if stays_admin or not user.is_active or Role.ADMIN.value not in user.roles:
+        return
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext("admins"))))
+    others = await session.scalar(
+        select(func.count()).where(
+            literal(Role.ADMIN.value) == any_(User.roles),
+            User.is_active.is_(True),
+            User.id != user.id,
+        )
+    )
+    if not others:
+        raise Conflict(
+            "the last active admin cannot stop being one; make another account admin first"
+        )
 
 
 def end_sessions(user: User) -> None:
@@ -90,31 +114,35 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID, *, lock: bool = Fa
 
 
 async def issue_token(
-    session: AsyncSession, user: User, purpose: TokenPurpose, lifetime: timedelta
+    session: AsyncSession,
+    user: User,
+    purpose: TokenPurpose,
+    lifetime: timedelta,
+    *,
+    password_hash: str | None = None,
 ) -> str:
-    """A new single-use token; earlier unused ones of the same purpose stop working."""
-    now = datetime.now(UTC)
-    await session.execute(
-        update(UserToken)
-        .where(
-            UserToken.user_id == user.id,
-            UserToken.purpose == purpose,
-            UserToken.used_at.is_(None),
-        )
-        .values(used_at=now)
-    )
+    """A new single-use token (a confirmation may carry the password of its sign-up). The
+    earlier unused ones of the same purpose keep working until one is used: a stranger asking
+    for mail to someone else's address voids nothing the owner already holds."""
     token = secrets.token_urlsafe(32)
     session.add(
         UserToken(
-            user_id=user.id, purpose=purpose, token_hash=_hash(token), expires_at=now + lifetime
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_hash(token),
+            expires_at=datetime.now(UTC) + lifetime,
+            password_hash=password_hash,
         )
     )
     await session.flush()
     return token
 
 
-async def use_token(session: AsyncSession, token: str, purpose: TokenPurpose) -> User:
-    """The user a valid token belongs to; the token is spent. 422 when unknown, used or late."""
+async def use_token(
+    session: AsyncSession, token: str, purpose: TokenPurpose
+) -> tuple[User, UserToken]:
+    """The user a valid token belongs to, and the token, now spent with every other unused one
+    of the same purpose. 422 when it is unknown, used or late."""
     found = await session.scalar(
         select(UserToken)
         .where(UserToken.token_hash == _hash(token), UserToken.purpose == purpose)
@@ -123,5 +151,13 @@ async def use_token(session: AsyncSession, token: str, purpose: TokenPurpose) ->
     now = datetime.now(UTC)
     if found is None or found.used_at is not None or found.expires_at <= now:
         raise InvalidInput("the token is unknown, already used or expired", field="token")
-    found.used_at = now
-    return await get_user(session, found.user_id, lock=True)
+    await session.execute(
+        update(UserToken)
+        .where(
+            UserToken.user_id == found.user_id,
+            UserToken.purpose == purpose,
+            UserToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    return await get_user(session, found.user_id, lock=True), found

@@ -19,10 +19,12 @@ from activities.order_activities import OrderActivities
 from activities.purchasing_activities import PurchasingActivities
 from persistence.database import SessionFactory, create_engine, create_session_factory
 from workflows import search_attributes
-from workflows.email_delivery import DeliverEmailWorkflow
+from workflows.contracts import MailSweep
+from workflows.email_delivery import SWEEP_SCHEDULE_ID, DeliverEmailWorkflow, MailSweepWorkflow
 from workflows.order_workflow import OrderWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.reorder_scan import ReorderScanWorkflow, ensure_reorder_schedule
+from workflows.schedules import ensure_schedule
 from zhuchka.settings import Settings
 from zhuchka.temporal_client import connect
 
@@ -30,19 +32,26 @@ log = structlog.get_logger(__name__)
 
 
 def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -> Worker:
-    mail = EmailActivities(sessions, settings)
+    mail = EmailActivities(sessions, client, settings)
     orders = OrderActivities(sessions, client, settings.temporal_task_queue)
     buying = PurchasingActivities(sessions, client, settings)
     floor = FloorActivities(sessions)
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
-        workflows=[OrderWorkflow, PurchaseOrderWorkflow, ReorderScanWorkflow, DeliverEmailWorkflow],
+        workflows=[
+            OrderWorkflow,
+            PurchaseOrderWorkflow,
+            ReorderScanWorkflow,
+            DeliverEmailWorkflow,
+            MailSweepWorkflow,
+        ],
         activities=[
             *orders.all(),
             *floor.all(),
             *buying.all(),
             mail.deliver_email,
+            mail.start_undelivered,
         ],
         max_concurrent_activities=50,
         # After a worker dies, its cached workflows move to another worker after this long.
@@ -69,6 +78,14 @@ async def run_worker(settings: Settings) -> None:
         client,
         settings.temporal_task_queue,
         timedelta(minutes=settings.reorder_scan_interval_minutes),
+    )
+    await ensure_schedule(  # deliveries whose start was lost (Temporal down at the time)
+        client,
+        SWEEP_SCHEDULE_ID,
+        MailSweepWorkflow.run,
+        MailSweep(),
+        task_queue=settings.temporal_task_queue,
+        every=timedelta(minutes=5),
     )
     engine = create_engine(settings)
     worker = build_worker(client, create_session_factory(engine), settings)

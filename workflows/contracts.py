@@ -248,6 +248,12 @@ class EmailRef(BaseModel):
     email_id: uuid.UUID
 
 
+class MailSweep(BaseModel):
+    """Messages queued longer ago than this, and not sent, get their delivery started."""
+
+    older_than_seconds: int = 60
+
+
 class PurchaseOrderRef(BaseModel):
     purchase_order_id: uuid.UUID
     number: str

@@ -1,4 +1,6 @@
-"""Delivering one message from the mail outbox, retried until the mail server takes it."""
+"""Delivering one message from the mail outbox, retried until the mail server takes it; and
+the sweep, on a Temporal Schedule, that starts the delivery of any message whose start was
+lost (Temporal was down when its request committed)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,13 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.email_delivery import EmailActivities
-    from workflows.contracts import EmailRef
+    from workflows.contracts import EmailRef, MailSweep
+    from workflows.email_starter import DELIVER_EMAIL_WORKFLOW
+
+SWEEP_SCHEDULE_ID = "mail-sweep"
 
 
-def email_workflow_id(ref: EmailRef) -> str:
-    return f"email-{ref.email_id}"
-
-
-@workflow.defn(name="DeliverEmail")
+@workflow.defn(name=DELIVER_EMAIL_WORKFLOW)
 class DeliverEmailWorkflow:
     @workflow.run
     async def run(self, ref: EmailRef) -> None:
@@ -31,3 +32,17 @@ class DeliverEmailWorkflow:
             ),
             summary="deliver the message",
         )
+
+
+@workflow.defn(name="MailSweep")
+class MailSweepWorkflow:
+    @workflow.run
+    async def run(self, sweep: MailSweep) -> int:
+        started: int = await workflow.execute_activity_method(
+            EmailActivities.start_undelivered,
+            sweep,
+            start_to_close_timeout=timedelta(minutes=2),
+            retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=1), maximum_attempts=3),
+            summary="start the delivery of messages left waiting",
+        )
+        return started

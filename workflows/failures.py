@@ -1,18 +1,24 @@
 """The Temporal edge of the error taxonomy: a domain error travels as a non-retryable
-`ApplicationError` whose `type` is the error's code, and is rebuilt from it on the other side."""
+`ApplicationError` whose `type` is the error's code, and is rebuilt from it on the other side.
+It is a benign failure (a rule kept, not a fault): the SDK logs it quietly and counts no
+failure in its metrics."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from domain.errors import DomainError, error_from_code
 
 
 def as_application_error(error: DomainError) -> ApplicationError:
     return ApplicationError(
-        error.message, error.plain_details(), type=error.code, non_retryable=True
+        error.message,
+        error.plain_details(),
+        type=error.code,
+        non_retryable=True,
+        category=ApplicationErrorCategory.BENIGN,
     )
 
 

@@ -267,14 +267,12 @@ class OrderWorkflow:
         return "new"
 
     def _start_kind(self, request: StartStage) -> Literal["new", "repeat", "join"]:
-        """The same worker starting the same stage again is a repeat, or joins the start under
-        way; anything else is checked as a new start."""
+        """While a start of the stage is under way, another waits for it (then is looked at
+        again); the same worker starting the stage it started is a repeat; anything else is
+        checked as a new start."""
         starting = self._starting
-        if starting is not None and (starting.stage, starting.worker_id) == (
-            request.stage,
-            request.worker_id,
-        ):
-            return "join"
+        if starting is not None and starting.stage is request.stage:
+            return "join"  # wait for the start under way, then look again
         entry = self._record.current if self._record.stages else None
         if (
             entry is not None

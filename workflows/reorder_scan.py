@@ -6,23 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.client import (
-    Client,
-    Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleAlreadyRunningError,
-    ScheduleIntervalSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleSpec,
-    ScheduleUpdate,
-    ScheduleUpdateInput,
-)
+from temporalio.client import Client
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.purchasing_activities import PurchasingActivities
     from workflows.contracts import ReorderScanInput, ReorderScanResult
+    from workflows.schedules import ensure_schedule
 
 SCHEDULE_ID = "reorder-scan"
 
@@ -45,26 +35,13 @@ class ReorderScanWorkflow:
         return result
 
 
-def _schedule(task_queue: str, every: timedelta) -> Schedule:
-    return Schedule(
-        action=ScheduleActionStartWorkflow(
-            ReorderScanWorkflow.run,
-            ReorderScanInput(),
-            id=SCHEDULE_ID,
-            task_queue=task_queue,
-        ),
-        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=every)]),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
-    )
-
-
 async def ensure_reorder_schedule(client: Client, task_queue: str, every: timedelta) -> None:
     """Create the schedule, or bring an existing one to this interval and task queue."""
-    try:
-        await client.create_schedule(SCHEDULE_ID, _schedule(task_queue, every))
-    except ScheduleAlreadyRunningError:
-
-        async def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
-            return ScheduleUpdate(schedule=_schedule(task_queue, every))
-
-        await client.get_schedule_handle(SCHEDULE_ID).update(replace)
+    await ensure_schedule(
+        client,
+        SCHEDULE_ID,
+        ReorderScanWorkflow.run,
+        ReorderScanInput(),
+        task_queue=task_queue,
+        every=every,
+    )

@@ -260,10 +260,14 @@ def temporal(ctx: typer.Context) -> None:
 
     Its address and namespace come from the settings (the running stack's, without a flag):
     zhuchka temporal workflow list --query "OrderStage='assembly'"."""
+    from zhuchka.devstack.ports import is_listening
     from zhuchka.devstack.temporal import temporal_cli
 
     settings = get_settings()
     binary = temporal_cli()
+    host, _, port = settings.temporal_address.rpartition(":")
+    if not (port.isdigit() and is_listening(host, int(port))):
+        _unreachable("Temporal", settings.temporal_address, "nothing listens", "TEMPORAL_ADDRESS")
     env = {
         **os.environ,
         # The CLI's own variables; a flag given in the arguments still wins over them.

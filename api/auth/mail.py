@@ -1,31 +1,57 @@
 """The account messages (confirmation, password reset), queued in the request's transaction
-and handed to a delivery workflow."""
+and handed to a delivery workflow once it commits — without the request waiting for Temporal,
+so an answer takes as long (and is the same) whether a message was queued or not, and a
+Temporal outage does not tell who has an account. A start that fails is made up by the mail
+sweep (`workflows.email_delivery.MailSweepWorkflow`)."""
 
 from __future__ import annotations
 
+import asyncio
+
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.service import RPCError
 
 from api.deps import Services
-from api.workflow_calls import temporal_call
 from persistence import outbox
+from persistence.database import after_commit
 from workflows.contracts import EmailRef
-from workflows.email_delivery import DeliverEmailWorkflow, email_workflow_id
+from workflows.email_starter import start_delivery
+
+log = structlog.get_logger(__name__)
+_STARTING: set[asyncio.Task[None]] = set()  # kept until done (a task nobody holds may vanish)
 
 
 async def send(
     services: Services, session: AsyncSession, recipient: str, subject: str, body: str
 ) -> None:
-    """Queue a message; its delivery starts now and finds it once this transaction commits."""
+    """Queue a message; its delivery starts in the background once this transaction commits."""
     ref = EmailRef(email_id=await outbox.enqueue(session, recipient, subject, body))
-    async with temporal_call(
-        "could not queue the message", within=services.settings.workflow_call_timeout_seconds
-    ):
-        await services.temporal.start_workflow(
-            DeliverEmailWorkflow.run,
-            ref,
-            id=email_workflow_id(ref),
-            task_queue=services.settings.temporal_task_queue,
-            static_summary=f"mail: {subject}",
+
+    async def soon() -> None:
+        task = asyncio.create_task(_start(services, ref, subject))
+        _STARTING.add(task)
+        task.add_done_callback(_STARTING.discard)
+
+    after_commit(session, soon)
+
+
+def starts_under_way() -> int:
+    """How many deliveries this process is starting now."""
+    return len(_STARTING)
+
+
+async def _start(services: Services, ref: EmailRef, subject: str) -> None:
+    settings = services.settings
+    try:
+        async with asyncio.timeout(settings.workflow_call_timeout_seconds):
+            await start_delivery(services.temporal, settings.temporal_task_queue, ref, subject)
+    except (RPCError, TimeoutError) as failure:
+        log.warning(
+            "mail.delivery_deferred",
+            email_id=str(ref.email_id),
+            error=str(failure) or "Temporal did not answer in time",
+            hint="the mail sweep starts it",
         )
 
 
@@ -42,13 +68,16 @@ def confirmation(services: Services, token: str) -> tuple[str, str]:
         "Confirm your Zhuchka MES account",
         f"""Welcome to Zhuchka MES.
 
-Confirm your email address with this token (valid for {hours} hours):
+Confirm your email address with this token (valid for {hours} hours) and the password you
+chose when you signed up:
 
   {token}
 
 For example:
 
-{_curl(services, "/api/user/email/confirm", f'{{"token": "{token}"}}')}
+{_curl(services, "/api/user/email/confirm", f'{{"token": "{token}", "password": "..."}}')}
+
+If you did not sign up, ignore this message: nothing happens without the password.
 """,
     )
 

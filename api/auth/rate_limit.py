@@ -29,16 +29,17 @@ class RateLimiter:
         """Count an attempt; 429 once there were more than `limit` in the window."""
         count, ttl = await self._redis.eval(_HIT, 1, _key(bucket, key), self._window)
         if int(count) > limit:
-            raise _limited(bucket, int(ttl))
+            raise _limited(f"{bucket} attempts", int(ttl))
 
-    async def check(self, bucket: str, key: str, limit: int) -> None:
-        """429 if `limit` failures were counted in the window; counts nothing itself."""
+    async def check(self, bucket: str, key: str, limit: int, *, what: str) -> None:
+        """429 (too many `what`) if `limit` failures were counted in the window; counts
+        nothing itself."""
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.get(_key(bucket, key))
             pipe.ttl(_key(bucket, key))
             count, ttl = await pipe.execute()
         if count is not None and int(count) >= limit:
-            raise _limited(bucket, int(ttl))
+            raise _limited(what, int(ttl))
 
     async def fail(self, bucket: str, key: str) -> None:
         """Count a failure (for `check`)."""
@@ -52,6 +53,6 @@ def _key(bucket: str, key: str) -> str:
     return f"rate:{bucket}:{key}"
 
 
-def _limited(bucket: str, ttl: int) -> RateLimited:
+def _limited(what: str, ttl: int) -> RateLimited:
     wait = max(ttl, 1)
-    return RateLimited(f"too many {bucket} attempts; try again in {wait} s", retry_after=wait)
+    return RateLimited(f"too many {what}; try again in {wait} s", retry_after=wait)

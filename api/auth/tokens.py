@@ -74,7 +74,8 @@ class TokenCodec:
         except jwt.PyJWTError as invalid:
             raise Unauthenticated("the token is not valid") from invalid
         if payload.get("type") != expected:
-            raise Unauthenticated(f"an {expected} token is needed here")
+            article = "an" if expected == "access" else "a"
+            raise Unauthenticated(f"{article} {expected} token is needed here")
         try:
             return Claims(
                 user_id=uuid.UUID(payload["sub"]),

@@ -21,6 +21,7 @@ from api.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from api.auth.sessions import TokenPair
 from api.deps import Services, ServicesDep, SessionDep
 from api.errors import ErrorOut
+from api.idempotency import digest
 from domain.access import Role
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.passwords import check_password
@@ -44,8 +45,9 @@ class SignUp(BaseModel):
     full_name: str | None = Field(None, max_length=200)
 
 
-class TokenIn(BaseModel):
+class ConfirmIn(BaseModel):
     token: str = Field(min_length=10, max_length=200)
+    password: str = Field(min_length=1, max_length=256, description="As chosen at sign-up")
 
 
 class EmailIn(BaseModel):
@@ -100,12 +102,16 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _account_key(email: str) -> str:
+    """An account as the rate limits name it: however the address is typed, and short."""
+    return f"account:{digest(users.normalise_email(email))[:32]}"
+
+
 async def _limit(services: ServicesDep, request: Request, bucket: str, email: str) -> None:
     """Per client address and per account (however the address is typed): what sends mail."""
     limits = services.settings
     await services.limiter.hit(bucket, f"ip:{_client(request)}", limits.rate_limit_per_ip)
-    account = users.normalise_email(email)
-    await services.limiter.hit(bucket, f"account:{account}", limits.rate_limit_per_account)
+    await services.limiter.hit(bucket, _account_key(email), limits.rate_limit_per_account)
 
 
 async def _mail_token(
@@ -114,10 +120,13 @@ async def _mail_token(
     user: User,
     purpose: TokenPurpose,
     compose: Callable[[Services, str], tuple[str, str]],
+    *,
+    password_hash: str | None = None,
 ) -> None:
-    """A single-use token for the account, mailed to it."""
+    """A single-use token for the account (a confirmation with its sign-up's password), mailed
+    to it."""
     hours = timedelta(hours=services.settings.email_token_expire_hours)
-    token = await users.issue_token(session, user, purpose, hours)
+    token = await users.issue_token(session, user, purpose, hours, password_hash=password_hash)
     await mail.send(services, session, user.email, *compose(services, token))
 
 
@@ -155,7 +164,7 @@ async def sign_up(
     tried to sign up with it), so sign-up does not tell who has an account."""
     await _limit(services, request, "sign-up", body.email)
     await asyncio.to_thread(check_password, body.password, email=body.email)
-    password_hash = await hash_password(body.password)  # also when unused: the same time
+    password_hash = await hash_password(body.password)
     existing = await users.by_email(session, body.email)
     if existing is None:
         user = await users.create_user(
@@ -167,11 +176,23 @@ async def sign_up(
             phone_number=body.phone_number,
             full_name=body.full_name,
         )
-        await _mail_token(services, session, user, TokenPurpose.CONFIRM_EMAIL, mail.confirmation)
-        log.info("user.signed_up", user_id=str(user.id))
-    elif existing.email_confirmed_at is None:
         await _mail_token(
-            services, session, existing, TokenPurpose.CONFIRM_EMAIL, mail.confirmation
+            services,
+            session,
+            user,
+            TokenPurpose.CONFIRM_EMAIL,
+            mail.confirmation,
+            password_hash=password_hash,
+        )
+        log.info("user.signed_up", user_id=str(user.id))
+    elif existing.email_confirmed_at is None:  # another sign-up: its own token and password
+        await _mail_token(
+            services,
+            session,
+            existing,
+            TokenPurpose.CONFIRM_EMAIL,
+            mail.confirmation,
+            password_hash=password_hash,
         )
     else:
         await mail.send(services, session, existing.email, *mail.already_registered(services))
@@ -180,8 +201,15 @@ async def sign_up(
 
 
 @router.post("/email/confirm", dependencies=[PUBLIC])
-async def confirm_email(body: TokenIn, session: SessionDep) -> UserOut:
-    user = await users.use_token(session, body.token, TokenPurpose.CONFIRM_EMAIL)
+async def confirm_email(body: ConfirmIn, session: SessionDep) -> UserOut:
+    """Confirm the address with the mailed token and the password chosen at that sign-up: the
+    account takes that password, so nobody who signed up first with someone else's address
+    (the owner's mail shows their tokens, but not the stranger's password) can get in."""
+    user, used = await users.use_token(session, body.token, TokenPurpose.CONFIRM_EMAIL)
+    chosen = used.password_hash or user.password_hash
+    if not await verify_password(chosen, body.password):
+        raise InvalidInput("the password is not the one chosen at this sign-up", field="password")
+    user.password_hash = chosen
     if user.email_confirmed_at is None:
         user.email_confirmed_at = datetime.now(UTC)
     log.info("user.email_confirmed", user_id=str(user.id))
@@ -221,14 +249,19 @@ async def sign_in(
     lock the owner out; all attempts are limited per client address. Across all addresses an
     account takes `ACCOUNT_BACKSTOP` times as many wrong passwords a window: guessing spread
     over many addresses is limited too, and only such a spread could lock the owner out."""
+    if len(form.username) > 320 or len(form.password) > 1024:
+        raise Unauthenticated("wrong email or password")  # longer than any account's
     limits, client = services.settings, _client(request)
-    account = f"account:{users.normalise_email(form.username)}"
+    account = _account_key(form.username)
     here = f"{account}:ip:{client}"
     await services.limiter.hit("sign-in", f"ip:{client}", limits.rate_limit_per_ip)
-    await services.limiter.check("sign-in-failures", here, limits.rate_limit_per_account)
+    wrong = "wrong passwords"
+    await services.limiter.check(
+        "sign-in-failures", here, limits.rate_limit_per_account, what=wrong
+    )
     backstop = limits.rate_limit_per_account * ACCOUNT_BACKSTOP
-    await services.limiter.check("sign-in-failures", account, backstop)
-    user = await users.by_email(session, form.username)
+    await services.limiter.check("sign-in-failures", account, backstop, what=wrong)
+    user = await users.by_email(session, form.username, share_lock=True)
     valid = await verify_password(user.password_hash if user else DUMMY_HASH, form.password)
     if user is None or not valid:
         await services.limiter.fail("sign-in-failures", here)
@@ -307,7 +340,7 @@ async def confirm_password_reset(
     body: PasswordReset, session: SessionDep, services: ServicesDep
 ) -> Accepted:
     """Set a new password with the emailed token; every session of the account ends."""
-    user = await users.use_token(session, body.token, TokenPurpose.RESET_PASSWORD)
+    user, _ = await users.use_token(session, body.token, TokenPurpose.RESET_PASSWORD)
     ended = await _set_password(services, session, user, body.new_password, keep=None)
     if user.email_confirmed_at is None:  # the token proves the address
         user.email_confirmed_at = user.password_changed_at

@@ -21,7 +21,7 @@ from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
 from api.auth.access import PUBLIC, requires
 from api.deps import Services, ServicesDep
-from api.errors import ErrorOut
+from api.errors import RETRY_AFTER_SECONDS, ErrorOut
 from domain.access import Action
 
 router = APIRouter()
@@ -89,6 +89,8 @@ async def deep(services: ServicesDep, response: Response) -> DeepHealth:
 def _verdict(checks: dict[str, Check], response: Response) -> DeepHealth:
     healthy = all(c.status == "ok" for c in checks.values())
     response.status_code = 200 if healthy else 503
+    if not healthy:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return DeepHealth(status="ok" if healthy else "degraded", checks=checks)
 
 

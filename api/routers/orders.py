@@ -287,7 +287,9 @@ async def _judged(
     if stage not in INSPECTION_STAGES:
         if body.inspection is not None:
             raise _invalid("inspection", f"{stage} is not an inspection: it has no checklist", body)
-        return None, body.passed
+        if body.passed is not None:
+            raise _invalid("passed", f"{stage} is not an inspection: it takes no verdict", body)
+        return None, None
     results = None
     if body.inspection is not None:
         results = [

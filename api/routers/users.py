@@ -78,6 +78,7 @@ async def set_roles(
     if Role.ADMIN not in body.roles:
         _not_self(admin, user_id, "remove the admin role from")
     user = await users.get_user(session, user_id, lock=True)
+    await users.keep_an_admin(session, user, stays_admin=Role.ADMIN in body.roles)
     user.roles = sorted({r.value for r in body.roles})
     await end_sessions(services, session, user)
     log.info("user.roles_set", user_id=str(user.id), roles=user.roles, by=admin.email)
@@ -90,6 +91,7 @@ async def deactivate(
 ) -> UserOut:
     _not_self(admin, user_id, "deactivate")
     user = await users.get_user(session, user_id, lock=True)
+    await users.keep_an_admin(session, user, stays_admin=False)
     user.is_active = False
     ended = await end_sessions(services, session, user)
     log.info("user.deactivated", user_id=str(user.id), sessions_ended=ended, by=admin.email)

@@ -62,6 +62,13 @@ def upgrade() -> None:
     )
     op.add_column("purchase_order_receipts", sa.Column("reference", sa.String(length=100)))
     op.add_column("purchase_order_receipts", sa.Column("request_digest", sa.String(length=64)))
+    op.create_index(
+        "ix_outbound_emails_waiting",
+        "outbound_emails",
+        ["created_at"],
+        postgresql_where=sa.text("sent_at IS NULL"),
+    )
+    op.add_column("user_tokens", sa.Column("password_hash", sa.String(length=200)))
 
 
 def _refuse_reservations_in_quarantine() -> None:
@@ -93,6 +100,8 @@ def _refuse_reservations_in_quarantine() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("user_tokens", "password_hash")
+    op.drop_index("ix_outbound_emails_waiting", table_name="outbound_emails")
     op.drop_column("purchase_order_receipts", "request_digest")
     op.drop_column("purchase_order_receipts", "reference")
     op.alter_column(

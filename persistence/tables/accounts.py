@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +53,9 @@ class UserToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A confirmation carries the password of the sign-up that asked for it: the account gets
+    # the password of the confirmation its owner uses, never one a stranger signed up with.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = created_at()
 
     __table_args__ = (Index("ix_user_tokens_user_purpose", "user_id", "purpose"),)
@@ -71,3 +75,7 @@ class OutboundEmail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_outbound_emails_waiting", "created_at", postgresql_where=text("sent_at IS NULL")),
+    )

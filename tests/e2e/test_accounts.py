@@ -3,6 +3,7 @@ rotation, sign-out, password change and reset, rate limits, and the admin's cont
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from domain.access import Role
 from tests.e2e.conftest import Stack
 from tests.support import running_app, token_in
+from zhuchka.mailbox import read_mailbox
 
 PASSWORD = "Keyswitch-lube-42"
 
@@ -24,11 +26,20 @@ async def _sign_up_and_confirm(stack: Stack, email: str, password: str = PASSWOR
     assert created.status_code == 202, created.text
     assert "check your mail" in created.json()["detail"]
     token = token_in(await stack.mail_to(email, "Confirm your"))
-    confirmed = await stack.api.post("/api/user/email/confirm", json={"token": token})
+    wrong = await stack.api.post(
+        "/api/user/email/confirm", json={"token": token, "password": "Not-the-one-42"}
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"] == ["body", "password"]
+    confirmed = await stack.api.post(
+        "/api/user/email/confirm", json={"token": token, "password": password}
+    )
     assert confirmed.status_code == 200
     assert confirmed.json()["roles"] == ["viewer"]
     assert confirmed.json()["email_confirmed_at"] is not None
-    again = await stack.api.post("/api/user/email/confirm", json={"token": token})
+    again = await stack.api.post(
+        "/api/user/email/confirm", json={"token": token, "password": password}
+    )
     assert again.status_code == 422  # single use
 
 
@@ -290,3 +301,52 @@ async def test_the_workflow_records_who_completed_a_stage_from_the_token(
     assert as_floor_qc.status_code == 403
     qc = await stack.api.post(f"{url}/qc/complete", json={"passed": True}, headers=inspector)
     assert qc.json()["stages"][4]["completed_by"] == "inspector@tests.example"
+
+
+async def test_a_stranger_signing_up_first_with_your_address_gets_nothing(stack: Stack) -> None:
+    """The owner confirms with their own token and their own password; the account has that
+    password, and the stranger's is nothing."""
+    email = "victim@zhuchka.example"
+    stranger, owner = "Attacker-chose-this-9931", "Owners-own-secret-5512"
+    for password in (stranger, owner):
+        await stack.api.post(
+            "/api/user/sign-up",
+            json={"email": email, "password": password},
+            headers={"Authorization": ""},
+        )
+    mails = await _mails_to(stack, email, 2)
+    tokens = [token_in(body) for body in mails]  # newest first: the owner's sign-up
+    for token in reversed(tokens):  # the stranger's mail does not take the owner's password
+        refused = await stack.api.post(
+            "/api/user/email/confirm", json={"token": token, "password": owner}
+        )
+        if refused.status_code == 200:
+            break
+        assert refused.status_code == 422
+    assert (await _sign_in(stack.api, email, owner)).status_code == 200
+    assert (await _sign_in(stack.api, email, stranger)).status_code == 401
+
+
+async def test_a_stranger_asking_for_resets_voids_no_token_the_owner_holds(stack: Stack) -> None:
+    email = "reset-owner@zhuchka.example"
+    await _sign_up_and_confirm(stack, email)
+    await stack.api.post("/api/user/password/reset/request", json={"email": email})
+    token = token_in(await stack.mail_to(email, "Reset your"))
+    for _ in range(3):  # someone else, for the same address
+        await stack.api.post("/api/user/password/reset/request", json={"email": email})
+    reset = await stack.api.post(
+        "/api/user/password/reset/confirm",
+        json={"token": token, "new_password": "Fresh-start-2027"},
+    )
+    assert reset.status_code == 200
+    assert (await _sign_in(stack.api, email, "Fresh-start-2027")).status_code == 200
+
+
+async def _mails_to(stack: Stack, email: str, count: int) -> list[str]:
+    """The bodies of the newest `count` messages to `email`, newest first, once they came."""
+    async with asyncio.timeout(30):
+        while (
+            len(found := [m.body for m in read_mailbox(stack.mail.folder) if m.to == email]) < count
+        ):
+            await asyncio.sleep(0.1)
+    return found[:count]

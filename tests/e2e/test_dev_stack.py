@@ -150,7 +150,11 @@ def test_one_command_brings_up_the_stack_and_ctrl_c_stops_it(dev: PrivateStack) 
         )
         assert signed_up.status_code in (201, 202), signed_up.text
         token = token_in(_mail_to(dev, email, admin))
-        confirmed = httpx.post(f"{api}/api/user/email/confirm", json={"token": token}, timeout=20)
+        confirmed = httpx.post(
+            f"{api}/api/user/email/confirm",
+            json={"token": token, "password": new_password},
+            timeout=20,
+        )
         assert confirmed.json()["email_confirmed_at"] is not None
         viewer = _sign_in(api, email, new_password)
         assert httpx.get(f"{api}/api/production/orders", headers=viewer).status_code == 200

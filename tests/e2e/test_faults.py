@@ -25,6 +25,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from api.auth.mail import starts_under_way as mail_starts_under_way
 from domain.access import Role
 from persistence.database import SessionFactory, create_engine, create_session_factory
 from persistence.tables import StockLevel, StockMovement
@@ -37,12 +38,15 @@ from tests.support import (
     running_app,
 )
 from worker.main import build_worker
+from workflows.contracts import MailSweep
+from workflows.email_delivery import MailSweepWorkflow
 from zhuchka import migrate
 from zhuchka.devstack.mail_sink import MailSink
 from zhuchka.devstack.ports import free_port
 from zhuchka.devstack.postgres import EmbeddedPostgres
 from zhuchka.devstack.redis import EmbeddedRedis
 from zhuchka.devstack.temporal import TemporalDevServer
+from zhuchka.mailbox import read_mailbox
 from zhuchka.settings import Settings
 
 CABLE = "CABLE-USBC"
@@ -275,6 +279,8 @@ async def test_a_stopped_temporal_server_is_a_503_and_nothing_is_lost(
             "temporal_address": f"{server.host}:{server.port}",
             "temporal_task_queue": f"faults-{uuid.uuid4().hex[:8]}",
             "workflow_call_timeout_seconds": 5.0,
+            "smtp_host": mail_sink.host,
+            "smtp_port": mail_sink.port,
         }
     )
     await load_demo(sessions)
@@ -304,8 +310,32 @@ async def test_a_stopped_temporal_server_is_a_503_and_nothing_is_lost(
         assert (await api.get(url)).status_code == 200  # reading needs no Temporal
         listed = await api.get("/api/production/orders")
         assert listed.headers["X-Total-Count"] == "1"  # the refused order was not taken
+        # A reset for an account answers as for none: no waiting on Temporal, no 503.
+        for email in ("admin@tests.example", "nobody@tests.example"):
+            reset = await api.post("/api/user/password/reset/request", json={"email": email})
+            assert reset.status_code == 202
 
+        async def delivery_given_up() -> bool:  # its start, in the background, gave up
+            return not mail_starts_under_way()
+
+        await _eventually(delivery_given_up, 60)
         server.start()
+        # The delivery whose start was lost: the mail sweep starts it.
+        swept = await client.execute_workflow(
+            MailSweepWorkflow.run,
+            MailSweep(older_than_seconds=0),
+            id=f"sweep-{uuid.uuid4().hex[:8]}",
+            task_queue=own.temporal_task_queue,
+        )
+        assert swept >= 1
+
+        async def mailed() -> bool:
+            return any(
+                m.to == "admin@tests.example" and "Reset" in m.subject
+                for m in read_mailbox(mail_sink.folder)
+            )
+
+        await _eventually(mailed, 60)
 
         async def assembled() -> bool:
             answer = await api.post(f"{url}/stages/assembly/complete", json={"worker": "Ivan"})

@@ -348,3 +348,17 @@ async def test_resources_and_checklists_refuse_what_makes_no_sense(stack: Stack)
     assert response.json()["status"] == "maintenance"
     refused = await _start(stack, order, "soldering", workers["Ivan"], expect=409)
     assert "SS-1 (maintenance)" in refused["detail"]
+
+
+async def test_starts_at_once_wait_for_each_other_instead_of_refusing(stack: Stack) -> None:
+    workers = await _floor(stack)
+    order = await stack.order(product_sku="KB-65-SOL")
+    await stack.complete(order, "design")
+    await stack.until(order, lambda o: o["stage"] == "assembly")
+    await stack.complete(order, "assembly")
+    marta, ivan = await asyncio.gather(  # Marta may not solder yet; Ivan may
+        _start(stack, order, "soldering", workers["Marta"], expect=409),
+        _start(stack, order, "soldering", workers["Ivan"]),
+    )
+    assert "soldering needs level 3" in marta["detail"]
+    assert (ivan["stages"][-1]["started_by"], ivan["stages"][-1]["equipment"]) == ("Ivan", "SS-1")

@@ -313,3 +313,10 @@ async def test_holds_resumes_and_cancels_repeat_harmlessly(stack: Stack) -> None
         ] == "cancelled"
     assert (await stack.api.post(f"{url}/hold", json=hold)).status_code == 409
     await stack.assert_books()
+
+
+async def test_only_inspections_take_a_verdict(stack: Stack) -> None:
+    order = await stack.order()
+    refused = await stack.api.post(_url(order, "design"), json={"passed": False})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "passed"]

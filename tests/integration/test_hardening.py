@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import any_, func, literal, select, update
 
 from api.auth.passwords import hash_password
 from api.server import api_server
@@ -202,6 +202,7 @@ async def test_readiness_says_what_is_down_and_nothing_more(
             "error": None,
         }
         assert checks["database"]["status"] == checks["redis"]["status"] == "ok"
+        assert int(ready.headers["Retry-After"]) > 0
         assert (await anonymous.get("/api/health/deep")).status_code == 401
 
 
@@ -467,3 +468,74 @@ async def test_a_password_hash_is_not_leaked_by_the_user_list(
         )
     listed = await api.get("/api/users")
     assert "argon2" not in listed.text
+
+
+@pytest.mark.parametrize(
+    "csv_text",
+    [
+        "sku,name,item_type,category\nCR-1,a\rb,COMPONENT,C\n",  # a bare carriage return
+        "sku,name,item_type,category,description\nBIG-1,n,COMPONENT,C," + "x" * 140_000 + "\n",
+        "sku,sku,name,item_type,category\nD-1,D-1,n,COMPONENT,C\n",  # a column twice
+        "sku,name,item_type,category,min_stock_level\nN-1,n,COMPONENT,C," + "9" * 150 + "\n",
+    ],
+)
+async def test_an_unreadable_csv_is_a_422_naming_the_line(
+    api: httpx.AsyncClient, csv_text: str
+) -> None:
+    answer = await api.post(
+        "/api/inventory/import/items", content=csv_text, headers={"Content-Type": "text/csv"}
+    )
+    assert answer.status_code == 422, answer.text[:300]
+    assert answer.json()["errors"][0]["line"] >= 1
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one(
+    settings: Settings, sessions: SessionFactory
+) -> None:
+    async with running_app(settings) as (client, services):
+        first = await bearer_token(services, Role.ADMIN)
+        async with sessions.begin() as session:
+            session.add(
+                User(
+                    email="second-admin@tests.example",
+                    password_hash=await hash_password("Keyswitch-lube-42"),
+                    roles=["admin"],
+                    email_confirmed_at=datetime.now(UTC),
+                )
+            )
+        async with sessions() as session:
+            admins = dict((await session.execute(select(User.email, User.id))).all())
+        pair = await services.sessions_store.start(
+            admins["second-admin@tests.example"], "second-admin@tests.example", (Role.ADMIN,)
+        )
+        one, other = admins["admin@tests.example"], admins["second-admin@tests.example"]
+        answers = await asyncio.gather(
+            client.put(
+                f"/api/users/{other}/roles",
+                json={"roles": ["viewer"]},
+                headers={"Authorization": f"Bearer {first}"},
+            ),
+            client.put(
+                f"/api/users/{one}/roles",
+                json={"roles": ["viewer"]},
+                headers={"Authorization": f"Bearer {pair.access_token}"},
+            ),
+        )
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    async with sessions() as session:
+        left = await session.scalar(
+            select(func.count()).where(literal("admin") == any_(User.roles))
+        )
+    assert left == 1
+
+
+async def test_a_megabyte_user_name_is_refused_before_it_costs_anything(
+    settings: Settings, sessions: SessionFactory
+) -> None:
+    async with running_app(settings) as (client, services):
+        answer = await client.post(
+            "/api/user/sign-in", data={"username": "a" * 1_000_000, "password": "x"}
+        )
+        assert answer.status_code == 401
+        keys = [key async for key in services.redis.scan_iter(match="rate:*")]
+    assert all(len(key) < 200 for key in keys)

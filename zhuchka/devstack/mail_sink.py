@@ -4,6 +4,7 @@ person reads in `make run`, and the mail server the tests send to. Reading the f
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,8 @@ class MailSink:
     """Start with `start()`, stop with `stop()`; messages land in `folder` as .eml files."""
 
     def __init__(self, folder: Path, port: int, host: str = "127.0.0.1") -> None:
+        # aiosmtpd tells of every connection at INFO, port probes included: only trouble here.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.host = host
