@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -33,6 +34,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def hold_lock(session: AsyncSession, name: str) -> None:
+    """Wait for, then hold until this unit of work ends, the transaction-scoped advisory lock
+    called `name`: whoever asks for it next runs after this one committed and sees its rows."""
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
 
 
 _AFTER_COMMIT = "after_commit"

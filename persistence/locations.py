@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, NotFound
 from domain.stock import ZoneType
 from persistence.catalogue import get_or_404
+from persistence.database import hold_lock
 from persistence.tables import Bin, Item, Warehouse, Zone
 
 DEFAULT_BIN_CODES = {ZoneType.RECEIVING: "RECEIVING", ZoneType.SHIPPING: "DISPATCH"}
@@ -65,7 +66,7 @@ async def default_bin(
     if zone_type not in DEFAULT_BIN_CODES:
         raise Conflict(f"the warehouse has no {zone_type} bin", zone_type=zone_type)
     lock = f"default-bin:{warehouse_id}:{zone_type.value}"
-    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(lock))))
+    await hold_lock(session, lock)
     found = await session.scalar(query)  # made by whoever held the lock before us
     if found is not None:
         return found

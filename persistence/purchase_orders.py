@@ -20,6 +20,7 @@ from domain.purchasing import (
     supplier_performance,
 )
 from domain.stages import FINAL_STATUSES
+from persistence.database import hold_lock
 from persistence.supplier_offers import offers_for
 from persistence.tables import (
     Order,
@@ -103,6 +104,13 @@ class ManualLine:
     quantity: int
 
 
+async def by_idempotency_key(session: AsyncSession, key: str) -> PurchaseOrder | None:
+    """The draft a buyer made under a (stored) Idempotency-Key. Holds the key's lock, so a
+    repeat sent at once waits for the first and finds its draft."""
+    await hold_lock(session, key)
+    return await session.scalar(select(PurchaseOrder).where(PurchaseOrder.idempotency_key == key))
+
+
 async def create_manual(
     session: AsyncSession,
     supplier_id: uuid.UUID,
@@ -113,6 +121,8 @@ async def create_manual(
     today: date,
     expected_date: date | None = None,
     notes: str = "",
+    idempotency_key: str | None = None,
+    request_digest: str | None = None,
 ) -> PurchaseOrder:
     """A buyer's own draft: the supplier must be active and offer every item, each line at
     least its minimum order quantity and in whole packs."""
@@ -135,6 +145,8 @@ async def create_manual(
         origin="manual",
         notes=notes,
         created_by=actor,
+        idempotency_key=idempotency_key,
+        request_digest=request_digest,
     )
     session.add(po)
     lead_days = 0

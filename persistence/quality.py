@@ -12,12 +12,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
 from domain.quality import CheckItem, CheckKind, Result, evaluate
 from domain.stages import Stage
+from persistence.database import hold_lock
 from persistence.tables import Inspection, InspectionResult, QcTemplate, QcTemplateItem
 from workflows.contracts import InspectionInput, JudgedCheck
 
@@ -53,10 +54,7 @@ async def create_template(
     """Store a checklist (its items already validated by `CheckItem`), replacing the active one
     for the same stage and product."""
     # Two planners saving a checklist for the same stage and product at once: one after the other.
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-        {"key": f"qc-template:{stage}:{product_id}"},
-    )
+    await hold_lock(session, f"qc-template:{stage}:{product_id}")
     await session.execute(
         update(QcTemplate)
         .where(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import literal, select, update
+from sqlalchemy import String, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InsufficientStock
 from domain.stock import ReservationStatus
 from persistence.catalogue import get_or_404
+from persistence.database import hold_lock
 from persistence.locations import ensure_item_and_warehouse
 from persistence.stock_ledger import lock_positions, save_position
 from persistence.tables import Reservation, StockLevel
@@ -23,8 +24,11 @@ async def reserve_exact(
     quantity: int,
     *,
     note: str = "",
+    idempotency_key: str | None = None,
+    request_digest: str | None = None,
 ) -> Reservation:
-    """A manual reservation of exactly `quantity`, or InsufficientStock.
+    """A manual reservation of exactly `quantity`, or InsufficientStock; under an idempotency
+    key already used, the reservation made with it (the caller compares the request).
 
     One statement decides and records: a conditional UPDATE that only matches while enough is
     available (so concurrent callers cannot together reserve more than there is), feeding the
@@ -32,6 +36,13 @@ async def reserve_exact(
     """
     if quantity <= 0:
         raise Conflict("quantity must be positive", quantity=quantity)
+    if idempotency_key is not None:
+        await hold_lock(session, idempotency_key)
+        made = await session.scalar(
+            select(Reservation).where(Reservation.idempotency_key == idempotency_key)
+        )
+        if made is not None:
+            return made
     claimed = (
         update(StockLevel)
         .where(
@@ -46,7 +57,16 @@ async def reserve_exact(
     recorded = (
         insert(Reservation)
         .from_select(
-            ["id", "item_id", "warehouse_id", "quantity", "status", "note"],
+            [
+                "id",
+                "item_id",
+                "warehouse_id",
+                "quantity",
+                "status",
+                "note",
+                "idempotency_key",
+                "request_digest",
+            ],
             select(
                 literal(uuid.uuid4()),
                 claimed.c.item_id,
@@ -54,6 +74,8 @@ async def reserve_exact(
                 literal(quantity),
                 literal(ReservationStatus.RESERVED.value),
                 literal(note),
+                literal(idempotency_key, String()),
+                literal(request_digest, String()),
             ),
         )
         .returning(Reservation)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,7 @@ from domain.stock import (
     ZoneType,
     pick_bins,
 )
+from persistence.database import hold_lock
 from persistence.locations import bin_zone, default_bin
 from persistence.tables import Bin, BinStock, StockLevel, StockMovement, Zone
 
@@ -194,7 +195,7 @@ async def _already_booked(session: AsyncSession, key: str | None) -> bool:
     sees the first's rows once it committed."""
     if key is None:
         return False
-    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+    await hold_lock(session, key)
     found = await session.scalar(
         select(StockMovement.id).where(StockMovement.idempotency_key == key)
     )

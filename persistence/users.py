@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import Role
 from domain.errors import Conflict, InvalidInput, NotFound
 from persistence.catalogue import insert_unique
+from persistence.database import hold_lock
 from persistence.tables import User, UserToken
 
 
@@ -86,7 +87,7 @@ async def keep_an_admin(session: AsyncSession, user: User, *, stays_admin: bool)
     demoting each other at once cannot both succeed."""
     if stays_admin or not user.is_active or Role.ADMIN.value not in user.roles:
         return
-    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext("admins"))))
+    await hold_lock(session, "admins")
     others = await session.scalar(
         select(func.count()).where(
             literal(Role.ADMIN.value) == any_(User.roles),

@@ -314,10 +314,27 @@ async def get_purchase_order(po_id: uuid.UUID, session: SessionDep) -> PurchaseO
 
 @router.post("/purchase-orders", status_code=201)
 async def create_purchase_order(
-    body: PurchaseOrderCreate, session: SessionDep, services: ServicesDep, buyer: Buyer
+    body: PurchaseOrderCreate,
+    session: SessionDep,
+    services: ServicesDep,
+    buyer: Buyer,
+    idempotency_key: IdempotencyKey = None,
 ) -> PurchaseOrderOut:
     """A buyer's own draft (409 for a blocked supplier, an item it does not offer, or a quantity
-    below its minimum or not in whole packs)."""
+    below its minimum or not in whole packs). With an `Idempotency-Key`, a repeat answers with
+    the draft the first one made; the key with another request is a 422."""
+    key = stored_key("purchase-order", buyer.user_id, idempotency_key) if idempotency_key else None
+    request = digest("purchase-order", body.model_dump(mode="json"))
+    if key:
+        made = await purchase_orders.by_idempotency_key(session, key)
+        if made is not None:
+            if made.request_digest not in (None, request):
+                raise InvalidInput(
+                    f"this Idempotency-Key already made {made.number}; use a new key",
+                    field="Idempotency-Key",
+                    location="header",
+                )
+            return (await _views(session, [made]))[0]
     warehouse_id = (
         body.warehouse_id
         or (await default_warehouse(session, services.settings.default_warehouse_code)).id
@@ -331,6 +348,8 @@ async def create_purchase_order(
         today=datetime.now(UTC).date(),
         expected_date=body.expected_date,
         notes=body.notes,
+        idempotency_key=key,
+        request_digest=request if key else None,
     )
     await _start_workflow(services, po)
     log.info("purchase_order.created", number=po.number, by=buyer.email)

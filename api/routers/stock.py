@@ -278,14 +278,33 @@ async def movements(
 @router.post("/reserve", status_code=201)
 async def reserve(
     session: SessionDep,
-    _: Storekeeper,
+    user: Storekeeper,
     item_id: uuid.UUID,
     warehouse_id: uuid.UUID,
     quantity: Annotated[int, Query(gt=0, le=MAX_QUANTITY)],
     note: Annotated[str, Query(max_length=2000)] = "",
+    idempotency_key: IdempotencyKey = None,
 ) -> ReservationOut:
-    """Reserve exactly `quantity`, or 409 when less is available."""
-    reservation = await reserve_exact(session, item_id, warehouse_id, quantity, note=note)
+    """Reserve exactly `quantity`, or 409 when less is available. With an `Idempotency-Key`,
+    a repeat answers with the reservation the first one made; the key with another request is
+    a 422."""
+    key = stored_key("reserve", user.user_id, idempotency_key) if idempotency_key else None
+    request = digest("reserve", str(item_id), str(warehouse_id), quantity, note)
+    reservation = await reserve_exact(
+        session,
+        item_id,
+        warehouse_id,
+        quantity,
+        note=note,
+        idempotency_key=key,
+        request_digest=request if key else None,
+    )
+    if reservation.request_digest not in (None, request):
+        raise InvalidInput(
+            "this Idempotency-Key already made another reservation; use a new key",
+            field="Idempotency-Key",
+            location="header",
+        )
     return ReservationOut.model_validate(reservation)
 
 

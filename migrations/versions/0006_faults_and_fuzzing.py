@@ -69,6 +69,10 @@ def upgrade() -> None:
         postgresql_where=sa.text("sent_at IS NULL"),
     )
     op.add_column("user_tokens", sa.Column("password_hash", sa.String(length=200)))
+    for table in ("purchase_orders", "reservations"):
+        op.add_column(table, sa.Column("idempotency_key", sa.String(length=240)))
+        op.add_column(table, sa.Column("request_digest", sa.String(length=64)))
+        op.create_unique_constraint(op.f(f"uq_{table}_idempotency_key"), table, ["idempotency_key"])
 
 
 def _refuse_reservations_in_quarantine() -> None:
@@ -100,6 +104,10 @@ def _refuse_reservations_in_quarantine() -> None:
 
 
 def downgrade() -> None:
+    for table in ("purchase_orders", "reservations"):
+        op.drop_constraint(op.f(f"uq_{table}_idempotency_key"), table)
+        op.drop_column(table, "request_digest")
+        op.drop_column(table, "idempotency_key")
     op.drop_column("user_tokens", "password_hash")
     op.drop_index("ix_outbound_emails_waiting", table_name="outbound_emails")
     op.drop_column("purchase_order_receipts", "request_digest")

@@ -128,6 +128,9 @@ class PurchaseOrder(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A buyer's draft's Idempotency-Key (stored hashed and scoped) and request digest.
+    idempotency_key: Mapped[str | None] = mapped_column(String(240), unique=True)
+    request_digest: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index(

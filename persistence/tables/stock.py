@@ -122,6 +122,9 @@ class Reservation(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="reserved")
     note: Mapped[str] = mapped_column(Text, default="")
+    # A manual reservation's Idempotency-Key (stored hashed and scoped) and request digest.
+    idempotency_key: Mapped[str | None] = mapped_column(String(240), unique=True)
+    request_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

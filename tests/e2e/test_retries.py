@@ -179,6 +179,59 @@ async def test_purchase_order_steps_repeated_answer_as_the_first(stack: Stack) -
     assert (await stack.api.post(f"{url}/confirm")).status_code == 409
 
 
+async def test_a_draft_sent_twice_with_its_key_is_made_once(stack: Stack) -> None:
+    item = str(stack.demo.items[SWITCH])
+    supplier = str(stack.demo.suppliers["Gateron Direct"])
+    draft = {"supplier_id": supplier, "lines": [{"item_id": item, "quantity": 700}]}
+    key = {"Idempotency-Key": f"draft-{uuid.uuid4()}"}
+    drafts = {"status": "draft", "supplier_id": supplier}
+    before = await _ok(await stack.api.get("/api/purchasing/purchase-orders", params=drafts))
+    answers = await asyncio.gather(
+        *(
+            stack.api.post("/api/purchasing/purchase-orders", json=draft, headers=key)
+            for _ in range(4)
+        )
+    )
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    number = answers[0].json()["number"]
+    after = await _ok(await stack.api.get("/api/purchasing/purchase-orders", params=drafts))
+    assert [po["number"] for po in after] == [number] + [po["number"] for po in before]
+    other = await stack.api.post(
+        "/api/purchasing/purchase-orders",
+        json=draft | {"lines": [{"item_id": item, "quantity": 1400}]},
+        headers=key,
+    )
+    assert other.status_code == 422
+    assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert number in other.json()["detail"][0]["msg"]
+
+
+async def test_a_reservation_sent_twice_with_its_key_is_made_once(stack: Stack) -> None:
+    query: dict[str, str | int] = {
+        "item_id": str(stack.demo.items[SWITCH]),
+        "warehouse_id": str(stack.demo.warehouse_id),
+        "quantity": 40,
+        "note": "spare switches for the demo board",
+    }
+    key = {"Idempotency-Key": f"hold-{uuid.uuid4()}"}
+    answers = await asyncio.gather(
+        *(stack.api.post("/api/inventory/reserve", params=query, headers=key) for _ in range(4))
+    )
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert await stack.stock(SWITCH) == (300, 40)
+    other = await stack.api.post(
+        "/api/inventory/reserve", params=query | {"quantity": 41}, headers=key
+    )
+    assert other.status_code == 422
+    assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    unkeyed = await _ok(await stack.api.post("/api/inventory/reserve", params=query), 201)
+    assert unkeyed["id"] != answers[0].json()["id"]
+    assert await stack.stock(SWITCH) == (300, 80)
+    await stack.assert_books()
+
+
 # --- stage completions ------------------------------------------------------------------------
 
 
