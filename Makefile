@@ -9,7 +9,7 @@ LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 UV_VERSION ?= 0.13.9
 
-.PHONY: run test lint bench install clean lock
+.PHONY: run test lint bench install clean lock web web-dev web-client chromium screenshots
 
 # Installs again only when pyproject.toml or the dev lock has changed.
 $(STAMP): pyproject.toml $(DEV_LOCK)
@@ -22,16 +22,58 @@ $(STAMP): pyproject.toml $(DEV_LOCK)
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The web app (web/): its packages from package-lock.json with the virtualenv's Node, built
+# into web/dist only when a source changed (the API serves it at /).
+NPM       := PATH="$(abspath $(BIN)):$$PATH" npm --prefix web
+WEB_STAMP := web/node_modules/.installed
+WEB_BUILD := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json web/package-lock.json
+
+$(WEB_STAMP): web/package-lock.json | $(STAMP)
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $(WEB_STAMP)
+
+$(WEB_BUILD): $(WEB_STAMP) $(WEB_SOURCES)
+	@echo "Building the web app (web/dist)"
+	$(NPM) run build --silent
+
+web: $(WEB_BUILD)
+
+# Vite's dev server on :5173 with hot reload, /api proxied to the API of `make run`.
+web-dev: $(WEB_STAMP)
+	$(NPM) run dev
+
+# The typed client (web/src/api/schema.d.ts) generated again from the API's OpenAPI document.
+web-client: $(WEB_STAMP)
+	$(BIN)/zhuchka openapi > web/openapi.json
+	$(NPM) run client --silent -- openapi.json -o src/api/schema.d.ts
+	rm web/openapi.json
+
+run: $(STAMP) $(WEB_BUILD)
 	$(BIN)/zhuchka dev
 
-test: $(STAMP)
+# The browser tests drive the system's Chromium (Debian's package; no browser download).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+test: $(STAMP) $(WEB_BUILD) chromium
+	$(NPM) test --silent
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+# The README's screenshots, taken by the browser tests.
+screenshots: $(STAMP) $(WEB_BUILD) chromium
+	mkdir -p docs/screenshots
+	ZHUCHKA_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/e2e/browser
+
+lint: $(STAMP) $(WEB_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
+	$(NPM) run lint --silent
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -49,4 +91,4 @@ lock:
 	"$$tools/bin/uv" pip compile $(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK) pyproject.toml
 
 clean:
-	rm -rf $(VENV) .zhuchka build *.egg-info
+	rm -rf $(VENV) .zhuchka build *.egg-info web/node_modules web/dist

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI
@@ -23,12 +24,15 @@ from api.auth.sessions import SessionStore
 from api.auth.tokens import TokenCodec
 from api.deps import Services
 from api.errors import install_error_handlers
+from api.live_events import LiveEvents
 from api.metrics import MetricsMiddleware, metrics_endpoint
 from api.openapi import errors_declared
 from api.request_guard import RequestGuard
 from api.routers import (
+    about,
     account,
     dev_mail,
+    events,
     floor,
     health,
     inventory_reports,
@@ -44,6 +48,7 @@ from api.routers import (
     users,
 )
 from api.security_headers import SecurityHeaders
+from api.web_app import serve_web_app
 from persistence.database import create_engine, create_session_factory
 from persistence.stock_audit import RecentAudit
 from zhuchka.settings import Settings, get_settings
@@ -78,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redis = redis_client(settings)
         tokens = TokenCodec(settings)
         sessions = create_session_factory(engine)
+        events = LiveEvents(settings.database_url.replace("+psycopg", ""))
         app.state.services = Services(
             settings=settings,
             engine=engine,
@@ -89,10 +95,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sessions_store=SessionStore(redis, tokens),
             limiter=RateLimiter(redis, window=settings.rate_limit_window_seconds),
             audits=RecentAudit(sessions, ttl=AUDIT_TTL_SECONDS),
+            events=events,
         )
+        await events.start()
         try:
             yield
         finally:
+            await events.stop()
             await redis.aclose()
             await engine.dispose()
 
@@ -136,11 +145,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(purchase_orders.router, prefix="/api/purchasing", tags=["purchase orders"])
     app.include_router(account.router, prefix="/api/user", tags=["account"])
     app.include_router(users.router, prefix="/api/users", tags=["users"])
+    app.include_router(events.router, prefix="/api/events", tags=["live events"])
+    app.include_router(about.router, prefix="/api/about", tags=["about"])
     if settings.is_dev:
         app.include_router(dev_mail.router, prefix="/api/dev", tags=["development"])
+    serve_web_app(app, settings.web_dist)
     refuse_undeclared(app)
     app.openapi = errors_declared(app)  # type: ignore[method-assign]
     return app
+
+
+def published_schema(settings: Settings) -> dict[str, Any]:
+    """The OpenAPI document of a production API (what the web app's client is made from)."""
+    return create_app(settings.model_copy(update={"environment": "prod"})).openapi()
 
 
 def _documentation(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ from temporalio.client import Client
 from api.auth.rate_limit import RateLimiter
 from api.auth.sessions import SessionStore
 from api.auth.tokens import TokenCodec
+from api.live_events import LiveEvents
 from persistence.database import SessionFactory, run_after_commit
 from persistence.stock_audit import RecentAudit
 from zhuchka.settings import Settings
@@ -32,6 +33,7 @@ class Services:
     sessions_store: SessionStore
     limiter: RateLimiter
     audits: RecentAudit
+    events: LiveEvents
 
 
 def _services(request: Request) -> Services:

@@ -146,6 +146,18 @@ async def load_order(session: AsyncSession, order_id: uuid.UUID) -> OrderOut:
     return found[0]
 
 
+async def load_order_by_reference(session: AsyncSession, reference: str) -> OrderOut:
+    """An order by its id or its number (what people see and type)."""
+    try:
+        where = Order.id == uuid.UUID(reference)
+    except ValueError:
+        where = Order.number == reference.strip().upper()
+    found = await load_orders(session, orders_query().where(where))
+    if not found:
+        raise NotFound(f"order {reference} does not exist", order=reference)
+    return found[0]
+
+
 async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOut]:
     rows = (await session.execute(query)).all()
     ids = [order.id for order, _ in rows]

@@ -4,17 +4,36 @@ rate limits count against by sending X-Forwarded-For."""
 
 from __future__ import annotations
 
+import socket
+
 import uvicorn
 from fastapi import FastAPI
 
 from api.app import create_app
+from api.deps import Services
 from zhuchka.settings import Settings
+
+
+class ApiServer(uvicorn.Server):
+    """Ends the live-event streams first when it stops: they would otherwise hold the shutdown
+    for as long as they last, and their browsers reconnect to the next process and catch up."""
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self._app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        services: Services | None = getattr(self._app.state, "services", None)
+        if services is not None:
+            services.events.end_streams()
+        await super().shutdown(sockets)
 
 
 def api_server(settings: Settings, app: FastAPI | None = None) -> uvicorn.Server:
     trusted = settings.forwarded_allow_ips.strip()
+    app = app or create_app(settings)
     config = uvicorn.Config(
-        app or create_app(settings),
+        app,
         host=settings.api_host,
         port=settings.api_port,
         log_config=None,
@@ -22,5 +41,7 @@ def api_server(settings: Settings, app: FastAPI | None = None) -> uvicorn.Server
         server_header=False,
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
+        # A request still running this long after a stop is cut short.
+        timeout_graceful_shutdown=10,
     )
-    return uvicorn.Server(config)
+    return ApiServer(config, app)

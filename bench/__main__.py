@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import dev_start, order_throughput, reservations
+from bench import board_render, dev_start, order_throughput, reservations
 from bench.stack import private_stack
 
 
@@ -23,15 +23,21 @@ def main() -> None:
     parser.add_argument("--reserve-concurrency", type=int, default=32)
     parser.add_argument("--start-rounds", type=int, default=1, help="starts of each kind")
     parser.add_argument(
-        "--only", choices=["start", "stack"], help="only the start, or only the running stack"
+        "--only",
+        choices=["start", "stack", "board"],
+        help="only the start, only the running stack, or only the board's render",
     )
     args = parser.parse_args()
     measured: dict[str, Any] = {}
     if args.only != "stack":
         measured["start"] = dev_start.measure(rounds=args.start_rounds)
         print(dev_start.report(measured["start"]))
-    if args.only != "start":
+    if args.only in (None, "stack"):
         measured |= _on_a_running_stack(args)
+    if args.only in (None, "board"):
+        with private_stack() as stack:
+            measured["board"] = asyncio.run(board_render.measure(stack))
+        print(board_render.report(measured["board"]))
     results = Path(__file__).resolve().parent / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.json").write_text(

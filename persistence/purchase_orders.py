@@ -51,6 +51,20 @@ async def get_purchase_order(
     return po
 
 
+async def purchase_order_by_reference(session: AsyncSession, reference: str) -> PurchaseOrder:
+    """A purchase order by its id or its number (what people see and type)."""
+    try:
+        return await get_purchase_order(session, uuid.UUID(reference))
+    except ValueError:
+        pass
+    po = await session.scalar(
+        select(PurchaseOrder).where(PurchaseOrder.number == reference.strip().upper())
+    )
+    if po is None:
+        raise NotFound(f"purchase order {reference} does not exist", purchase_order=reference)
+    return po
+
+
 async def change_status(
     session: AsyncSession, po_id: uuid.UUID, target: PurchaseOrderStatus
 ) -> PurchaseOrder:

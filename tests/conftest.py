@@ -120,6 +120,8 @@ def settings(
             "TEMPORAL_TASK_QUEUE": f"test-{uuid.uuid4().hex[:8]}",
             "WORKFLOW_CALL_TIMEOUT_SECONDS": 10,
             "PROCUREMENT_RECHECK_SECONDS": 3600,
+            # Event streams end quickly, so tests that read a whole answer finish.
+            "EVENTS_STREAM_SECONDS": 0.2,
         }
     )
     migrate.upgrade(settings.database_url)

@@ -143,6 +143,17 @@ def api() -> None:
 
 
 @app.command()
+def openapi() -> None:
+    """Print the API's OpenAPI document as production serves it (no development routes): the
+    web app's typed client is generated from it (`make web-client`)."""
+    import json
+
+    from api.app import published_schema
+
+    typer.echo(json.dumps(published_schema(get_settings()), indent=2, ensure_ascii=False))
+
+
+@app.command()
 def worker() -> None:
     """Run the Temporal worker (order workflows and activities)."""
     from worker.main import run_worker

@@ -375,6 +375,7 @@ CHECKLISTS: dict[Stage, list[_Check]] = {
         ("Case free of scratches and dents", True, CheckKind.PASS_FAIL, None, None, None),
         ("Serial label matches the unit", True, CheckKind.PASS_FAIL, None, None, None),
         ("Stabilisers do not rattle", False, CheckKind.PASS_FAIL, None, None, None),
+        ("Spacebar actuation force", True, CheckKind.MEASURE, Decimal(40), Decimal(60), "gf"),
     ],
 }
 

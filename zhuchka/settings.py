@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", alias="API_HOST")
     cors_origins: list[str] = Field(default_factory=list, alias="CORS_ORIGINS")
     api_port: int = Field(8001, alias="API_PORT")
+    # How long one live-event stream lasts before the browser opens a new one with its current
+    # token (so a session that has ended stops hearing within this time).
+    events_stream_seconds: float = Field(300.0, alias="EVENTS_STREAM_SECONDS", gt=0)
+    # The built web app (`make web`), served at / by the API; the image copies it here too.
+    web_dist: Path = Field(PROJECT_ROOT / "web" / "dist", alias="WEB_DIST")
     # How long the API waits for the workflow to answer an update before giving up with 503.
     workflow_call_timeout_seconds: float = Field(15.0, alias="WORKFLOW_CALL_TIMEOUT_SECONDS")
     # How often a waiting order looks at stock again without a delivery signal.

@@ -22,7 +22,7 @@ from api.auth.sessions import TokenPair
 from api.deps import Services, ServicesDep, SessionDep
 from api.errors import ErrorOut
 from api.idempotency import digest
-from domain.access import Role
+from domain.access import Action, Role, may
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.passwords import check_password
 from persistence import users
@@ -85,6 +85,12 @@ class UserOut(BaseModel):
     is_active: bool
     email_confirmed_at: datetime | None
     created_at: datetime
+
+
+class MeOut(UserOut):
+    actions: list[Action] = Field(
+        description="What the session's roles allow: what the web app offers this user"
+    )
 
 
 class Accepted(BaseModel):
@@ -303,8 +309,11 @@ async def sign_out(principal: CurrentUser, services: ServicesDep) -> Response:
 
 
 @router.get("/me")
-async def me(principal: CurrentUser, session: SessionDep) -> UserOut:
-    return UserOut.model_validate(await users.get_user(session, principal.user_id))
+async def me(principal: CurrentUser, session: SessionDep) -> MeOut:
+    """The signed-in account, with the roles of this session and what they allow."""
+    account = UserOut.model_validate(await users.get_user(session, principal.user_id))
+    allowed = [action for action in Action if may(principal.roles, action)]
+    return MeOut(**account.model_dump() | {"roles": list(principal.roles)}, actions=allowed)
 
 
 @router.patch("/password/change", responses=LIMITED)

@@ -11,7 +11,7 @@ from typing import Annotated, Self
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
@@ -20,6 +20,7 @@ from domain.access import Action
 from domain.errors import InvalidInput, NotFound
 from domain.items import BARCODE_PATTERN, SKU_PATTERN, ItemType
 from persistence.catalogue import delete_item, get_or_404, insert_unique, update_unique
+from persistence.search import mentions
 from persistence.tables import Item
 
 router = APIRouter()
@@ -138,15 +139,7 @@ async def list_items(
 ) -> ItemPage:
     query = select(Item)
     if search:
-        text = search.lower()
-        query = query.where(
-            or_(
-                *(
-                    func.lower(column).contains(text, autoescape=True)
-                    for column in (Item.name, Item.sku, Item.description)
-                )
-            )
-        )
+        query = query.where(mentions(search, Item.name, Item.sku, Item.description))
     if item_type:
         query = query.where(Item.item_type == item_type)
     if category:

@@ -4,13 +4,14 @@ reporting stages done and cancelling."""
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, StrictInt
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
@@ -18,7 +19,13 @@ from api.auth.access import Principal, StageCompleter, requires
 from api.deps import ServicesDep, SessionDep
 from api.fields import Flag, Offset, PlanningDate, Reading
 from api.idempotency import IdempotencyKey, digest, stored_key
-from api.order_views import OrderOut, load_order, load_orders, orders_query
+from api.order_views import (
+    OrderOut,
+    load_order,
+    load_order_by_reference,
+    load_orders,
+    orders_query,
+)
 from api.workflow_calls import RunningOrder, execute_update, running_order, temporal_call
 from domain.access import Action
 from domain.errors import Conflict, InvalidInput, WrongStage
@@ -29,7 +36,8 @@ from domain.stock import Priority
 from persistence import floor, quality
 from persistence.catalogue import default_warehouse, get_or_404, product_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
-from persistence.tables import Order, Warehouse
+from persistence.search import mentions
+from persistence.tables import Item, Order, Warehouse
 from workflows import search_attributes
 from workflows.contracts import (
     CancelRequest,
@@ -187,6 +195,18 @@ async def _start_workflow(services: ServicesDep, order: OrderInput) -> None:
             ) from clash
 
 
+class OrderSort(StrEnum):
+    CREATED = "created_at"
+    DUE = "due_date"
+    NUMBER = "number"
+    PRIORITY = "priority"
+    CUSTOMER = "customer"
+
+
+# Most urgent first when ascending, as queues read.
+_PRIORITY_RANK = case({p.value: -p.rank for p in Priority}, value=Order.priority)
+
+
 @router.get("/orders", dependencies=[READ])
 async def list_orders(
     session: SessionDep,
@@ -194,10 +214,21 @@ async def list_orders(
     status: OrderStatus | None = None,
     stage: Stage | None = None,
     priority: Priority | None = None,
+    search: Annotated[
+        str | None, Query(max_length=200, description="In the number, customer and product SKU")
+    ] = None,
+    product_sku: Annotated[str | None, Query(max_length=64)] = None,
+    open_only: Annotated[bool, Query(description="Only orders neither completed nor cancelled")] = (
+        False
+    ),
+    due_before: Annotated[PlanningDate | None, Query(description="Due on or before")] = None,
+    sort: OrderSort = OrderSort.CREATED,
+    descending: Annotated[bool, Query(description="Newest first by default")] = True,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[Offset, Query()] = 0,
 ) -> list[OrderOut]:
-    """Orders, newest first; the total count is in the `X-Total-Count` header."""
+    """Orders, newest first unless sorted otherwise; the total count is in the `X-Total-Count`
+    header."""
     query = orders_query()
     if status:
         query = query.where(Order.status == status)
@@ -205,16 +236,34 @@ async def list_orders(
         query = query.where(Order.stage == stage)
     if priority:
         query = query.where(Order.priority == priority)
+    if search:
+        query = query.where(mentions(search, Order.number, Order.customer, Item.sku))
+    if product_sku:
+        query = query.where(Item.sku == product_sku)
+    if open_only:
+        query = query.where(Order.status.not_in([s.value for s in FINAL_STATUSES]))
+    if due_before:
+        query = query.where(Order.due_date <= due_before)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     response.headers["X-Total-Count"] = str(total or 0)
-    return await load_orders(
-        session, query.order_by(Order.created_at.desc()).offset(offset).limit(limit)
-    )
+    column = {
+        OrderSort.CREATED: Order.created_at,
+        OrderSort.DUE: Order.due_date,
+        OrderSort.NUMBER: Order.number,
+        OrderSort.PRIORITY: _PRIORITY_RANK,
+        OrderSort.CUSTOMER: Order.customer,
+    }[sort]
+    ordered = query.order_by(column.desc() if descending else column.asc(), Order.number)
+    return await load_orders(session, ordered.offset(offset).limit(limit))
 
 
 @router.get("/orders/{order_id}", dependencies=[READ])
-async def get_order(order_id: uuid.UUID, session: SessionDep) -> OrderOut:
-    return await load_order(session, order_id)
+async def get_order(
+    order_id: Annotated[str, Path(max_length=64, description="The order's id or its number")],
+    session: SessionDep,
+) -> OrderOut:
+    """An order by its id or by its number (`ZK-000123`)."""
+    return await load_order_by_reference(session, order_id)
 
 
 @router.post("/orders/{order_id}/stages/{stage}/complete")

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 from sqlalchemy import select
@@ -17,8 +17,10 @@ from api.auth.access import Principal, requires
 from api.deps import ServicesDep, SessionDep
 from api.fields import Flag, Quantity
 from domain.access import Action
-from persistence.catalogue import create_product
-from persistence.tables import BomLine, Item, Product
+from domain.bom import BomLine as DomainBomLine
+from domain.bom import can_build, explode
+from persistence.catalogue import create_product, default_warehouse, get_or_404, product_by_sku
+from persistence.tables import BomLine, Item, Product, StockLevel, Warehouse
 
 router = APIRouter()
 Planner = Annotated[Principal, requires(Action.MANAGE_PRODUCTS)]
@@ -99,3 +101,70 @@ async def list_products(session: SessionDep, services: ServicesDep) -> list[Prod
             PRODUCTS_CACHE_KEY, json.dumps([p.model_dump(mode="json") for p in result]), ex=300
         )
     return result
+
+
+class CoverageLine(BaseModel):
+    sku: str
+    name: str
+    per_unit: int
+    needed: int
+    available: int = Field(description="What may be reserved now in the warehouse")
+    short: int = Field(description="What the order would wait for (0: covered)")
+
+
+class CoverageOut(BaseModel):
+    product_sku: str
+    quantity: int
+    warehouse_id: uuid.UUID
+    buildable: int = Field(description="How many units the available stock covers")
+    lines: list[CoverageLine]
+
+
+@router.get("/products/{sku}/coverage", dependencies=[requires(Action.READ)])
+async def product_coverage(
+    sku: Annotated[str, Path(max_length=64)],
+    session: SessionDep,
+    services: ServicesDep,
+    quantity: Annotated[int, Query(gt=0, le=10_000)] = 1,
+    warehouse_id: uuid.UUID | None = None,
+) -> CoverageOut:
+    """Before an order is taken: its bill of materials for `quantity` units against what is
+    available in the warehouse (the default one unless named)."""
+    product = await product_by_sku(session, sku)
+    warehouse = (
+        await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+        if warehouse_id
+        else await default_warehouse(session, services.settings.default_warehouse_code)
+    )
+    rows = (
+        await session.execute(
+            select(Item.id, Item.sku, Item.name, BomLine.quantity, StockLevel.available)
+            .join(Item, Item.id == BomLine.item_id)
+            .outerjoin(
+                StockLevel,
+                (StockLevel.item_id == Item.id) & (StockLevel.warehouse_id == warehouse.id),
+            )
+            .where(BomLine.product_id == product.id)
+            .order_by(Item.sku)
+        )
+    ).all()
+    bom = [DomainBomLine(row.sku, row.quantity) for row in rows]
+    needs = explode(bom, quantity)
+    available = {row.sku: row.available or 0 for row in rows}
+    return CoverageOut(
+        product_sku=sku,
+        quantity=quantity,
+        warehouse_id=warehouse.id,
+        buildable=can_build(bom, available),
+        lines=[
+            CoverageLine(
+                sku=row.sku,
+                name=row.name,
+                per_unit=row.quantity,
+                needed=needs[row.sku],
+                available=available[row.sku],
+                short=max(0, needs[row.sku] - available[row.sku]),
+            )
+            for row in rows
+        ],
+    )

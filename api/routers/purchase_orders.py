@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -60,7 +60,7 @@ class DemandOut(BaseModel):
     allocated: int
 
 
-class LineOut(BaseModel):
+class PurchaseOrderLineOut(BaseModel):
     item_id: uuid.UUID
     sku: str
     quantity: int
@@ -97,7 +97,7 @@ class PurchaseOrderOut(BaseModel):
     confirmed_at: datetime | None
     received_at: datetime | None
     cancelled_at: datetime | None
-    lines: list[LineOut]
+    lines: list[PurchaseOrderLineOut]
     receipts: list[ReceiptOut]
 
 
@@ -213,10 +213,10 @@ async def _views(session: SessionDep, pos: list[PurchaseOrder]) -> list[Purchase
                 allocated=demand.allocated,
             )
         )
-    by_po: dict[uuid.UUID, list[LineOut]] = {}
+    by_po: dict[uuid.UUID, list[PurchaseOrderLineOut]] = {}
     for line, sku in lines:
         by_po.setdefault(line.purchase_order_id, []).append(
-            LineOut(
+            PurchaseOrderLineOut(
                 item_id=line.item_id,
                 sku=sku,
                 quantity=line.quantity,
@@ -307,8 +307,12 @@ async def list_purchase_orders(
 
 
 @router.get("/purchase-orders/{po_id}", dependencies=[READ])
-async def get_purchase_order(po_id: uuid.UUID, session: SessionDep) -> PurchaseOrderOut:
-    po = await purchase_orders.get_purchase_order(session, po_id)
+async def get_purchase_order(
+    po_id: Annotated[str, Path(max_length=64, description="Its id or its number")],
+    session: SessionDep,
+) -> PurchaseOrderOut:
+    """A purchase order by its id or by its number (`PO-000012`)."""
+    po = await purchase_orders.purchase_order_by_reference(session, po_id)
     return (await _views(session, [po]))[0]
 
 

@@ -42,7 +42,7 @@ class CountsIn(BaseModel):
     lines: list[CountIn] = Field(min_length=1, max_length=5000)
 
 
-class LineOut(BaseModel):
+class StocktakeLineOut(BaseModel):
     item_id: uuid.UUID
     sku: str
     bin_id: uuid.UUID
@@ -66,7 +66,7 @@ class StocktakeOut(BaseModel):
     opened_at: datetime
     closed_by: str | None
     closed_at: datetime | None
-    lines: list[LineOut]
+    lines: list[StocktakeLineOut]
 
 
 async def _view(session: SessionDep, stocktake_id: uuid.UUID) -> StocktakeOut:
@@ -117,7 +117,7 @@ async def _views(session: SessionDep, found: Sequence[Stocktake]) -> list[Stockt
             closed_by=stocktake.closed_by,
             closed_at=stocktake.closed_at,
             lines=[
-                LineOut(
+                StocktakeLineOut(
                     item_id=line.item_id,
                     sku=skus[line.item_id],
                     bin_id=line.bin_id,

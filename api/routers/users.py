@@ -18,6 +18,7 @@ from api.routers.account import UserOut, end_sessions
 from domain.access import Action, Role
 from domain.errors import Conflict
 from persistence import users
+from persistence.search import mentions
 from persistence.tables import User
 
 router = APIRouter()
@@ -52,7 +53,7 @@ async def list_users(
     if active is not None:
         query = query.where(User.is_active.is_(active))
     if search:
-        query = query.where(User.email.contains(search.lower(), autoescape=True))
+        query = query.where(mentions(search, User.email))
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.scalars(query.order_by(User.email).offset((page - 1) * size).limit(size))
     return UserPage(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.deps import Services
+from api.server import api_server
 from domain.access import Role
 from persistence.database import SessionFactory
 from tests.support import (
@@ -176,6 +178,29 @@ async def stack(
     async with worker, running_app(stack_settings) as (api, services):
         api.headers["Authorization"] = f"Bearer {await bearer_token(services, Role.ADMIN)}"
         yield Stack(api, dev_server.client, stack_settings, sessions, demo, services, mail_sink)
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[str]:
+    """The API behind a real HTTP server on a free port (streams and browsers need one)."""
+    port = free_port()
+    server = api_server(settings.model_copy(update={"api_port": port}))
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(30):
+        while not server.started:
+            await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def served(stack: Stack) -> AsyncIterator[str]:
+    """The stack's API behind a real HTTP server (the stack's worker runs its workflows)."""
+    async with serving(stack.settings) as base:
+        yield base
 
 
 @pytest.fixture

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from typing import Any
 
 import hypothesis
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase
 from hypothesis.errors import Unsatisfiable
@@ -29,11 +27,9 @@ from schemathesis.checks import (
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 
-from api.server import api_server
 from domain.access import Role
 from tests.e2e.conftest import Stack
 from tests.support import bearer_token
-from zhuchka.devstack.ports import free_port
 
 EXAMPLES = int(os.environ.get("ZHUCHKA_FUZZ_EXAMPLES", "4"))
 # Calls that would end the fuzzer's own session (the rest may do what they like).
@@ -44,20 +40,6 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-
-
-@pytest.fixture
-async def served(stack: Stack) -> AsyncIterator[str]:
-    """The API behind a real HTTP server (the stack's worker runs its workflows)."""
-    port = free_port()
-    server = api_server(stack.settings.model_copy(update={"api_port": port}))
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(30):
-        while not server.started:
-            await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
 
 
 def _fuzz(base: str, tokens: dict[str, str]) -> tuple[int, list[str]]:

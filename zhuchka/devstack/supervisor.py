@@ -406,9 +406,11 @@ def _banner(settings: Settings, seconds: float, password: str) -> None:
     data = settings.data_dir
     users = ", ".join(email for email, _ in DEMO_USERS)
     pids = " ".join(sorted(p.stem for p in pids_dir(data).glob("*.pid")))
+    web = "" if (settings.web_dist / "index.html").is_file() else "  (not built: `make web`)"
     print(
         f"""
 Zhuchka MES is up ({seconds:.1f}s)
+  Web app             {api}/{web}
   API docs (Swagger)  {api}/api/docs
   ReDoc               {api}/api/redoc
   Health              {api}/api/health/readiness

@@ -1,0 +1,30 @@
+"""What the web app shows about this installation: its version and where the Temporal UI is."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.auth.access import requires
+from api.deps import ServicesDep
+from domain.access import Action
+
+router = APIRouter()
+
+
+class AboutOut(BaseModel):
+    version: str
+    environment: str
+    temporal_ui_url: str = Field(description="Each order's workflow is at .../workflows/<id>")
+    temporal_namespace: str
+
+
+@router.get("", dependencies=[requires(Action.READ)])
+async def about(services: ServicesDep) -> AboutOut:
+    settings = services.settings
+    return AboutOut(
+        version="0.1.0",
+        environment=settings.environment,
+        temporal_ui_url=settings.temporal_ui_url.rstrip("/"),
+        temporal_namespace=settings.temporal_namespace,
+    )

@@ -1,0 +1,82 @@
+// Live changes from /api/events (server-sent events, read with fetch so the bearer token goes
+// in a header): each change makes the queries that show it fetch again. The stream is opened
+// again by itself — at once when the server ends it on schedule, after a second when it was
+// lost (an API restart, the network) — and after a loss everything shown is fetched again.
+import type { QueryClient } from "@tanstack/react-query";
+import { currentAccessToken, refreshTokens } from "../auth/tokens";
+
+export type Change = { kind: "order" | "purchase_order"; id: string };
+export type Frame = { event: string; data: unknown };
+
+/** Splits a text/event-stream into frames; returns what is left of an unfinished frame. */
+export function parseFrames(buffer: string, emit: (frame: Frame) => void): string {
+  const blocks = buffer.split("\n\n");
+  const rest = blocks.pop() ?? "";
+  for (const block of blocks) {
+    let event = "message";
+    const data: string[] = [];
+    for (const line of block.split("\n")) {
+      if (line.startsWith("event: ")) event = line.slice(7);
+      else if (line.startsWith("data: ")) data.push(line.slice(6));
+    }
+    if (data.length) emit({ event, data: JSON.parse(data.join("\n")) });
+  }
+  return rest;
+}
+
+export function applyChange(queries: QueryClient, change: Change): void {
+  if (change.kind === "order") {
+    void queries.invalidateQueries({ queryKey: ["orders"] });
+    void queries.invalidateQueries({ queryKey: ["order"] });
+    void queries.invalidateQueries({ queryKey: ["queue"] });
+    void queries.invalidateQueries({ queryKey: ["inspections"] });
+  } else {
+    void queries.invalidateQueries({ queryKey: ["purchase-orders"] });
+    void queries.invalidateQueries({ queryKey: ["purchase-order"] });
+  }
+}
+
+/** Follows the stream until `signal` aborts; `onLive` tells whether it is connected. */
+export async function followChanges(
+  queries: QueryClient,
+  signal: AbortSignal,
+  onLive: (live: boolean) => void,
+): Promise<void> {
+  let caughtUp = true;
+  while (!signal.aborted) {
+    let planned = false;
+    try {
+      const response = await fetch("/api/events", {
+        headers: { Authorization: `Bearer ${currentAccessToken() ?? ""}` },
+        signal,
+      });
+      if (response.status === 401) {
+        if (!(await refreshTokens())) return;
+        continue;
+      }
+      if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer = parseFrames(buffer + value, ({ event, data }) => {
+          if (event === "ready") {
+            onLive(true);
+            if (!caughtUp) void queries.invalidateQueries();
+            caughtUp = true;
+          } else if (event === "change") applyChange(queries, data as Change);
+          else if (event === "again") planned = true;
+        });
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      console.debug("live events lost", error);
+    }
+    if (!planned) {
+      onLive(false);
+      caughtUp = false;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}

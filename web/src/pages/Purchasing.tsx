@@ -1,0 +1,274 @@
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  NumberInput,
+  SegmentedControl,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { api, newKey, unwrap, type PurchaseOrder, type Schemas } from "../api/client";
+import { useAuth } from "../auth/AuthProvider";
+import { Problem } from "../components/Problem";
+import { Suggestions, Suppliers } from "./Suppliers";
+
+type Tab = Schemas["PurchaseOrderStatus"] | "late";
+const TABS: Tab[] = ["draft", "sent", "confirmed", "partially_received", "late", "received"];
+
+function StatusBadge({ po }: { po: PurchaseOrder }) {
+  const { t } = useTranslation();
+  return (
+    <Group gap={4} data-testid="po-status">
+      <Badge variant="light">{t(`poStatus.${po.status}`)}</Badge>
+      {po.is_late && <Badge color="red">{t("poStatus.late")}</Badge>}
+    </Group>
+  );
+}
+
+export function PurchaseOrders() {
+  const { t } = useTranslation();
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t("purchasing.title")}
+      </Title>
+      <Tabs defaultValue="orders" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="orders">{t("purchasing.orders")}</Tabs.Tab>
+          <Tabs.Tab value="suggestions">{t("purchasing.suggestions")}</Tabs.Tab>
+          <Tabs.Tab value="suppliers">{t("purchasing.suppliers")}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="orders" pt="md">
+          <PurchaseOrderList />
+        </Tabs.Panel>
+        <Tabs.Panel value="suggestions" pt="md">
+          <Suggestions />
+        </Tabs.Panel>
+        <Tabs.Panel value="suppliers" pt="md">
+          <Suppliers />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
+
+function PurchaseOrderList() {
+  const { t } = useTranslation();
+  const [tab, setTab] = useState<Tab>("draft");
+  const list = useQuery({
+    queryKey: ["purchase-orders", tab],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/purchasing/purchase-orders", {
+          params: { query: tab === "late" ? { late: true } : { status: tab } },
+        }),
+      ),
+  });
+  return (
+    <Stack>
+      <SegmentedControl
+        aria-label={t("purchasing.byStatus")}
+        value={tab}
+        onChange={(value) => setTab(value as Tab)}
+        data={TABS.map((value) => ({ value, label: t(`poStatus.${value}`) }))}
+      />
+      <Problem error={list.error} />
+      {list.isPending && <Loader />}
+      {list.data?.length === 0 && <Text c="dimmed">{t("purchasing.none")}</Text>}
+      {!!list.data?.length && (
+        <Table striped withTableBorder>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t("purchasing.number")}</Table.Th>
+              <Table.Th>{t("purchasing.supplier")}</Table.Th>
+              <Table.Th>{t("order.status")}</Table.Th>
+              <Table.Th>{t("purchasing.expected")}</Table.Th>
+              <Table.Th>{t("purchasing.lines")}</Table.Th>
+              <Table.Th>{t("purchasing.total")}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.data?.map((po) => (
+              <Table.Tr key={po.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/purchasing/${po.number}`}>
+                    {po.number}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{po.supplier_name}</Table.Td>
+                <Table.Td>
+                  <StatusBadge po={po} />
+                </Table.Td>
+                <Table.Td>{po.expected_date ?? "—"}</Table.Td>
+                <Table.Td>{po.lines.map((line) => `${line.quantity} × ${line.sku}`).join(", ")}</Table.Td>
+                <Table.Td>{po.total}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
+
+function Receive({ po }: { po: PurchaseOrder }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const open = po.lines.filter((line) => line.received_quantity < line.quantity);
+  const [counts, setCounts] = useState<Record<string, number>>(() =>
+    Object.fromEntries(open.map((line) => [line.item_id, line.quantity - line.received_quantity])),
+  );
+  const [note, setNote] = useState("");
+  // One key per delivery being booked: a retry after a timeout books it once.
+  const [key, setKey] = useState(newKey);
+  const receive = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/api/purchasing/purchase-orders/{po_id}/receive", {
+          params: { path: { po_id: po.id }, header: { "Idempotency-Key": key } },
+          body: {
+            reference: note.trim() || null,
+            lines: Object.entries(counts)
+              .filter(([, quantity]) => quantity > 0)
+              .map(([item_id, quantity]) => ({ item_id, quantity })),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setKey(newKey());
+      setNote("");
+      void queries.invalidateQueries({ queryKey: ["purchase-order"] });
+    },
+  });
+  if (open.length === 0) return null;
+  return (
+    <Stack gap="xs" component="section" aria-label={t("purchasing.receive")}>
+      <Title order={2} size="h4">
+        {t("purchasing.receive")}
+      </Title>
+      {open.map((line) => (
+        <NumberInput
+          key={line.item_id}
+          label={t("purchasing.receiveLine", { sku: line.sku, left: line.quantity - line.received_quantity })}
+          min={0}
+          max={line.quantity - line.received_quantity}
+          value={counts[line.item_id] ?? 0}
+          onChange={(value) => setCounts((c) => ({ ...c, [line.item_id]: Number(value) || 0 }))}
+          w={320}
+        />
+      ))}
+      <TextInput label={t("purchasing.deliveryNote")} value={note} onChange={(e) => setNote(e.currentTarget.value)} w={320} />
+      <Button w={320} loading={receive.isPending} onClick={() => receive.mutate()}>
+        {t("purchasing.book")}
+      </Button>
+      <Problem error={receive.error} />
+    </Stack>
+  );
+}
+
+export function PurchaseOrderPage() {
+  const { t } = useTranslation();
+  const { number = "" } = useParams();
+  const { can } = useAuth();
+  const queries = useQueryClient();
+  const po = useQuery({
+    queryKey: ["purchase-order", number],
+    queryFn: () =>
+      unwrap(api.GET("/api/purchasing/purchase-orders/{po_id}", { params: { path: { po_id: number } } })),
+  });
+  const step = useMutation({
+    mutationFn: (what: "send" | "confirm") => {
+      const params = { params: { path: { po_id: po.data!.id } } };
+      return unwrap(
+        what === "send"
+          ? api.POST("/api/purchasing/purchase-orders/{po_id}/send", params)
+          : api.POST("/api/purchasing/purchase-orders/{po_id}/confirm", params),
+      );
+    },
+    onSuccess: () => void queries.invalidateQueries({ queryKey: ["purchase-order"] }),
+  });
+  if (po.isPending) return <Loader />;
+  if (po.error) return <Problem error={po.error} />;
+  const p = po.data;
+  const manage = can("purchasing:manage");
+  const receive = can("purchasing:receive") && ["sent", "confirmed", "partially_received"].includes(p.status);
+  return (
+    <Stack>
+      <Group>
+        <Title order={1} size="h2">
+          {p.number}
+        </Title>
+        <StatusBadge po={p} />
+      </Group>
+      <Text>
+        {p.supplier_name} · {t("purchasing.expected")}: {p.expected_date ?? "—"} · {t("purchasing.total")}: {p.total}
+      </Text>
+      {p.notes && <Text c="dimmed">{p.notes}</Text>}
+      <Group>
+        {manage && p.status === "draft" && (
+          <Button onClick={() => step.mutate("send")} loading={step.isPending}>
+            {t("purchasing.send")}
+          </Button>
+        )}
+        {manage && p.status === "sent" && (
+          <Button onClick={() => step.mutate("confirm")} loading={step.isPending}>
+            {t("purchasing.confirm")}
+          </Button>
+        )}
+      </Group>
+      <Problem error={step.error} />
+      <Table withTableBorder data-testid="po-lines">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("stock.sku")}</Table.Th>
+            <Table.Th>{t("order.quantity")}</Table.Th>
+            <Table.Th>{t("purchasing.received")}</Table.Th>
+            <Table.Th>{t("purchasing.price")}</Table.Th>
+            <Table.Th>{t("purchasing.waitingOrders")}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {p.lines.map((line) => (
+            <Table.Tr key={line.item_id}>
+              <Table.Td>{line.sku}</Table.Td>
+              <Table.Td>{line.quantity}</Table.Td>
+              <Table.Td>{line.received_quantity}</Table.Td>
+              <Table.Td>{line.unit_price}</Table.Td>
+              <Table.Td>
+                {line.orders.map((demand) => (
+                  <Anchor key={demand.order_id} component={Link} to={`/orders/${demand.order_number}`} mr="xs">
+                    {demand.order_number} ({demand.waiting_for})
+                  </Anchor>
+                ))}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {receive && <Receive key={p.id + p.status} po={p} />}
+      {p.receipts.length > 0 && (
+        <Stack gap={2}>
+          <Title order={2} size="h4">
+            {t("purchasing.receipts")}
+          </Title>
+          {p.receipts.map((receipt, index) => (
+            <Text key={index} size="sm">
+              {new Date(receipt.received_at).toLocaleString()} — {receipt.quantity} × {receipt.sku}{" "}
+              {receipt.received_by ? `(${receipt.received_by})` : ""}
+            </Text>
+          ))}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,227 @@
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  Loader,
+  Modal,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  Title,
+} from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams } from "react-router";
+import { api, unwrap, type Action, type QueueEntry, type Stage } from "../api/client";
+import { useAuth } from "../auth/AuthProvider";
+import { Checklist } from "../components/Checklist";
+import { Problem } from "../components/Problem";
+import { PRIORITY_COLOR } from "./Board";
+
+const STAGE_ACTION: [Stage, Action][] = [
+  ["design", "stage:design"],
+  ["assembly", "stage:production"],
+  ["soldering", "stage:production"],
+  ["testing", "stage:production"],
+  ["qc", "stage:qc"],
+  ["shipping", "stage:production"],
+];
+const INSPECTIONS: Stage[] = ["testing", "qc"];
+
+function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const [worker, setWorker] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+  const workers = useQuery({
+    queryKey: ["workers", stage],
+    queryFn: () => unwrap(api.GET("/api/production/workers", { params: { query: { stage, active: true } } })),
+    enabled: open,
+  });
+  const start = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/api/production/orders/{order_id}/stages/{stage}/start", {
+          params: { path: { order_id: entry.order_id, stage } },
+          body: { worker_id: worker! },
+        }),
+      ),
+    onSuccess: () => {
+      setOpen(false);
+      void queries.invalidateQueries({ queryKey: ["queue"] });
+    },
+  });
+  return (
+    <>
+      <Button size="lg" variant="light" onClick={() => setOpen(true)}>
+        {t("station.start")}
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t("station.startTitle", { number: entry.number })}>
+        <Stack>
+          <Select
+            label={t("station.worker")}
+            size="md"
+            value={worker}
+            onChange={setWorker}
+            data={(workers.data ?? []).map((w) => ({
+              value: w.id,
+              label: w.available ? w.name : `${w.name} (${t("station.busy")})`,
+            }))}
+          />
+          <Problem error={start.error ?? workers.error} />
+          <Button size="lg" disabled={!worker} loading={start.isPending} onClick={() => start.mutate()}>
+            {t("station.start")}
+          </Button>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+function CompleteButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [notes, setNotes] = useState("");
+  const inspection = INSPECTIONS.includes(stage);
+  const templates = useQuery({
+    queryKey: ["templates", stage, entry.product_sku],
+    queryFn: () => unwrap(api.GET("/api/quality/templates", { params: { query: { stage, active: true } } })),
+    enabled: open && inspection,
+  });
+  // The product's own checklist wins over the stage's general one.
+  const template =
+    templates.data?.find((x) => x.product_sku === entry.product_sku) ??
+    templates.data?.find((x) => x.product_sku === null);
+  const complete = useMutation({
+    mutationFn: (body: { passed?: boolean; inspection?: { results: unknown[] } }) =>
+      unwrap(
+        api.POST("/api/production/orders/{order_id}/stages/{stage}/complete", {
+          params: { path: { order_id: entry.order_id, stage } },
+          body: { notes: notes.trim() || null, ...body } as never,
+        }),
+      ),
+    onSuccess: () => {
+      setOpen(false);
+      setNotes("");
+      void queries.invalidateQueries({ queryKey: ["queue"] });
+    },
+  });
+  return (
+    <>
+      <Button size="lg" onClick={() => setOpen(true)}>
+        {t("station.complete")}
+      </Button>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={t("station.completeTitle", { number: entry.number, stage: t(`stage.${stage}`) })}
+        size={inspection ? "xl" : "md"}
+      >
+        <Stack>
+          <Textarea label={t("order.notes")} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
+          {inspection && templates.isPending && <Loader />}
+          {inspection && template && (
+            <Checklist
+              items={template.items}
+              busy={complete.isPending}
+              onSubmit={(results) => complete.mutate({ inspection: { results } })}
+            />
+          )}
+          {inspection && templates.data && !template && (
+            <Group grow>
+              <Button size="lg" color="green" onClick={() => complete.mutate({ passed: true })}>
+                {t("inspection.pass")}
+              </Button>
+              <Button size="lg" color="red" onClick={() => complete.mutate({ passed: false })}>
+                {t("inspection.fail")}
+              </Button>
+            </Group>
+          )}
+          {!inspection && (
+            <Button size="lg" loading={complete.isPending} onClick={() => complete.mutate({})}>
+              {t("station.complete")}
+            </Button>
+          )}
+          <Problem error={complete.error ?? templates.error} />
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+function QueueCard({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
+  const { t } = useTranslation();
+  return (
+    <Card withBorder padding="md" data-testid={`queue-${entry.number}`} component="article">
+      <Group justify="space-between" wrap="wrap">
+        <Stack gap={2}>
+          <Group gap="xs">
+            <Text fw={700} size="lg" component={Link} to={`/orders/${entry.number}`}>
+              {entry.number}
+            </Text>
+            <Badge color={PRIORITY_COLOR[entry.priority]}>{t(`priority.${entry.priority}`)}</Badge>
+            <Badge variant="outline">{t(`queueState.${entry.state}`)}</Badge>
+            {entry.escalated && <Badge color="red">{t("order.escalated")}</Badge>}
+            {entry.rework_count > 0 && <Badge color="grape">{t("badge.rework", { count: entry.rework_count })}</Badge>}
+          </Group>
+          <Text>
+            {entry.quantity} × {entry.product_sku} · {t("board.due", { date: entry.due_date })}
+          </Text>
+          {entry.started_by && (
+            <Text size="sm" c="dimmed">
+              {entry.started_by}
+              {entry.equipment ? ` · ${entry.equipment}` : ""}
+            </Text>
+          )}
+          {entry.rework_items.length > 0 && (
+            <Text size="sm" c="grape.9" data-testid="rework-items">
+              {t("station.reworkItems", { items: entry.rework_items.join(", ") })}
+            </Text>
+          )}
+        </Stack>
+        <Group>
+          {entry.state === "waiting" && stage !== "design" && <StartButton entry={entry} stage={stage} />}
+          {entry.state !== "on_hold" && <CompleteButton entry={entry} stage={stage} />}
+        </Group>
+      </Group>
+    </Card>
+  );
+}
+
+export function Station() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const stages = STAGE_ACTION.filter(([, action]) => can(action)).map(([stage]) => stage);
+  const { stage: chosen } = useParams();
+  const stage = (stages.includes(chosen as Stage) ? chosen : stages[0]) as Stage | undefined;
+  const queue = useQuery({
+    queryKey: ["queue", stage],
+    queryFn: () => unwrap(api.GET("/api/production/queue", { params: { query: { stage: stage! } } })),
+    enabled: !!stage,
+  });
+  if (!stage) return <Problem error={new Error(t("station.noStages"))} />;
+  return (
+    <Stack maw={1000}>
+      <Title order={1} size="h2">
+        {t("station.title", { stage: t(`stage.${stage}`) })}
+      </Title>
+      <SegmentedControl
+        size="md"
+        aria-label={t("station.choose")}
+        value={stage}
+        onChange={(value) => navigate(`/station/${value}`)}
+        data={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))}
+      />
+      <Problem error={queue.error} />
+      {queue.isPending && <Loader />}
+      {queue.data?.length === 0 && <Text c="dimmed">{t("station.empty")}</Text>}
+      {queue.data?.map((entry) => <QueueCard key={entry.order_id} entry={entry} stage={stage} />)}
+    </Stack>
+  );
+}

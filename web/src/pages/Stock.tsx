@@ -1,0 +1,138 @@
+import { Badge, Group, Loader, Stack, Table, Tabs, Text, TextInput, Title } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, unwrap } from "../api/client";
+import { useAuth } from "../auth/AuthProvider";
+import { Problem } from "../components/Problem";
+import { CsvFiles } from "./CsvFiles";
+import { StockMoves } from "./StockMoves";
+import { Stocktake } from "./Stocktake";
+
+function Levels() {
+  const { t } = useTranslation();
+  const [text, setText] = useState("");
+  const stock = useQuery({ queryKey: ["stock"], queryFn: () => unwrap(api.GET("/api/inventory/stock")) });
+  const needle = text.trim().toLowerCase();
+  const rows = (stock.data ?? []).filter(
+    (row) => !needle || row.sku.toLowerCase().includes(needle) || row.bins.some((b) => b.bin_code.toLowerCase().includes(needle)),
+  );
+  return (
+    <Stack>
+      <TextInput
+        aria-label={t("stock.search")}
+        placeholder={t("stock.search")}
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        maw={360}
+      />
+      <Problem error={stock.error} />
+      {stock.isPending && <Loader />}
+      <Table striped withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("stock.sku")}</Table.Th>
+            <Table.Th>{t("stock.onHand")}</Table.Th>
+            <Table.Th>{t("stock.reserved")}</Table.Th>
+            <Table.Th>{t("stock.quarantined")}</Table.Th>
+            <Table.Th>{t("stock.available")}</Table.Th>
+            <Table.Th>{t("stock.bins")}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row) => (
+            <Table.Tr key={`${row.item_id}-${row.warehouse_id}`}>
+              <Table.Td>{row.sku}</Table.Td>
+              <Table.Td>{row.on_hand}</Table.Td>
+              <Table.Td>{row.reserved}</Table.Td>
+              <Table.Td>{row.quarantined}</Table.Td>
+              <Table.Td fw={700}>{row.available}</Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {row.bins.map((bin) => (
+                    <Badge key={bin.bin_id} variant="light" size="sm">
+                      {bin.bin_code}: {bin.on_hand}
+                    </Badge>
+                  ))}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+function LowStock() {
+  const { t } = useTranslation();
+  const low = useQuery({
+    queryKey: ["low-stock"],
+    queryFn: () => unwrap(api.GET("/api/inventory/analytics/low-stock")),
+  });
+  if (low.error) return <Problem error={low.error} />;
+  if (low.isPending) return <Loader />;
+  if (low.data.length === 0) return <Text c="dimmed">{t("stock.noneLow")}</Text>;
+  return (
+    <Table striped withTableBorder>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t("stock.sku")}</Table.Th>
+          <Table.Th>{t("stock.available")}</Table.Th>
+          <Table.Th>{t("stock.onOrder")}</Table.Th>
+          <Table.Th>{t("stock.threshold")}</Table.Th>
+          <Table.Th>{t("stock.shortfall")}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {low.data.map((row) => (
+          <Table.Tr key={row.item_id}>
+            <Table.Td>
+              {row.sku} <Text span size="xs" c="dimmed">{row.name}</Text>
+            </Table.Td>
+            <Table.Td>{row.available}</Table.Td>
+            <Table.Td>{row.on_order}</Table.Td>
+            <Table.Td>{row.threshold}</Table.Td>
+            <Table.Td c="red.9">{row.shortfall}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+export function Stock() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t("stock.title")}
+      </Title>
+      <Tabs defaultValue="levels" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="levels">{t("stock.levels")}</Tabs.Tab>
+          {can("stock:move") && <Tabs.Tab value="moves">{t("stock.moves")}</Tabs.Tab>}
+          {can("stock:move") && <Tabs.Tab value="stocktake">{t("stock.stocktake")}</Tabs.Tab>}
+          <Tabs.Tab value="low">{t("stock.low")}</Tabs.Tab>
+          {can("stock:move") && <Tabs.Tab value="files">{t("stock.files")}</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="levels" pt="md">
+          <Levels />
+        </Tabs.Panel>
+        <Tabs.Panel value="moves" pt="md">
+          <StockMoves />
+        </Tabs.Panel>
+        <Tabs.Panel value="stocktake" pt="md">
+          <Stocktake />
+        </Tabs.Panel>
+        <Tabs.Panel value="files" pt="md">
+          <CsvFiles />
+        </Tabs.Panel>
+        <Tabs.Panel value="low" pt="md">
+          <LowStock />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,73 @@
+import { Badge, Button, Loader, MultiSelect, Stack, Table, TextInput, Title } from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, unwrap, type Schemas } from "../api/client";
+import { Problem } from "../components/Problem";
+
+const ROLES: Schemas["Role"][] = ["admin", "planner", "floor_worker", "inspector", "buyer", "storekeeper", "viewer"];
+
+export function Users() {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const [search, setSearch] = useState("");
+  const users = useQuery({
+    queryKey: ["users", search],
+    queryFn: () => unwrap(api.GET("/api/users", { params: { query: { search: search || undefined, size: 100 } } })),
+  });
+  const change = useMutation({
+    mutationFn: (what: { id: string; roles?: Schemas["Role"][]; active?: boolean }) => {
+      const path = { params: { path: { user_id: what.id } } };
+      if (what.roles) return unwrap(api.PUT("/api/users/{user_id}/roles", { ...path, body: { roles: what.roles } }));
+      return unwrap(
+        what.active
+          ? api.POST("/api/users/{user_id}/activate", path)
+          : api.POST("/api/users/{user_id}/deactivate", path),
+      );
+    },
+    onSuccess: () => void queries.invalidateQueries({ queryKey: ["users"] }),
+  });
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t("users.title")}
+      </Title>
+      <TextInput aria-label={t("users.search")} placeholder={t("users.search")} value={search} onChange={(e) => setSearch(e.currentTarget.value)} maw={360} />
+      <Problem error={users.error ?? change.error} />
+      {users.isPending && <Loader />}
+      <Table withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("signIn.email")}</Table.Th>
+            <Table.Th>{t("users.roles")}</Table.Th>
+            <Table.Th>{t("users.state")}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {users.data?.items.map((user) => (
+            <Table.Tr key={user.id}>
+              <Table.Td>{user.email}</Table.Td>
+              <Table.Td miw={300}>
+                <MultiSelect
+                  aria-label={t("users.rolesOf", { email: user.email })}
+                  value={user.roles}
+                  onChange={(roles) => roles.length && change.mutate({ id: user.id, roles: roles as Schemas["Role"][] })}
+                  data={ROLES.map((role) => ({ value: role, label: t(`role.${role}`) }))}
+                />
+              </Table.Td>
+              <Table.Td>
+                <Badge color={user.is_active ? "green" : "gray"}>{user.is_active ? t("users.active") : t("users.inactive")}</Badge>
+              </Table.Td>
+              <Table.Td>
+                <Button size="xs" variant="light" onClick={() => change.mutate({ id: user.id, active: !user.is_active })}>
+                  {user.is_active ? t("users.deactivate") : t("users.activate")}
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}

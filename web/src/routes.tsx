@@ -1,0 +1,38 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { Shell } from "./components/Shell";
+import { useAuth } from "./auth/AuthProvider";
+import { home } from "./nav";
+import { Board } from "./pages/Board";
+import { OrderPage } from "./pages/OrderPage";
+import { PurchaseOrderPage, PurchaseOrders } from "./pages/Purchasing";
+import { ResetPassword } from "./pages/ResetPassword";
+import { Station } from "./pages/Station";
+import { Stock } from "./pages/Stock";
+import { Users } from "./pages/Users";
+import { Account } from "./pages/Account";
+
+function Home() {
+  const { me } = useAuth();
+  return <Navigate to={home(me?.actions ?? [])} replace />;
+}
+
+export const router = createBrowserRouter([
+  { path: "/reset-password", element: <ResetPassword /> },
+  {
+    path: "/",
+    element: <Shell />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: "board", element: <Board /> },
+      { path: "orders/:number", element: <OrderPage /> },
+      { path: "station", element: <Station /> },
+      { path: "station/:stage", element: <Station /> },
+      { path: "stock", element: <Stock /> },
+      { path: "purchasing", element: <PurchaseOrders /> },
+      { path: "purchasing/:number", element: <PurchaseOrderPage /> },
+      { path: "users", element: <Users /> },
+      { path: "account", element: <Account /> },
+      { path: "*", element: <Home /> },
+    ],
+  },
+]);
