@@ -10,13 +10,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.auth.access import Principal, requires
 from api.deps import Services, ServicesDep, SessionDep
-from api.fields import PlanningDate, Quantity
+from api.fields import Offset, PlanningDate, Quantity
 from api.idempotency import IdempotencyKey, digest, stored_key
 from api.workflow_calls import execute_update, temporal_call
 from domain.access import Action
@@ -24,6 +24,7 @@ from domain.errors import AlreadyRecorded, DomainError, IllegalTransition, Inval
 from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, is_late
 from persistence import goods_receipt, purchase_orders, replenishment
 from persistence.catalogue import default_warehouse
+from persistence.search import mentions
 from persistence.tables import (
     Item,
     Order,
@@ -277,13 +278,19 @@ async def _view(services: Services, po_id: uuid.UUID) -> PurchaseOrderOut:
 @router.get("/purchase-orders", dependencies=[READ])
 async def list_purchase_orders(
     session: SessionDep,
+    response: Response,
     status: PurchaseOrderStatus | None = None,
     supplier_id: uuid.UUID | None = None,
     item_id: uuid.UUID | None = None,
     late: Annotated[bool | None, Query(description="Only those past their expected date")] = None,
+    search: Annotated[
+        str | None, Query(max_length=200, description="In the number and the supplier's name")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> list[PurchaseOrderOut]:
-    """Purchase orders, newest first, with their lines, receipts and the orders they serve."""
+    """Purchase orders, newest first, with their lines, receipts and the orders they serve;
+    the total count is in the `X-Total-Count` header."""
     query = select(PurchaseOrder)
     if status:
         query = query.where(PurchaseOrder.status == status)
@@ -302,7 +309,17 @@ async def list_purchase_orders(
             PurchaseOrder.expected_date < datetime.now(UTC).date()
         )
         query = query.where(overdue if late else ~overdue)
-    pos = (await session.scalars(query.order_by(PurchaseOrder.number.desc()).limit(limit))).all()
+    if search:
+        query = query.where(
+            mentions(search, PurchaseOrder.number)
+            | PurchaseOrder.supplier_id.in_(
+                select(Supplier.id).where(mentions(search, Supplier.name))
+            )
+        )
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    response.headers["X-Total-Count"] = str(total or 0)
+    newest = query.order_by(PurchaseOrder.number.desc()).offset(offset).limit(limit)
+    pos = (await session.scalars(newest)).all()
     return await _views(session, list(pos))
 
 

@@ -7,9 +7,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Self
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
@@ -21,6 +21,7 @@ from domain.limits import MAX_QUANTITY
 from domain.stock import AdjustmentReason, MovementType
 from persistence.locations import ensure_item_and_warehouse
 from persistence.reservations import release_reservation, reserve_exact
+from persistence.search import mentions
 from persistence.stock_ledger import LedgerEntry, movement_under, post_movement, transfer
 from persistence.tables import Bin, BinStock, Item, Reservation, StockLevel, StockMovement
 
@@ -175,12 +176,19 @@ async def move_stock(
 @router.get("/stock", dependencies=[READ])
 async def stock(
     session: SessionDep,
+    response: Response,
     item_id: uuid.UUID | None = None,
     warehouse_id: uuid.UUID | None = None,
     bin_id: uuid.UUID | None = None,
+    search: Annotated[str | None, Query(max_length=200, description="In the SKU and name")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> list[StockOut]:
-    """Per item and warehouse: on hand, reserved, available, and on hand by bin."""
+    """Per item and warehouse, by SKU: on hand, reserved, available, and on hand by bin; the
+    total count is in the `X-Total-Count` header."""
     query = select(StockLevel, Item.sku).join(Item, Item.id == StockLevel.item_id)
+    if search:
+        query = query.where(mentions(search, Item.sku, Item.name))
     if item_id:
         query = query.where(StockLevel.item_id == item_id)
     if warehouse_id:
@@ -196,7 +204,10 @@ async def stock(
             )
             .exists()
         )
-    levels = (await session.execute(query.order_by(Item.sku, StockLevel.warehouse_id))).all()
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    response.headers["X-Total-Count"] = str(total or 0)
+    ordered = query.order_by(Item.sku, StockLevel.warehouse_id).offset(offset).limit(limit)
+    levels = (await session.execute(ordered)).all()
     bins: dict[tuple[uuid.UUID, uuid.UUID], list[BinLevelOut]] = {}
     if levels:
         in_bins = await session.execute(

@@ -181,9 +181,10 @@ async def stack(
 
 
 @asynccontextmanager
-async def serving(settings: Settings) -> AsyncIterator[str]:
-    """The API behind a real HTTP server on a free port (streams and browsers need one)."""
-    port = free_port()
+async def serving(settings: Settings, port: int | None = None) -> AsyncIterator[str]:
+    """The API behind a real HTTP server on `port` or a free one (streams and browsers need
+    one)."""
+    port = port or free_port()
     server = api_server(settings.model_copy(update={"api_port": port}))
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(30):

@@ -176,3 +176,31 @@ async def test_without_a_build_root_says_how_to_get_one(stack: Stack, tmp_path: 
         page = await client.get("/")
         assert page.status_code == 200
         assert "make run" in page.text
+
+
+async def test_stock_and_purchase_orders_are_searched_and_paged_by_the_server(
+    stack: Stack,
+) -> None:
+    page = await stack.api.get("/api/inventory/stock", params={"limit": 2, "offset": 1})
+    total = int(page.headers["X-Total-Count"])
+    assert total > 3
+    assert len(page.json()) == 2
+    everything = (await stack.api.get("/api/inventory/stock")).json()
+    assert [r["sku"] for r in page.json()] == [r["sku"] for r in everything[1:3]]
+    switches = await stack.api.get("/api/inventory/stock", params={"search": "linear switch"})
+    assert [r["sku"] for r in switches.json()] == [SWITCH]
+
+    first, second = await _draft(stack), await _draft(stack)
+    by_supplier = await stack.api.get(
+        "/api/purchasing/purchase-orders", params={"search": "gateron", "limit": 1}
+    )
+    assert by_supplier.headers["X-Total-Count"] == "2"
+    assert [po["number"] for po in by_supplier.json()] == [second["number"]]
+    older = await stack.api.get(
+        "/api/purchasing/purchase-orders", params={"search": "gateron", "limit": 1, "offset": 1}
+    )
+    assert [po["number"] for po in older.json()] == [first["number"]]
+    by_number = await stack.api.get(
+        "/api/purchasing/purchase-orders", params={"search": first["number"].lower()}
+    )
+    assert [po["number"] for po in by_number.json()] == [first["number"]]

@@ -8,6 +8,7 @@ import { PurchaseOrderPage, PurchaseOrders } from "./pages/Purchasing";
 import { ResetPassword } from "./pages/ResetPassword";
 import { Station } from "./pages/Station";
 import { Stock } from "./pages/Stock";
+import { UnitPage } from "./pages/UnitPage";
 import { Users } from "./pages/Users";
 import { Account } from "./pages/Account";
 
@@ -25,6 +26,7 @@ export const router = createBrowserRouter([
       { index: true, element: <Home /> },
       { path: "board", element: <Board /> },
       { path: "orders/:number", element: <OrderPage /> },
+      { path: "units/:serial", element: <UnitPage /> },
       { path: "station", element: <Station /> },
       { path: "station/:stage", element: <Station /> },
       { path: "stock", element: <Stock /> },

@@ -23,7 +23,7 @@ from domain.access import Role
 from persistence.tables import User
 from tests.e2e.conftest import Stack, serving
 from zhuchka.demo_data import seed_demo_floor
-from zhuchka.settings import PROJECT_ROOT
+from zhuchka.settings import PROJECT_ROOT, Settings
 
 WEB_DIST = PROJECT_ROOT / "web" / "dist"
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -69,16 +69,20 @@ class Workshop:
     base: str
     password: str
     browser: Browser
+    settings: Settings
 
-    async def signed_in(self, role: Role, *, locale: str = "en-US") -> Page:
-        """A new browser (own storage) with `role` signed in through the sign-in form."""
+    async def signed_in(
+        self, role: Role, *, locale: str = "en-US", base: str | None = None
+    ) -> Page:
+        """A new browser (own storage) with `role` signed in through the sign-in form (of the
+        workshop's server, or of the one at `base`)."""
         context = await self.browser.new_context(
             locale=locale, viewport={"width": 1400, "height": 900}
         )
         context.set_default_timeout(20_000)
         page = await context.new_page()
         page.on("pageerror", lambda error: pytest.fail(f"the page threw: {error}"))
-        await page.goto(self.base + "/")
+        await page.goto((base or self.base) + "/")
         await page.get_by_role("textbox", name="Email").fill(f"{role.value}@browser.example")
         await page.get_by_role("textbox", name="Password").fill(self.password)
         await page.get_by_role("button", name="Sign in").click()
@@ -110,7 +114,7 @@ async def workshop(stack: Stack, browser: Browser) -> AsyncIterator[Workshop]:
         update={"web_dist": WEB_DIST, "events_stream_seconds": 60, "rate_limit_per_ip": 1000}
     )
     async with serving(settings) as base:
-        yield Workshop(stack, base, password, browser)
+        yield Workshop(stack, base, password, browser, settings)
 
 
 async def accessible(page: Page, screen: str) -> None:

@@ -83,6 +83,7 @@ async def test_an_order_from_intake_to_shipping_with_a_qc_failure(workshop: Work
     await _station(floor, base, "testing", number)
     await floor.get_by_test_id(f"queue-{number}").get_by_role("button", name="Complete").click()
     await floor.get_by_role("dialog").get_by_role("button", name="Pass").click()
+    await expect(floor.get_by_test_id(f"queue-{number}")).to_have_count(0)
     await expect(_card(viewer, "qc", number)).to_be_visible()
 
     # The inspector measures out of range: the checklist says so before anything is sent.
@@ -93,6 +94,7 @@ async def test_an_order_from_intake_to_shipping_with_a_qc_failure(workshop: Work
     await accessible(inspector, "checklist")
     await screenshot(inspector, "checklist")
     await inspector.get_by_role("button", name="Record the inspection").click()
+    await expect(inspector.get_by_test_id(f"queue-{number}")).to_have_count(0)
     await expect(assembly).to_be_visible()
     await expect(assembly).to_contain_text("Rework 1")
 
@@ -103,9 +105,11 @@ async def test_an_order_from_intake_to_shipping_with_a_qc_failure(workshop: Work
     await _station(floor, base, "testing", number)
     await floor.get_by_test_id(f"queue-{number}").get_by_role("button", name="Complete").click()
     await floor.get_by_role("dialog").get_by_role("button", name="Pass").click()
+    await expect(floor.get_by_test_id(f"queue-{number}")).to_have_count(0)
     await _station(inspector, base, "qc", number)
     await _inspect(inspector, number, "52", "Verdict: pass")
     await inspector.get_by_role("button", name="Record the inspection").click()
+    await expect(inspector.get_by_test_id(f"queue-{number}")).to_have_count(0)
     await _station(floor, base, "shipping", number)
     await _complete(floor, number)
 
@@ -116,7 +120,12 @@ async def test_an_order_from_intake_to_shipping_with_a_qc_failure(workshop: Work
     await expect(floor.get_by_test_id("inspections")).to_contain_text("failed")
     await expect(floor.get_by_test_id("inspections")).to_contain_text("passed")
     await expect(floor.get_by_test_id("timeline")).to_contain_text("rework after QC")
+    await expect(floor.get_by_test_id("timeline")).to_contain_text("Ivan Petrov")
     await expect(floor.get_by_role("button", name="Cancel the order")).to_have_count(0)
+    await floor.get_by_test_id("serials").get_by_role("link").first.click()  # the unit's story
+    await expect(floor.get_by_test_id("inspections")).to_contain_text("failed")
+    await expect(floor.get_by_role("link", name=number)).to_be_visible()
+    await accessible(floor, "unit page")
     orders = await workshop.stack.api.get("/api/production/orders", params={"search": "Klava"})
     assert [o["number"] for o in orders.json()] == [number]  # the double click took one
 
@@ -136,7 +145,7 @@ async def test_russian_is_one_click_away_and_the_default_for_russian_browsers(
     workshop: Workshop,
 ) -> None:
     planner = await workshop.signed_in(Role.PLANNER)
-    await planner.get_by_text("RU", exact=True).click()
+    await planner.get_by_role("banner").get_by_text("RU", exact=True).click()
     await expect(planner.get_by_role("heading", name="Доска заказов")).to_be_visible()
     await expect(planner.get_by_role("button", name="Новый заказ")).to_be_visible()
     russian = await workshop.browser.new_page(locale="ru-RU")

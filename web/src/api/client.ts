@@ -59,6 +59,15 @@ export async function unwrap<T>(
   return data as T;
 }
 
+/** A page of a list and how many there are in all (the API's `X-Total-Count`). */
+export async function unwrapPage<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ rows: T; total: number }> {
+  const rows = await unwrap(call);
+  const { response } = await call;
+  return { rows, total: Number(response.headers.get("X-Total-Count") ?? 0) };
+}
+
 /** A fresh Idempotency-Key: one per user intent (a double click sends the same one). */
 export function newKey(): string {
   return crypto.randomUUID();

@@ -294,7 +294,8 @@ export interface paths {
         };
         /**
          * Stock
-         * @description Per item and warehouse: on hand, reserved, available, and on hand by bin.
+         * @description Per item and warehouse, by SKU: on hand, reserved, available, and on hand by bin; the
+         *     total count is in the `X-Total-Count` header.
          */
         get: operations["stock_api_inventory_stock_get"];
         put?: never;
@@ -1174,7 +1175,8 @@ export interface paths {
         };
         /**
          * List Purchase Orders
-         * @description Purchase orders, newest first, with their lines, receipts and the orders they serve.
+         * @description Purchase orders, newest first, with their lines, receipts and the orders they serve;
+         *     the total count is in the `X-Total-Count` header.
          */
         get: operations["list_purchase_orders_api_purchasing_purchase_orders_get"];
         put?: never;
@@ -5558,6 +5560,10 @@ export interface operations {
                 item_id?: string | null;
                 warehouse_id?: string | null;
                 bin_id?: string | null;
+                /** @description In the SKU and name */
+                search?: string | null;
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -10067,7 +10073,10 @@ export interface operations {
                 item_id?: string | null;
                 /** @description Only those past their expected date */
                 late?: boolean | null;
+                /** @description In the number and the supplier's name */
+                search?: string | null;
                 limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;

@@ -33,6 +33,7 @@ export function Checklist({ items, busy, onSubmit }: Props) {
 
   return (
     <Stack>
+      <Table.ScrollContainer minWidth={620}>
       <Table withTableBorder verticalSpacing="sm">
         <Table.Tbody>
           {sorted.map((item) => {
@@ -55,6 +56,7 @@ export function Checklist({ items, busy, onSubmit }: Props) {
                   {item.kind === "PASS_FAIL" ? (
                     <SegmentedControl
                       fullWidth
+                      size="md"
                       aria-label={item.description}
                       value={answer.passed === undefined ? "" : answer.passed ? "pass" : "fail"}
                       onChange={(value) => set(item.id, { passed: value === "pass" })}
@@ -89,6 +91,7 @@ export function Checklist({ items, busy, onSubmit }: Props) {
           })}
         </Table.Tbody>
       </Table>
+      </Table.ScrollContainer>
       <Group justify="space-between">
         <Badge
           size="xl"

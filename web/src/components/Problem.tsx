@@ -9,6 +9,8 @@ export function Problem({ error }: { error: unknown }) {
   const forbidden = error instanceof ApiError && error.status === 403;
   const title = forbidden
     ? t("problem.forbidden")
+    : error instanceof ApiError && error.status === 404
+      ? t("problem.notFound")
     : error instanceof ApiError && error.status >= 500
       ? t("problem.unavailable")
       : t("problem.refused");

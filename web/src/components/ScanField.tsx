@@ -35,7 +35,7 @@ export function ScanField() {
   return (
     <TextInput
       size="sm"
-      w={190}
+      miw={190}
       aria-label={t("scan.label")}
       placeholder={t("scan.placeholder")}
       value={code}

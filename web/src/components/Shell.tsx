@@ -7,6 +7,7 @@ import {
   Loader,
   NavLink as MantineNavLink,
   SegmentedControl,
+  Stack,
   Text,
   Title,
   UnstyledButton,
@@ -74,13 +75,17 @@ function Signed() {
               {live ? t("shell.live") : t("shell.offline")}
             </Badge>
           </Group>
-          <Group wrap="nowrap" gap="sm">
+          <Group wrap="nowrap" gap="sm" visibleFrom="sm">
             <ScanField />
             <LanguageSwitch />
           </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label={t("shell.menu")}>
+        <Stack hiddenFrom="sm" gap="xs" mb="sm">
+          <ScanField />
+          <LanguageSwitch />
+        </Stack>
         {allowed(me.actions).map((entry) => (
           <MantineNavLink
             key={entry.to}

@@ -1,18 +1,22 @@
 import { Badge, Card, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../api/client";
+import { api, unwrap, type Inspection } from "../api/client";
 import { Problem } from "../components/Problem";
 
 /** Every inspection of an order, with each item's result. */
 export function InspectionHistory({ orderId }: { orderId: string }) {
-  const { t } = useTranslation();
   const inspections = useQuery({
     queryKey: ["inspections", orderId],
     queryFn: () => unwrap(api.GET("/api/quality/inspections", { params: { query: { order_id: orderId } } })),
   });
   if (inspections.error) return <Problem error={inspections.error} />;
-  const done = inspections.data ?? [];
+  return <InspectionList done={inspections.data ?? []} />;
+}
+
+/** Inspections (of an order or a unit), newest last, each item with its result. */
+export function InspectionList({ done }: { done: Inspection[] }) {
+  const { t } = useTranslation();
   return (
     <Stack gap="xs" data-testid="inspections">
       <Title order={2} size="h4">
@@ -38,7 +42,7 @@ export function InspectionHistory({ orderId }: { orderId: string }) {
                     <Table.Td>{result.description}</Table.Td>
                     <Table.Td>
                       {result.kind === "MEASURE"
-                        ? `${result.value ?? "—"} ${result.unit ?? ""}`
+                        ? `${result.value === null ? "—" : Number(result.value)} ${result.unit ?? ""}`
                         : result.passed === null
                           ? "—"
                           : result.passed

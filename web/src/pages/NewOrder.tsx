@@ -71,7 +71,18 @@ export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => 
             data={(products.data ?? []).map((p) => ({ value: p.sku, label: `${p.sku} — ${p.name}` }))}
           />
           <Group grow>
-            <NumberInput label={t("order.quantity")} required min={1} max={10000} value={quantity} onChange={(v) => setQuantity(Number(v) || 0)} />
+            <NumberInput
+              label={t("order.quantity")}
+              required
+              min={1}
+              max={10000}
+              allowDecimal={false}
+              allowNegative={false}
+              clampBehavior="strict"
+              value={quantity}
+              onChange={(v) => setQuantity(Number(v) || 0)}
+              error={quantity < 1 ? t("newOrder.quantityPositive") : undefined}
+            />
             <Select
               label={t("order.priority")}
               value={priority}
@@ -80,7 +91,15 @@ export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => 
             />
           </Group>
           <TextInput label={t("order.customer")} required value={customer} onChange={(e) => setCustomer(e.currentTarget.value)} />
-          <TextInput label={t("order.dueDate")} type="date" required value={due} onChange={(e) => setDue(e.currentTarget.value)} />
+          <TextInput
+            label={t("order.dueDate")}
+            type="date"
+            required
+            min={today()}
+            value={due}
+            onChange={(e) => setDue(e.currentTarget.value)}
+            error={due && due < today() ? t("newOrder.dueInThePast") : undefined}
+          />
           {coverage.data && (
             <>
               <Alert color={covered ? "green" : "orange"} data-testid="coverage">
@@ -115,7 +134,11 @@ export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => 
             <Button variant="default" onClick={onClose}>
               {t("common.cancel")}
             </Button>
-            <Button type="submit" loading={create.isPending} disabled={!sku}>
+            <Button
+              type="submit"
+              loading={create.isPending}
+              disabled={!sku || quantity < 1 || !customer.trim() || !due || due < today()}
+            >
               {t("newOrder.submit")}
             </Button>
           </Group>

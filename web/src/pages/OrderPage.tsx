@@ -22,18 +22,8 @@ import { useAuth } from "../auth/AuthProvider";
 import { badges } from "../board";
 import { Problem } from "../components/Problem";
 import { InspectionHistory } from "./Inspections";
+import { StageTimeline, when } from "../components/StageTimeline";
 import { PRIORITY_COLOR } from "./Board";
-
-export function minutes(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return "—";
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
-export function when(at: string | null | undefined): string {
-  return at ? new Date(at).toLocaleString() : "—";
-}
 
 export function useOrder(number: string) {
   return useQuery({
@@ -160,52 +150,7 @@ export function OrderPage() {
       <Title order={2} size="h4">
         {t("order.timeline")}
       </Title>
-      <Table.ScrollContainer minWidth={800}>
-        <Table striped withTableBorder data-testid="timeline">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("order.stage")}</Table.Th>
-              <Table.Th>{t("order.state")}</Table.Th>
-              <Table.Th>{t("order.who")}</Table.Th>
-              <Table.Th>{t("order.equipment")}</Table.Th>
-              <Table.Th>{t("order.entered")}</Table.Th>
-              <Table.Th>{t("order.completed")}</Table.Th>
-              <Table.Th>{t("order.queueTime")}</Table.Th>
-              <Table.Th>{t("order.workTime")}</Table.Th>
-              <Table.Th>{t("order.notes")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {o.stages.map((s) => (
-              <Table.Tr key={s.seq}>
-                <Table.Td>
-                  {t(`stage.${s.stage}`)}
-                  {s.rework_from && (
-                    <Text size="xs" c="grape.9">
-                      {t("order.reworkAfter", { stage: t(`stage.${s.rework_from}`) })}: {s.rework_items.join(", ")}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {s.passed === false ? t("order.failed") : s.passed === true ? t("order.passed") : s.status}
-                  {s.escalated_at && (
-                    <Badge color="red" size="xs" ml={4}>
-                      {t("order.escalated")}
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>{s.completed_by ?? s.started_by ?? s.worker ?? "—"}</Table.Td>
-                <Table.Td>{s.equipment ?? "—"}</Table.Td>
-                <Table.Td>{when(s.started_at)}</Table.Td>
-                <Table.Td>{when(s.completed_at)}</Table.Td>
-                <Table.Td>{minutes(s.queue_seconds)}</Table.Td>
-                <Table.Td>{minutes(s.work_seconds)}</Table.Td>
-                <Table.Td>{s.notes ?? ""}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <StageTimeline stages={o.stages} />
       {o.escalations.length > 0 && (
         <Stack gap={2}>
           <Title order={2} size="h5">
@@ -252,7 +197,7 @@ export function OrderPage() {
               <Anchor component={Link} to={`/purchasing/${po.number}`}>
                 {po.number}
               </Anchor>{" "}
-              — {po.sku}: {t("order.waitsFor", { count: po.waiting_for })} ({t(`poStatus.${po.status}`)}
+              — {po.sku}: {po.waiting_for > 0 ? t("order.waitsFor", { count: po.waiting_for }) : t("order.served")} ({t(`poStatus.${po.status}`)}
               {po.expected_date ? `, ${po.expected_date}` : ""})
             </Text>
           ))}
@@ -261,7 +206,13 @@ export function OrderPage() {
               <Title order={2} size="h4">
                 {t("order.serials")}
               </Title>
-              <Text size="sm">{o.serial_numbers.join(", ")}</Text>
+              <Group gap="xs" data-testid="serials">
+                {o.serial_numbers.map((serial) => (
+                  <Anchor key={serial} component={Link} to={`/units/${serial}`} size="sm">
+                    {serial}
+                  </Anchor>
+                ))}
+              </Group>
             </>
           )}
         </Stack>

@@ -13,11 +13,12 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
-import { api, newKey, unwrap, type PurchaseOrder, type Schemas } from "../api/client";
+import { api, newKey, unwrap, unwrapPage, type PurchaseOrder, type Schemas } from "../api/client";
+import { Pager } from "../components/Pager";
 import { useAuth } from "../auth/AuthProvider";
 import { Problem } from "../components/Problem";
 import { Suggestions, Suppliers } from "./Suppliers";
@@ -62,25 +63,52 @@ export function PurchaseOrders() {
   );
 }
 
+const PAGE = 25;
+
 function PurchaseOrderList() {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>("draft");
-  const list = useQuery({
-    queryKey: ["purchase-orders", tab],
+  const [text, setText] = useState("");
+  const [page, setPage] = useState(1);
+  const search = text.trim() || undefined;
+  const paged = useQuery({
+    queryKey: ["purchase-orders", tab, search, page],
     queryFn: () =>
-      unwrap(
+      unwrapPage(
         api.GET("/api/purchasing/purchase-orders", {
-          params: { query: tab === "late" ? { late: true } : { status: tab } },
+          params: {
+            query: {
+              ...(tab === "late" ? { late: true } : { status: tab }),
+              search,
+              limit: PAGE,
+              offset: (page - 1) * PAGE,
+            },
+          },
         }),
       ),
+    placeholderData: keepPreviousData,
   });
+  const list = { ...paged, data: paged.data?.rows };
   return (
     <Stack>
       <SegmentedControl
         aria-label={t("purchasing.byStatus")}
         value={tab}
-        onChange={(value) => setTab(value as Tab)}
+        onChange={(value) => {
+          setTab(value as Tab);
+          setPage(1);
+        }}
         data={TABS.map((value) => ({ value, label: t(`poStatus.${value}`) }))}
+      />
+      <TextInput
+        aria-label={t("purchasing.search")}
+        placeholder={t("purchasing.search")}
+        value={text}
+        onChange={(e) => {
+          setText(e.currentTarget.value);
+          setPage(1);
+        }}
+        maw={360}
       />
       <Problem error={list.error} />
       {list.isPending && <Loader />}
@@ -117,6 +145,7 @@ function PurchaseOrderList() {
           </Table.Tbody>
         </Table>
       )}
+      <Pager page={page} size={PAGE} total={paged.data?.total ?? 0} onChange={setPage} />
     </Stack>
   );
 }

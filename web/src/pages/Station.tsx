@@ -16,7 +16,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, unwrap, type Action, type QueueEntry, type Stage } from "../api/client";
+import { api, unwrap, type Action, type QueueEntry, type Schemas, type Stage } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { Checklist } from "../components/Checklist";
 import { Problem } from "../components/Problem";
@@ -42,6 +42,13 @@ function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
     queryFn: () => unwrap(api.GET("/api/production/workers", { params: { query: { stage, active: true } } })),
     enabled: open,
   });
+  // What the stage's station has: the API takes a free one that fits when the stage starts.
+  const equipment = useQuery({
+    queryKey: ["equipment"],
+    queryFn: () => unwrap(api.GET("/api/production/equipment")),
+    enabled: open,
+  });
+  const here = (equipment.data ?? []).filter((e) => e.stage === stage);
   const start = useMutation({
     mutationFn: () =>
       unwrap(
@@ -72,7 +79,25 @@ function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
               label: w.available ? w.name : `${w.name} (${t("station.busy")})`,
             }))}
           />
-          <Problem error={start.error ?? workers.error} />
+          {here.length > 0 && (
+            <Stack gap={2} data-testid="equipment">
+              <Text size="sm" fw={600}>
+                {t("station.equipment")}
+              </Text>
+              {here.map((e) => (
+                <Text key={e.id} size="sm">
+                  {e.name}
+                  {e.station ? ` (${e.station})` : ""}:{" "}
+                  {e.status === "available"
+                    ? t("station.free")
+                    : e.held_by_order
+                      ? t("station.inUseBy", { order: e.held_by_order })
+                      : t(`station.equipmentStatus.${e.status}`, { defaultValue: e.status })}
+                </Text>
+              ))}
+            </Stack>
+          )}
+          <Problem error={start.error ?? workers.error ?? equipment.error} />
           <Button size="lg" disabled={!worker} loading={start.isPending} onClick={() => start.mutate()}>
             {t("station.start")}
           </Button>
@@ -87,6 +112,13 @@ function CompleteButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
   const queries = useQueryClient();
   const [open, setOpen] = useState(false);
   const [notes, setNotes] = useState("");
+  // Who did the work: whoever started it, unless someone else is named.
+  const [worker, setWorker] = useState<string | null>(entry.started_by);
+  const workers = useQuery({
+    queryKey: ["workers", stage],
+    queryFn: () => unwrap(api.GET("/api/production/workers", { params: { query: { stage, active: true } } })),
+    enabled: open,
+  });
   const inspection = INSPECTIONS.includes(stage);
   const templates = useQuery({
     queryKey: ["templates", stage, entry.product_sku],
@@ -98,11 +130,11 @@ function CompleteButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
     templates.data?.find((x) => x.product_sku === entry.product_sku) ??
     templates.data?.find((x) => x.product_sku === null);
   const complete = useMutation({
-    mutationFn: (body: { passed?: boolean; inspection?: { results: unknown[] } }) =>
+    mutationFn: (verdict: Pick<Schemas["StageCompletionIn"], "passed" | "inspection">) =>
       unwrap(
         api.POST("/api/production/orders/{order_id}/stages/{stage}/complete", {
           params: { path: { order_id: entry.order_id, stage } },
-          body: { notes: notes.trim() || null, ...body } as never,
+          body: { notes: notes.trim() || null, worker, ...verdict },
         }),
       ),
     onSuccess: () => {
@@ -123,6 +155,14 @@ function CompleteButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
         size={inspection ? "xl" : "md"}
       >
         <Stack>
+          <Select
+            label={t("station.worker")}
+            size="md"
+            clearable
+            value={worker}
+            onChange={setWorker}
+            data={[...new Set([...(worker ? [worker] : []), ...(workers.data ?? []).map((w) => w.name)])]}
+          />
           <Textarea label={t("order.notes")} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
           {inspection && templates.isPending && <Loader />}
           {inspection && template && (

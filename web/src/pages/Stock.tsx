@@ -1,29 +1,41 @@
 import { Badge, Group, Loader, Stack, Table, Tabs, Text, TextInput, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap } from "../api/client";
+import { api, unwrap, unwrapPage } from "../api/client";
+import { Pager } from "../components/Pager";
 import { useAuth } from "../auth/AuthProvider";
 import { Problem } from "../components/Problem";
 import { CsvFiles } from "./CsvFiles";
 import { StockMoves } from "./StockMoves";
 import { Stocktake } from "./Stocktake";
 
+const PAGE = 50;
+
 function Levels() {
   const { t } = useTranslation();
   const [text, setText] = useState("");
-  const stock = useQuery({ queryKey: ["stock"], queryFn: () => unwrap(api.GET("/api/inventory/stock")) });
-  const needle = text.trim().toLowerCase();
-  const rows = (stock.data ?? []).filter(
-    (row) => !needle || row.sku.toLowerCase().includes(needle) || row.bins.some((b) => b.bin_code.toLowerCase().includes(needle)),
-  );
+  const [page, setPage] = useState(1);
+  const search = text.trim() || undefined;
+  const stock = useQuery({
+    queryKey: ["stock", search, page],
+    queryFn: () =>
+      unwrapPage(
+        api.GET("/api/inventory/stock", { params: { query: { search, limit: PAGE, offset: (page - 1) * PAGE } } }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+  const rows = stock.data?.rows ?? [];
   return (
     <Stack>
       <TextInput
         aria-label={t("stock.search")}
         placeholder={t("stock.search")}
         value={text}
-        onChange={(e) => setText(e.currentTarget.value)}
+        onChange={(e) => {
+          setText(e.currentTarget.value);
+          setPage(1);
+        }}
         maw={360}
       />
       <Problem error={stock.error} />
@@ -60,6 +72,7 @@ function Levels() {
           ))}
         </Table.Tbody>
       </Table>
+      <Pager page={page} size={PAGE} total={stock.data?.total ?? 0} onChange={setPage} />
     </Stack>
   );
 }
@@ -93,7 +106,9 @@ function LowStock() {
             <Table.Td>{row.available}</Table.Td>
             <Table.Td>{row.on_order}</Table.Td>
             <Table.Td>{row.threshold}</Table.Td>
-            <Table.Td c="red.9">{row.shortfall}</Table.Td>
+            <Table.Td c={row.shortfall > 0 ? "red.9" : undefined}>
+              {row.shortfall > 0 ? row.shortfall : t("stock.coveredByOrders")}
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>

@@ -3,17 +3,21 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../api/client";
+import { Pager } from "../components/Pager";
 import { Problem } from "../components/Problem";
 
 const ROLES: Schemas["Role"][] = ["admin", "planner", "floor_worker", "inspector", "buyer", "storekeeper", "viewer"];
+
+const PAGE = 50;
 
 export function Users() {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const [search, setSearch] = useState("");
+  const [page, setPage] = useState(1);
   const users = useQuery({
-    queryKey: ["users", search],
-    queryFn: () => unwrap(api.GET("/api/users", { params: { query: { search: search || undefined, size: 100 } } })),
+    queryKey: ["users", search, page],
+    queryFn: () => unwrap(api.GET("/api/users", { params: { query: { search: search || undefined, page, size: PAGE } } })),
   });
   const change = useMutation({
     mutationFn: (what: { id: string; roles?: Schemas["Role"][]; active?: boolean }) => {
@@ -32,7 +36,7 @@ export function Users() {
       <Title order={1} size="h2">
         {t("users.title")}
       </Title>
-      <TextInput aria-label={t("users.search")} placeholder={t("users.search")} value={search} onChange={(e) => setSearch(e.currentTarget.value)} maw={360} />
+      <TextInput aria-label={t("users.search")} placeholder={t("users.search")} value={search} onChange={(e) => { setSearch(e.currentTarget.value); setPage(1); }} maw={360} />
       <Problem error={users.error ?? change.error} />
       {users.isPending && <Loader />}
       <Table withTableBorder>
@@ -68,6 +72,7 @@ export function Users() {
           ))}
         </Table.Tbody>
       </Table>
+      <Pager page={page} size={PAGE} total={users.data?.total ?? 0} onChange={setPage} />
     </Stack>
   );
 }
