@@ -38,9 +38,6 @@ const theme = createTheme({
   luminanceThreshold: 0.18,
   defaultRadius: "md",
   variantColorResolver: readableLight,
-  components: {
-    Modal: { defaultProps: { closeButtonProps: { "aria-label": "×" } } },
-  },
 });
 const contrast: CSSVariablesResolver = () => ({
   variables: {},

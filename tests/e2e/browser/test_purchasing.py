@@ -41,6 +41,7 @@ async def test_the_buyer_receives_what_an_order_waits_for(workshop: Workshop) ->
         await buyer.goto(f"{base}/purchasing/{po}")
         await expect(buyer.get_by_test_id("po-lines")).to_contain_text(number)
         await buyer.get_by_role("button", name="Send to the supplier").click()
+        await buyer.get_by_role("button", name="Yes: Send to the supplier").click()
         await buyer.get_by_role("button", name="Supplier confirmed").click()
         await expect(buyer.get_by_test_id("po-status")).to_have_text("Confirmed")
         await buyer.get_by_role("textbox", name="Delivery note").fill(f"DN-{po}")

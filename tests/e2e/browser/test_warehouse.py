@@ -60,6 +60,7 @@ async def test_a_storekeeper_receives_counts_and_imports(
     await expect(keeper.get_by_role("row", name=SWITCH)).to_contain_text("-1")
     await accessible(keeper, "stocktake")
     await keeper.get_by_role("button", name="Post the differences").click()
+    await keeper.get_by_role("button", name="Yes: Post the differences").click()
     await expect(keeper.get_by_text("No stocktake is open.")).to_be_visible()
     assert await stack.stock(SWITCH) == (before[0] + 19, before[1])
 

@@ -54,7 +54,7 @@ export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => 
 
   const covered = coverage.data && coverage.data.lines.every((line) => line.short === 0);
   return (
-    <Modal opened={opened} onClose={onClose} title={t("newOrder.title")} size="lg">
+    <Modal closeButtonProps={{ "aria-label": t("common.close") }} opened={opened} onClose={onClose} title={t("newOrder.title")} size="lg">
       <form
         onSubmit={(event) => {
           event.preventDefault();

@@ -20,6 +20,7 @@ import { Link, useParams } from "react-router";
 import { api, unwrap, type Order, type Priority } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { badges } from "../board";
+import { ConfirmButton } from "../components/ConfirmButton";
 import { Problem } from "../components/Problem";
 import { InspectionHistory } from "./Inspections";
 import { StageTimeline, when } from "../components/StageTimeline";
@@ -84,9 +85,14 @@ function Actions({ order }: { order: Order }) {
               {t("order.hold")}
             </Button>
           )}
-          <Button color="red" variant="outline" disabled={!reason.trim()} onClick={() => act.mutate("cancel")}>
-            {t("order.cancel")}
-          </Button>
+          <ConfirmButton
+            color="red"
+            variant="outline"
+            disabled={!reason.trim()}
+            label={t("order.cancel")}
+            question={t("order.cancelQuestion", { number: order.number })}
+            onConfirm={() => act.mutate("cancel")}
+          />
         </Group>
         <Problem error={act.error} />
       </Stack>

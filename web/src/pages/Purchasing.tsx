@@ -20,7 +20,9 @@ import { Link, useParams } from "react-router";
 import { api, newKey, unwrap, unwrapPage, type PurchaseOrder, type Schemas } from "../api/client";
 import { Pager } from "../components/Pager";
 import { useAuth } from "../auth/AuthProvider";
+import { ConfirmButton } from "../components/ConfirmButton";
 import { Problem } from "../components/Problem";
+import { done } from "../notify";
 import { Suggestions, Suppliers } from "./Suppliers";
 
 type Tab = Schemas["PurchaseOrderStatus"] | "late";
@@ -176,6 +178,7 @@ function Receive({ po }: { po: PurchaseOrder }) {
     onSuccess: () => {
       setKey(newKey());
       setNote("");
+      done(t("purchasing.booked"));
       void queries.invalidateQueries({ queryKey: ["purchase-order"] });
     },
   });
@@ -224,7 +227,10 @@ export function PurchaseOrderPage() {
           : api.POST("/api/purchasing/purchase-orders/{po_id}/confirm", params),
       );
     },
-    onSuccess: () => void queries.invalidateQueries({ queryKey: ["purchase-order"] }),
+    onSuccess: (changed) => {
+      done(t(`poStatus.${changed.status}`));
+      void queries.invalidateQueries({ queryKey: ["purchase-order"] });
+    },
   });
   if (po.isPending) return <Loader />;
   if (po.error) return <Problem error={po.error} />;
@@ -245,9 +251,12 @@ export function PurchaseOrderPage() {
       {p.notes && <Text c="dimmed">{p.notes}</Text>}
       <Group>
         {manage && p.status === "draft" && (
-          <Button onClick={() => step.mutate("send")} loading={step.isPending}>
-            {t("purchasing.send")}
-          </Button>
+          <ConfirmButton
+            label={t("purchasing.send")}
+            question={t("purchasing.sendQuestion", { supplier: p.supplier_name })}
+            loading={step.isPending}
+            onConfirm={() => step.mutate("send")}
+          />
         )}
         {manage && p.status === "sent" && (
           <Button onClick={() => step.mutate("confirm")} loading={step.isPending}>

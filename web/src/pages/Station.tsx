@@ -5,6 +5,7 @@ import {
   Group,
   Loader,
   Modal,
+  ScrollArea,
   SegmentedControl,
   Select,
   Stack,
@@ -20,6 +21,7 @@ import { api, unwrap, type Action, type QueueEntry, type Schemas, type Stage } f
 import { useAuth } from "../auth/AuthProvider";
 import { Checklist } from "../components/Checklist";
 import { Problem } from "../components/Problem";
+import { done } from "../notify";
 import { PRIORITY_COLOR } from "./Board";
 
 const STAGE_ACTION: [Stage, Action][] = [
@@ -59,6 +61,7 @@ function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
       ),
     onSuccess: () => {
       setOpen(false);
+      done(t("station.started", { number: entry.number }));
       void queries.invalidateQueries({ queryKey: ["queue"] });
     },
   });
@@ -67,7 +70,7 @@ function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
       <Button size="lg" variant="light" onClick={() => setOpen(true)}>
         {t("station.start")}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t("station.startTitle", { number: entry.number })}>
+      <Modal closeButtonProps={{ "aria-label": t("common.close") }} opened={open} onClose={() => setOpen(false)} title={t("station.startTitle", { number: entry.number })}>
         <Stack>
           <Select
             label={t("station.worker")}
@@ -140,6 +143,7 @@ function CompleteButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
     onSuccess: () => {
       setOpen(false);
       setNotes("");
+      done(t("station.completed", { number: entry.number, stage: t(`stage.${stage}`) }));
       void queries.invalidateQueries({ queryKey: ["queue"] });
     },
   });
@@ -149,6 +153,7 @@ function CompleteButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
         {t("station.complete")}
       </Button>
       <Modal
+        closeButtonProps={{ "aria-label": t("common.close") }}
         opened={open}
         onClose={() => setOpen(false)}
         title={t("station.completeTitle", { number: entry.number, stage: t(`stage.${stage}`) })}
@@ -251,6 +256,7 @@ export function Station() {
       <Title order={1} size="h2">
         {t("station.title", { stage: t(`stage.${stage}`) })}
       </Title>
+      <ScrollArea type="auto" offsetScrollbars>
       <SegmentedControl
         size="md"
         aria-label={t("station.choose")}
@@ -258,6 +264,7 @@ export function Station() {
         onChange={(value) => navigate(`/station/${value}`)}
         data={stages.map((s) => ({ value: s, label: t(`stage.${s}`) }))}
       />
+      </ScrollArea>
       <Problem error={queue.error} />
       {queue.isPending && <Loader />}
       {queue.data?.length === 0 && <Text c="dimmed">{t("station.empty")}</Text>}

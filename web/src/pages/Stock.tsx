@@ -2,6 +2,7 @@ import { Badge, Group, Loader, Stack, Table, Tabs, Text, TextInput, Title } from
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
 import { api, unwrap, unwrapPage } from "../api/client";
 import { Pager } from "../components/Pager";
 import { useAuth } from "../auth/AuthProvider";
@@ -119,12 +120,18 @@ function LowStock() {
 export function Stock() {
   const { t } = useTranslation();
   const { can } = useAuth();
+  // The tab is in the address: a reload or a bookmark comes back to it.
+  const [params, setParams] = useSearchParams();
   return (
     <Stack>
       <Title order={1} size="h2">
         {t("stock.title")}
       </Title>
-      <Tabs defaultValue="levels" keepMounted={false}>
+      <Tabs
+        value={params.get("tab") ?? "levels"}
+        onChange={(tab) => setParams(tab && tab !== "levels" ? { tab } : {}, { replace: true })}
+        keepMounted={false}
+      >
         <Tabs.List>
           <Tabs.Tab value="levels">{t("stock.levels")}</Tabs.Tab>
           {can("stock:move") && <Tabs.Tab value="moves">{t("stock.moves")}</Tabs.Tab>}

@@ -93,6 +93,7 @@ export function StockMoves() {
         onChange={(value) => {
           setKind(value as Kind);
           setKey(newKey());
+          move.reset();
         }}
         data={(["RECEIPT", "ISSUE", "TRANSFER"] as const).map((value) => ({ value, label: t(`moves.${value}`) }))}
       />

@@ -3,7 +3,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../api/client";
+import { ConfirmButton } from "../components/ConfirmButton";
 import { Problem } from "../components/Problem";
+import { done } from "../notify";
 import { useWarehouses } from "./StockMoves";
 
 /** Open a count, scan or pick a bin, enter what is there, review the differences, post. */
@@ -49,7 +51,8 @@ export function Stocktake() {
   });
   const post = useMutation({
     mutationFn: () => unwrap(api.POST("/api/inventory/stocktakes/{stocktake_id}/post", path)),
-    onSuccess: () => {
+    onSuccess: (posted) => {
+      done(t("stocktake.posted", { number: posted.number }));
       setChosen(null);
       refresh();
       void queries.invalidateQueries({ queryKey: ["stock"] });
@@ -134,9 +137,13 @@ export function Stocktake() {
             <Button disabled={!Object.keys(counts).length} loading={save.isPending} onClick={() => save.mutate()}>
               {t("stocktake.save")}
             </Button>
-            <Button color="orange" loading={post.isPending} onClick={() => post.mutate()}>
-              {t("stocktake.post")}
-            </Button>
+            <ConfirmButton
+              color="orange"
+              label={t("stocktake.post")}
+              question={t("stocktake.postQuestion")}
+              loading={post.isPending}
+              onConfirm={() => post.mutate()}
+            />
           </Group>
           <Problem error={save.error ?? post.error} />
         </>
