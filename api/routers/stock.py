@@ -180,7 +180,9 @@ async def stock(
     item_id: uuid.UUID | None = None,
     warehouse_id: uuid.UUID | None = None,
     bin_id: uuid.UUID | None = None,
-    search: Annotated[str | None, Query(max_length=200, description="In the SKU and name")] = None,
+    search: Annotated[
+        str | None, Query(max_length=200, description="In the SKU, name and barcode")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
     offset: Annotated[Offset, Query()] = 0,
 ) -> list[StockOut]:
@@ -188,7 +190,7 @@ async def stock(
     total count is in the `X-Total-Count` header."""
     query = select(StockLevel, Item.sku).join(Item, Item.id == StockLevel.item_id)
     if search:
-        query = query.where(mentions(search, Item.sku, Item.name))
+        query = query.where(mentions(search, Item.sku, Item.name, Item.barcode))
     if item_id:
         query = query.where(StockLevel.item_id == item_id)
     if warehouse_id:

@@ -189,6 +189,10 @@ async def test_stock_and_purchase_orders_are_searched_and_paged_by_the_server(
     assert [r["sku"] for r in page.json()] == [r["sku"] for r in everything[1:3]]
     switches = await stack.api.get("/api/inventory/stock", params={"search": "linear switch"})
     assert [r["sku"] for r in switches.json()] == [SWITCH]
+    item = stack.demo.items[SWITCH]
+    await stack.api.patch(f"/api/inventory/items/{item}", json={"barcode": "4600000000017"})
+    scanned = await stack.api.get("/api/inventory/stock", params={"search": "4600000000017"})
+    assert [r["sku"] for r in scanned.json()] == [SWITCH]
 
     first, second = await _draft(stack), await _draft(stack)
     by_supplier = await stack.api.get(

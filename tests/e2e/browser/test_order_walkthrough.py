@@ -113,8 +113,11 @@ async def test_an_order_from_intake_to_shipping_with_a_qc_failure(workshop: Work
     await _station(floor, base, "shipping", number)
     await _complete(floor, number)
 
-    # Done: off the board, and the order page tells its whole story.
+    # Done: off the board (among the completed ones), and the order page tells its story.
     await expect(viewer.get_by_test_id(f"card-{number}")).to_have_count(0)
+    await viewer.get_by_text("Completed", exact=True).click()
+    await expect(viewer.get_by_test_id("finished-completed")).to_contain_text(number)
+    await accessible(viewer, "completed orders")
     await floor.goto(f"{base}/orders/{number}")
     await expect(floor.get_by_test_id("order-stage")).to_have_text("Completed")
     await expect(floor.get_by_test_id("inspections")).to_contain_text("failed")

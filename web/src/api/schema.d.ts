@@ -5560,7 +5560,7 @@ export interface operations {
                 item_id?: string | null;
                 warehouse_id?: string | null;
                 bin_id?: string | null;
-                /** @description In the SKU and name */
+                /** @description In the SKU, name and barcode */
                 search?: string | null;
                 limit?: number;
                 offset?: number;

@@ -5,20 +5,24 @@ import {
   Card,
   Group,
   ScrollArea,
+  SegmentedControl,
+  Table,
   Select,
   Stack,
   Text,
   TextInput,
   Title,
 } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { api, unwrap, type Order, type Priority } from "../api/client";
+import { api, unwrap, unwrapPage, type Order, type Priority } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { badges, groupByStage, matches, STAGES, type Badge as BadgeName } from "../board";
+import { Pager } from "../components/Pager";
 import { Problem } from "../components/Problem";
+import { when } from "../components/StageTimeline";
 import { NewOrder } from "./NewOrder";
 
 const BADGE_COLOR: Record<BadgeName, string> = {
@@ -82,6 +86,62 @@ function OrderCard({ order }: { order: Order }) {
   );
 }
 
+const PAGE = 25;
+type Showing = "open" | "completed" | "cancelled";
+
+/** Orders off the board: completed or cancelled, newest first, searched and paged by the API. */
+function FinishedOrders({ status, text }: { status: "completed" | "cancelled"; text: string }) {
+  const { t } = useTranslation();
+  const [page, setPage] = useState(1);
+  const search = text.trim() || undefined;
+  const orders = useQuery({
+    queryKey: ["orders", status, search, page],
+    queryFn: () =>
+      unwrapPage(
+        api.GET("/api/production/orders", {
+          params: { query: { status, search, limit: PAGE, offset: (page - 1) * PAGE } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+  return (
+    <Stack>
+      <Problem error={orders.error} />
+      <Table striped withTableBorder data-testid={`finished-${status}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("purchasing.number")}</Table.Th>
+            <Table.Th>{t("order.product")}</Table.Th>
+            <Table.Th>{t("order.customer")}</Table.Th>
+            <Table.Th>{t("order.dueDate")}</Table.Th>
+            <Table.Th>{status === "completed" ? t("order.completed") : t("order.reason")}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {orders.data?.rows.map((order) => (
+            <Table.Tr key={order.id}>
+              <Table.Td>
+                <Anchor component={Link} to={`/orders/${order.number}`}>
+                  {order.number}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>
+                {order.quantity} × {order.product_sku}
+              </Table.Td>
+              <Table.Td>{order.customer}</Table.Td>
+              <Table.Td>{order.due_date}</Table.Td>
+              <Table.Td>
+                {status === "completed" ? when(order.completed_at) : (order.cancel_reason ?? "")}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Pager page={page} size={PAGE} total={orders.data?.total ?? 0} onChange={setPage} />
+    </Stack>
+  );
+}
+
 export function Board() {
   const { t } = useTranslation();
   const { can } = useAuth();
@@ -90,6 +150,7 @@ export function Board() {
   const [priority, setPriority] = useState<Priority | null>(null);
   const [product, setProduct] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [showing, setShowing] = useState<Showing>("open");
   const all = useMemo(() => orders.data ?? [], [orders.data]);
   const columns = useMemo(
     () => groupByStage(all.filter((order) => matches(order, { text, priority, product }))),
@@ -110,6 +171,12 @@ export function Board() {
         )}
       </Group>
       <Group>
+        <SegmentedControl
+          aria-label={t("board.showing")}
+          value={showing}
+          onChange={(value) => setShowing(value as Showing)}
+          data={(["open", "completed", "cancelled"] as const).map((value) => ({ value, label: t(`board.${value}`) }))}
+        />
         <TextInput
           aria-label={t("board.search")}
           placeholder={t("board.search")}
@@ -134,6 +201,8 @@ export function Board() {
         />
       </Group>
       <Problem error={orders.error} />
+      {showing !== "open" && <FinishedOrders status={showing} text={text} />}
+      {showing === "open" && (
       <ScrollArea type="auto" viewportProps={{ tabIndex: 0, "aria-label": t("board.title") }}>
         <Group align="flex-start" wrap="nowrap" gap="sm" pb="sm">
           {STAGES.map((stage) => (
@@ -157,6 +226,7 @@ export function Board() {
           ))}
         </Group>
       </ScrollArea>
+      )}
       <NewOrder opened={creating} onClose={() => setCreating(false)} />
     </Stack>
   );

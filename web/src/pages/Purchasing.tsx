@@ -6,6 +6,7 @@ import {
   Loader,
   NumberInput,
   SegmentedControl,
+  Select,
   Stack,
   Table,
   Tabs,
@@ -23,6 +24,7 @@ import { useAuth } from "../auth/AuthProvider";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { Problem } from "../components/Problem";
 import { done } from "../notify";
+import { useBins } from "./StockMoves";
 import { Suggestions, Suppliers } from "./Suppliers";
 
 type Tab = Schemas["PurchaseOrderStatus"] | "late";
@@ -160,6 +162,8 @@ function Receive({ po }: { po: PurchaseOrder }) {
     Object.fromEntries(open.map((line) => [line.item_id, line.quantity - line.received_quantity])),
   );
   const [note, setNote] = useState("");
+  const [bin, setBin] = useState<string | null>(null);
+  const bins = useBins(po.warehouse_id);
   // One key per delivery being booked: a retry after a timeout books it once.
   const [key, setKey] = useState(newKey);
   const receive = useMutation({
@@ -169,6 +173,7 @@ function Receive({ po }: { po: PurchaseOrder }) {
           params: { path: { po_id: po.id }, header: { "Idempotency-Key": key } },
           body: {
             reference: note.trim() || null,
+            bin_id: bin,
             lines: Object.entries(counts)
               .filter(([, quantity]) => quantity > 0)
               .map(([item_id, quantity]) => ({ item_id, quantity })),
@@ -199,6 +204,15 @@ function Receive({ po }: { po: PurchaseOrder }) {
           w={320}
         />
       ))}
+      <Select
+        label={t("purchasing.intoBin")}
+        placeholder={t("purchasing.receivingBin")}
+        clearable
+        value={bin}
+        onChange={setBin}
+        data={(bins.data ?? []).map((b) => ({ value: b.id, label: b.code }))}
+        w={320}
+      />
       <TextInput label={t("purchasing.deliveryNote")} value={note} onChange={(e) => setNote(e.currentTarget.value)} w={320} />
       <Button w={320} loading={receive.isPending} onClick={() => receive.mutate()}>
         {t("purchasing.book")}

@@ -8,7 +8,7 @@ import { Pager } from "../components/Pager";
 import { useAuth } from "../auth/AuthProvider";
 import { Problem } from "../components/Problem";
 import { CsvFiles } from "./CsvFiles";
-import { StockMoves } from "./StockMoves";
+import { StockMoves, useWarehouses } from "./StockMoves";
 import { Stocktake } from "./Stocktake";
 
 const PAGE = 50;
@@ -27,6 +27,8 @@ function Levels() {
     placeholderData: keepPreviousData,
   });
   const rows = stock.data?.rows ?? [];
+  const warehouses = useWarehouses();
+  const code = new Map((warehouses.data ?? []).map((w) => [w.id, w.code]));
   return (
     <Stack>
       <TextInput
@@ -45,6 +47,7 @@ function Levels() {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t("stock.sku")}</Table.Th>
+            <Table.Th>{t("moves.warehouse")}</Table.Th>
             <Table.Th>{t("stock.onHand")}</Table.Th>
             <Table.Th>{t("stock.reserved")}</Table.Th>
             <Table.Th>{t("stock.quarantined")}</Table.Th>
@@ -56,6 +59,7 @@ function Levels() {
           {rows.map((row) => (
             <Table.Tr key={`${row.item_id}-${row.warehouse_id}`}>
               <Table.Td>{row.sku}</Table.Td>
+              <Table.Td>{code.get(row.warehouse_id) ?? "…"}</Table.Td>
               <Table.Td>{row.on_hand}</Table.Td>
               <Table.Td>{row.reserved}</Table.Td>
               <Table.Td>{row.quarantined}</Table.Td>
