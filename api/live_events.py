@@ -21,9 +21,19 @@ from typing import Any
 
 import psycopg
 import structlog
+from psycopg.conninfo import make_conninfo
 
 CHANNEL = "zhuchka_events"
 QUEUE_SIZE = 1000
+# A connection that died silently (a partition, a failover) is noticed within a minute, and a
+# database that does not answer is given up on after 5 s: the hub then reconnects.
+KEEPALIVE = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 log = structlog.get_logger(__name__)
 
 
@@ -74,7 +84,7 @@ class LiveEvents:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True
+                    make_conninfo(self._conninfo, **KEEPALIVE), autocommit=True
                 ) as connection:
                     await connection.execute(f"LISTEN {CHANNEL}")
                     self._listening.set()

@@ -33,6 +33,11 @@ RESPONSE_SIZE = Histogram(
 IN_FLIGHT = Gauge("http_requests_in_flight", "HTTP requests being served")
 
 
+# Answers that stream for minutes by design (live events): counted, but kept out of the latency
+# histogram, whose alerts are about requests that should be quick.
+STREAMING_ROUTES = frozenset({"/api/events"})
+
+
 class MetricsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -75,7 +80,8 @@ class MetricsMiddleware:
             method = scope["method"]
             elapsed = time.perf_counter() - started
             REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(elapsed)
+            if route not in STREAMING_ROUTES:
+                LATENCY.labels(method, route).observe(elapsed)
             RESPONSE_SIZE.labels(route).observe(size)
             access_log.info(
                 "http.request",

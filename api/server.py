@@ -4,6 +4,7 @@ rate limits count against by sending X-Forwarded-For."""
 
 from __future__ import annotations
 
+import math
 import socket
 
 import uvicorn
@@ -41,7 +42,8 @@ def api_server(settings: Settings, app: FastAPI | None = None) -> uvicorn.Server
         server_header=False,
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
-        # A request still running this long after a stop is cut short.
-        timeout_graceful_shutdown=10,
+        # A request still running this long after a stop is cut short (longer than the wait
+        # for a workflow's answer, so a stage report in flight gets its answer).
+        timeout_graceful_shutdown=math.ceil(settings.workflow_call_timeout_seconds) + 5,
     )
     return ApiServer(config, app)

@@ -29,11 +29,14 @@ class _WebApp(StaticFiles):
         try:
             response = await super().get_response(path, scope)
         except HTTPException as missing:
-            if missing.status_code != 404:
+            # A missing file (a script of another build) is a 404, never the page: the page
+            # under a script's name would be cached as that script.
+            if missing.status_code != 404 or "." in path.rsplit("/", 1)[-1]:
                 raise
             response = await super().get_response("index.html", scope)
-        if path.startswith("assets/"):
-            response.headers["Cache-Control"] = IMMUTABLE
+        else:
+            if path.startswith("assets/") and response.status_code == 200:
+                response.headers["Cache-Control"] = IMMUTABLE
         return response
 
 

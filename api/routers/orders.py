@@ -4,6 +4,7 @@ reporting stages done and cancelling."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -221,7 +222,7 @@ async def list_orders(
     open_only: Annotated[bool, Query(description="Only orders neither completed nor cancelled")] = (
         False
     ),
-    due_before: Annotated[PlanningDate | None, Query(description="Due on or before")] = None,
+    due_before: Annotated[date | None, Query(description="Due on or before")] = None,
     sort: OrderSort = OrderSort.CREATED,
     descending: Annotated[bool, Query(description="Newest first by default")] = True,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

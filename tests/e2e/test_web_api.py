@@ -163,6 +163,9 @@ async def test_the_app_is_served_at_root_and_api_paths_stay_the_apis(
         asset = await client.get("/assets/app-1a2b3c.js")
         assert asset.text == "console.log('board')"
         assert "immutable" in asset.headers["cache-control"]
+        gone = await client.get("/assets/app-of-another-build.js")  # never the page under its name
+        assert gone.status_code == 404
+        assert "immutable" not in gone.headers.get("cache-control", "")
         unknown = await client.get("/api/no-such-thing")
         assert unknown.status_code == 404
         assert unknown.headers["content-type"] == "application/json"

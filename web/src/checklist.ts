@@ -15,34 +15,40 @@ export function outOfRange(item: CheckItem, value: string | undefined): boolean 
   );
 }
 
+function measured(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === "") return null;
+  const number = Number(value.replace(",", "."));
+  return Number.isNaN(number) ? null : number;
+}
+
 function answered(item: CheckItem, answer: Answer | undefined): boolean {
   if (item.kind === "PASS_FAIL") return answer?.passed !== undefined;
-  return !!answer?.value?.trim();
+  return measured(answer?.value) !== null;
 }
 
 function failed(item: CheckItem, answer: Answer | undefined): boolean {
   return item.kind === "PASS_FAIL" ? answer?.passed === false : outOfRange(item, answer?.value);
 }
 
-/** Fails when a required item failed or is out of range; incomplete while a required item is
- * unanswered; passes otherwise. */
+/** Incomplete while a required item has no usable answer (the API refuses such an inspection);
+ * then fails when a required item failed or is out of range; passes otherwise. */
 export function verdict(items: readonly CheckItem[], answers: Record<string, Answer>): Verdict {
   const required = items.filter((item) => item.required);
-  if (required.some((item) => failed(item, answers[item.id]))) return "fail";
   if (required.some((item) => !answered(item, answers[item.id]))) return "incomplete";
+  if (required.some((item) => failed(item, answers[item.id]))) return "fail";
   return "pass";
 }
 
 /** The inspection as the API takes it. */
 export function results(items: readonly CheckItem[], answers: Record<string, Answer>) {
   return items
-    .filter((item) => answered(item, answers[item.id]) || answers[item.id]?.comment)
+    .filter((item) => answered(item, answers[item.id]))
     .map((item) => {
       const answer = answers[item.id] ?? {};
       return {
         item_id: item.id,
         passed: item.kind === "PASS_FAIL" ? (answer.passed ?? null) : null,
-        value: item.kind === "MEASURE" && answer.value ? Number(answer.value.replace(",", ".")) : null,
+        value: item.kind === "MEASURE" ? measured(answer.value) : null,
         comment: answer.comment?.trim() || null,
       };
     });

@@ -9,7 +9,7 @@ import os
 import secrets
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,8 @@ class Workshop:
     password: str
     browser: Browser
     settings: Settings
+    # What any page threw: the workshop fails the test with them when it ends.
+    errors: list[str] = field(default_factory=list)
 
     async def signed_in(
         self, role: Role, *, locale: str = "en-US", base: str | None = None
@@ -81,7 +83,7 @@ class Workshop:
         )
         context.set_default_timeout(20_000)
         page = await context.new_page()
-        page.on("pageerror", lambda error: pytest.fail(f"the page threw: {error}"))
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
         await page.goto((base or self.base) + "/")
         await page.get_by_role("textbox", name="Email").fill(f"{role.value}@browser.example")
         await page.get_by_role("textbox", name="Password").fill(self.password)
@@ -114,7 +116,9 @@ async def workshop(stack: Stack, browser: Browser) -> AsyncIterator[Workshop]:
         update={"web_dist": WEB_DIST, "events_stream_seconds": 60, "rate_limit_per_ip": 1000}
     )
     async with serving(settings) as base:
-        yield Workshop(stack, base, password, browser, settings)
+        workshop = Workshop(stack, base, password, browser, settings)
+        yield workshop
+    assert not workshop.errors, f"the pages threw: {workshop.errors}"
 
 
 async def accessible(page: Page, screen: str) -> None:

@@ -70,5 +70,8 @@ export async function unwrapPage<T>(
 
 /** A fresh Idempotency-Key: one per user intent (a double click sends the same one). */
 export function newKey(): string {
-  return crypto.randomUUID();
+  // randomUUID exists only on HTTPS and localhost; a tablet on the workshop's LAN may use HTTP.
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

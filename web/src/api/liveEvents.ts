@@ -1,7 +1,7 @@
 // Live changes from /api/events (server-sent events, read with fetch so the bearer token goes
 // in a header): each change makes the queries that show it fetch again. The stream is opened
 // again by itself — at once when the server ends it on schedule, after a second when it was
-// lost (an API restart, the network) — and after a loss everything shown is fetched again.
+// lost (an API restart, the network) — and then everything shown is fetched again.
 import type { QueryClient } from "@tanstack/react-query";
 import { currentAccessToken, refreshTokens } from "../auth/tokens";
 
@@ -42,16 +42,18 @@ export async function followChanges(
   signal: AbortSignal,
   onLive: (live: boolean) => void,
 ): Promise<void> {
-  let caughtUp = true;
+  let first = true;
   while (!signal.aborted) {
     let planned = false;
     try {
+      const token = currentAccessToken() ?? "";
       const response = await fetch("/api/events", {
-        headers: { Authorization: `Bearer ${currentAccessToken() ?? ""}` },
+        headers: { Authorization: `Bearer ${token}` },
         signal,
       });
       if (response.status === 401) {
-        if (!(await refreshTokens())) return;
+        const renewed = await refreshTokens(token);
+        if (!renewed || renewed.access_token === token) return; // the session has ended
         continue;
       }
       if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
@@ -63,8 +65,9 @@ export async function followChanges(
         buffer = parseFrames(buffer + value, ({ event, data }) => {
           if (event === "ready") {
             onLive(true);
-            if (!caughtUp) void queries.invalidateQueries();
-            caughtUp = true;
+            // Whatever committed between two streams was heard by neither: fetch again.
+            if (!first) void queries.invalidateQueries();
+            first = false;
           } else if (event === "change") applyChange(queries, data as Change);
           else if (event === "again") planned = true;
         });
@@ -75,7 +78,6 @@ export async function followChanges(
     }
     if (!planned) {
       onLive(false);
-      caughtUp = false;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }

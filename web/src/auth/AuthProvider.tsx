@@ -66,11 +66,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         if (!(await refreshTokens())) setMe(null);
       }
     }, CHECK_MS);
+    // A query refused with 401: new tokens and ask again, or the session has ended.
     const unsubscribe = queries.getQueryCache().subscribe((event) => {
-      const error = event.query.state.error;
-      if (event.type === "updated" && error instanceof ApiError && error.status === 401) {
-        void refreshTokens().then((tokens) => (tokens ? queries.invalidateQueries() : setMe(null)));
-      }
+      if (event.type !== "updated" || event.action.type !== "error") return;
+      const error = event.action.error;
+      if (!(error instanceof ApiError && error.status === 401)) return;
+      const refused = storedTokens()?.access_token;
+      void refreshTokens(refused).then((tokens) =>
+        tokens && tokens.access_token !== refused ? queries.invalidateQueries() : setMe(null),
+      );
     });
     return () => {
       window.clearInterval(timer);
@@ -96,6 +100,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
+      // An expired access token could not end the session on the server.
+      const tokens = storedTokens();
+      if (tokens && needsRefresh(tokens.access_token)) await refreshTokens();
       await api.POST("/api/user/sign-out");
     } finally {
       storeTokens(null);

@@ -39,12 +39,15 @@ export function needsRefresh(token: string): boolean {
   return secondsLeft(token) < EARLY_SECONDS;
 }
 
-/** New tokens for the stored refresh token, unless another tab already got them. */
-export async function refreshTokens(): Promise<Tokens | null> {
+/** New tokens for the stored refresh token, unless another tab already got them. `refused`:
+ * the access token an answer of 401 refused — refreshed whatever its expiry says (a clock
+ * that is off, a session ended elsewhere); a second refusal ends the session here. */
+export async function refreshTokens(refused?: string): Promise<Tokens | null> {
   const run = async (): Promise<Tokens | null> => {
     const tokens = storedTokens();
     if (!tokens) return null;
-    if (!needsRefresh(tokens.access_token)) return tokens; // another tab did it
+    const stale = refused ? tokens.access_token === refused : needsRefresh(tokens.access_token);
+    if (!stale) return tokens; // another tab (or an earlier call) already did it
     const response = await fetch("/api/user/token/refresh", {
       method: "POST",
       headers: { "Content-Type": "application/json" },

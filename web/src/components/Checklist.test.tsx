@@ -41,10 +41,15 @@ describe("the inspector's checklist", () => {
     ]);
   });
 
-  it("fails on a required item marked fail, whatever else is filled in", async () => {
+  it("is not complete while a required item is unanswered, then fails on a failed one", async () => {
     const user = userEvent.setup();
     renderWithTheme(<Checklist items={ITEMS} onSubmit={() => {}} />);
     await user.click(screen.getAllByText("Fail")[0]!);
+    expect(screen.getByTestId("verdict")).toHaveTextContent("Not complete yet");
+    await user.type(screen.getByRole("textbox", { name: "Stabiliser rattle" }), "abc");
+    expect(screen.getByTestId("verdict")).toHaveTextContent("Not complete yet");
+    await user.clear(screen.getByRole("textbox", { name: "Stabiliser rattle" }));
+    await user.type(screen.getByRole("textbox", { name: "Stabiliser rattle" }), "1");
     expect(screen.getByTestId("verdict")).toHaveTextContent("Verdict: fail");
   });
 });

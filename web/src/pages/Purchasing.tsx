@@ -174,9 +174,13 @@ function Receive({ po }: { po: PurchaseOrder }) {
           body: {
             reference: note.trim() || null,
             bin_id: bin,
-            lines: Object.entries(counts)
-              .filter(([, quantity]) => quantity > 0)
-              .map(([item_id, quantity]) => ({ item_id, quantity })),
+            // Only the lines still open, at most what is still to come.
+            lines: open
+              .map((line) => ({
+                item_id: line.item_id,
+                quantity: Math.min(counts[line.item_id] ?? 0, line.quantity - line.received_quantity),
+              }))
+              .filter((line) => line.quantity > 0),
           },
         }),
       ),
@@ -307,7 +311,7 @@ export function PurchaseOrderPage() {
           ))}
         </Table.Tbody>
       </Table>
-      {receive && <Receive key={p.id + p.status} po={p} />}
+      {receive && <Receive key={p.id + p.lines.map((l) => l.received_quantity).join()} po={p} />}
       {p.receipts.length > 0 && (
         <Stack gap={2}>
           <Title order={2} size="h4">
