@@ -24,16 +24,28 @@ export function parseFrames(buffer: string, emit: (frame: Frame) => void): strin
   return rest;
 }
 
+const SHOWN_BY_KIND: Record<Change["kind"], string[]> = {
+  order: ["orders", "order", "queue", "inspections"],
+  purchase_order: ["purchase-orders", "purchase-order"],
+};
+const COALESCE_MS = 200;
+const pending = new Set<Change["kind"]>();
+let flush: ReturnType<typeof setTimeout> | null = null;
+
+/** What shows a changed order or purchase order is fetched again — once for a burst of
+ * changes (a delivery that lets 50 orders go on), and without cutting a fetch under way. */
 export function applyChange(queries: QueryClient, change: Change): void {
-  if (change.kind === "order") {
-    void queries.invalidateQueries({ queryKey: ["orders"] });
-    void queries.invalidateQueries({ queryKey: ["order"] });
-    void queries.invalidateQueries({ queryKey: ["queue"] });
-    void queries.invalidateQueries({ queryKey: ["inspections"] });
-  } else {
-    void queries.invalidateQueries({ queryKey: ["purchase-orders"] });
-    void queries.invalidateQueries({ queryKey: ["purchase-order"] });
-  }
+  pending.add(change.kind);
+  flush ??= setTimeout(() => {
+    flush = null;
+    const kinds = [...pending];
+    pending.clear();
+    for (const kind of kinds) {
+      for (const key of SHOWN_BY_KIND[kind] ?? []) {
+        void queries.invalidateQueries({ queryKey: [key] }, { cancelRefetch: false });
+      }
+    }
+  }, COALESCE_MS);
 }
 
 /** Follows the stream until `signal` aborts; `onLive` tells whether it is connected. */

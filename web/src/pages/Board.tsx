@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Button,
@@ -17,7 +18,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { api, unwrap, unwrapPage, type Order, type Priority } from "../api/client";
+import { api, unwrapPage, type Order, type Priority } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { badges, groupByStage, matches, STAGES, type Badge as BadgeName } from "../board";
 import { Pager } from "../components/Pager";
@@ -39,13 +40,15 @@ export const PRIORITY_COLOR: Record<Priority, string> = {
   LOW: "gray",
 };
 
+const BOARD_LIMIT = 500;
+
 export function useOpenOrders() {
   return useQuery({
     queryKey: ["orders", "open"],
     queryFn: () =>
-      unwrap(
+      unwrapPage(
         api.GET("/api/production/orders", {
-          params: { query: { open_only: true, limit: 500, sort: "due_date", descending: false } },
+          params: { query: { open_only: true, limit: BOARD_LIMIT, sort: "due_date", descending: false } },
         }),
       ),
   });
@@ -151,7 +154,8 @@ export function Board() {
   const [product, setProduct] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [showing, setShowing] = useState<Showing>("open");
-  const all = useMemo(() => orders.data ?? [], [orders.data]);
+  const all = useMemo(() => orders.data?.rows ?? [], [orders.data]);
+  const hidden = (orders.data?.total ?? 0) - all.length;
   const columns = useMemo(
     () => groupByStage(all.filter((order) => matches(order, { text, priority, product }))),
     [all, text, priority, product],
@@ -201,6 +205,11 @@ export function Board() {
         />
       </Group>
       <Problem error={orders.error} />
+      {showing === "open" && hidden > 0 && (
+        <Alert color="orange" data-testid="board-truncated">
+          {t("board.truncated", { shown: all.length, hidden })}
+        </Alert>
+      )}
       {showing !== "open" && <FinishedOrders status={showing} text={text} />}
       {showing === "open" && (
       <ScrollArea type="auto" viewportProps={{ tabIndex: 0, "aria-label": t("board.title") }}>
