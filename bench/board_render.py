@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from bench.stack import RunningStack
 from persistence.database import create_engine
-from tests.e2e.browser.conftest import CHROMIUM_FLAGS, chromium_path
+from zhuchka.devstack.chromium import FLAGS, chromium_path
 
 FEW, MANY = 5, 500
 ROUNDS = 3
@@ -63,9 +63,7 @@ async def _first_render(stack: RunningStack, cards: int) -> float:
     tokens = json.dumps(_tokens(stack))
     took: list[float] = []
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_FLAGS
-        )
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS)
         for _ in range(ROUNDS):
             context = await browser.new_context(viewport={"width": 1400, "height": 900})
             await context.add_init_script(

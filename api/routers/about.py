@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.auth.access import requires
@@ -20,10 +20,10 @@ class AboutOut(BaseModel):
 
 
 @router.get("", dependencies=[requires(Action.READ)])
-async def about(services: ServicesDep) -> AboutOut:
+async def about(request: Request, services: ServicesDep) -> AboutOut:
     settings = services.settings
     return AboutOut(
-        version="0.1.0",
+        version=request.app.version,
         environment=settings.environment,
         temporal_ui_url=settings.temporal_ui_url.rstrip("/"),
         temporal_namespace=settings.temporal_namespace,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,40 +22,20 @@ from domain.access import Role
 from persistence.tables import User
 from tests.e2e.conftest import Stack, serving
 from zhuchka.demo_data import seed_demo_floor
+from zhuchka.devstack.chromium import FLAGS, chromium_path
 from zhuchka.settings import PROJECT_ROOT, Settings
 
 WEB_DIST = PROJECT_ROOT / "web" / "dist"
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 # Where the README's screenshots are written when asked for (`make screenshots`).
 SCREENSHOTS = os.environ.get("ZHUCHKA_SCREENSHOTS")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 expect.set_options(timeout=20_000)
-
-
-def chromium_path() -> str:
-    found = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
-    if not found:
-        raise RuntimeError(
-            "no Chromium: install Debian's package (apt-get install chromium) or set CHROMIUM"
-        )
-    return found
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_FLAGS
-        )
+        launched = await playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS)
         yield launched
         await launched.close()
 

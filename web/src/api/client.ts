@@ -63,9 +63,9 @@ export async function unwrap<T>(
 export async function unwrapPage<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<{ rows: T; total: number }> {
-  const rows = await unwrap(call);
-  const { response } = await call;
-  return { rows, total: Number(response.headers.get("X-Total-Count") ?? 0) };
+  const { data, error, response } = await call;
+  if (!response.ok) throw errorMessage(response.status, error);
+  return { rows: data as T, total: Number(response.headers.get("X-Total-Count") ?? 0) };
 }
 
 /** A fresh Idempotency-Key: one per user intent (a double click sends the same one). */

@@ -22,6 +22,7 @@ import { api, unwrapPage, type Order, type Priority } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { badges, groupByStage, matches, STAGES, type Badge as BadgeName } from "../board";
 import { Pager } from "../components/Pager";
+import { priorityOptions } from "../api/lists";
 import { Problem } from "../components/Problem";
 import { when } from "../components/StageTimeline";
 import { NewOrder } from "./NewOrder";
@@ -193,7 +194,7 @@ export function Board() {
           clearable
           value={priority}
           onChange={(value) => setPriority(value as Priority | null)}
-          data={(["URGENT", "HIGH", "NORMAL", "LOW"] as const).map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+          data={priorityOptions(t)}
         />
         <Select
           aria-label={t("order.product")}

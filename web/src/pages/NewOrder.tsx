@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, newKey, unwrap, type Priority } from "../api/client";
 import { today } from "../board";
+import { priorityOptions } from "../api/lists";
 import { Problem } from "../components/Problem";
 
 /** Take an order: the product's BOM against stock before it is sent, one order per intent. */
@@ -87,7 +88,7 @@ export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => 
               label={t("order.priority")}
               value={priority}
               onChange={(v) => v && setPriority(v as Priority)}
-              data={(["URGENT", "HIGH", "NORMAL", "LOW"] as const).map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+              data={priorityOptions(t)}
             />
           </Group>
           <TextInput label={t("order.customer")} required value={customer} onChange={(e) => setCustomer(e.currentTarget.value)} />

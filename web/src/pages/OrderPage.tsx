@@ -21,6 +21,7 @@ import { api, unwrap, type Order, type Priority } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { badges } from "../board";
 import { ConfirmButton } from "../components/ConfirmButton";
+import { priorityOptions } from "../api/lists";
 import { Problem } from "../components/Problem";
 import { InspectionHistory } from "./Inspections";
 import { StageTimeline, when } from "../components/StageTimeline";
@@ -67,7 +68,7 @@ function Actions({ order }: { order: Order }) {
             label={t("order.priority")}
             value={order.priority}
             onChange={(value) => value && value !== order.priority && act.mutate(value as Priority)}
-            data={(["URGENT", "HIGH", "NORMAL", "LOW"] as const).map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+            data={priorityOptions(t)}
             w={160}
           />
           <TextInput

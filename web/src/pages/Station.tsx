@@ -20,6 +20,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { api, unwrap, type Action, type QueueEntry, type Schemas, type Stage } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { Checklist } from "../components/Checklist";
+import { useWorkers } from "../api/lists";
 import { Problem } from "../components/Problem";
 import { done } from "../notify";
 import { PRIORITY_COLOR } from "./Board";
@@ -39,11 +40,7 @@ function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
   const queries = useQueryClient();
   const [worker, setWorker] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
-  const workers = useQuery({
-    queryKey: ["workers", stage],
-    queryFn: () => unwrap(api.GET("/api/production/workers", { params: { query: { stage, active: true } } })),
-    enabled: open,
-  });
+  const workers = useWorkers(stage, open);
   // What the stage's station has: the API takes a free one that fits when the stage starts.
   const equipment = useQuery({
     queryKey: ["equipment"],
@@ -117,11 +114,7 @@ function CompleteButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
   const [notes, setNotes] = useState("");
   // Who did the work: whoever started it, unless someone else is named.
   const [worker, setWorker] = useState<string | null>(entry.started_by);
-  const workers = useQuery({
-    queryKey: ["workers", stage],
-    queryFn: () => unwrap(api.GET("/api/production/workers", { params: { query: { stage, active: true } } })),
-    enabled: open,
-  });
+  const workers = useWorkers(stage, open);
   const inspection = INSPECTIONS.includes(stage);
   const templates = useQuery({
     queryKey: ["templates", stage, entry.product_sku],

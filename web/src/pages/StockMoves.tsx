@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, newKey, unwrap, type Schemas } from "../api/client";
+import { useItems } from "../api/lists";
 import { Problem } from "../components/Problem";
 
 type Kind = Schemas["MovementType"];
@@ -39,10 +40,7 @@ export function StockMoves() {
   const [reason, setReason] = useState("");
   const [key, setKey] = useState(newKey);
   const [scanError, setScanError] = useState<unknown>(null);
-  const items = useQuery({
-    queryKey: ["items", "all"],
-    queryFn: () => unwrap(api.GET("/api/inventory/items", { params: { query: { size: 200 } } })),
-  });
+  const items = useItems();
   const warehouses = useWarehouses();
   const bins = useBins(warehouse);
   const toBins = useBins(toWarehouse);

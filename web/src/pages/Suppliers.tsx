@@ -2,6 +2,7 @@ import { Accordion, Badge, Group, Loader, Stack, Table, Text, Title } from "@man
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../api/client";
+import { useItems } from "../api/lists";
 import { Problem } from "../components/Problem";
 
 /** What would be bought now, per supplier, and what is held back and why. */
@@ -108,10 +109,7 @@ function SupplierDetail({ supplier, skus }: { supplier: Schemas["SupplierOut"]; 
 export function Suppliers() {
   const { t } = useTranslation();
   const suppliers = useQuery({ queryKey: ["suppliers"], queryFn: () => unwrap(api.GET("/api/purchasing/suppliers")) });
-  const items = useQuery({
-    queryKey: ["items", "all"],
-    queryFn: () => unwrap(api.GET("/api/inventory/items", { params: { query: { size: 200 } } })),
-  });
+  const items = useItems();
   const skus = new Map((items.data?.items ?? []).map((item) => [item.id, item.sku]));
   if (suppliers.error) return <Problem error={suppliers.error} />;
   if (suppliers.isPending) return <Loader />;
