@@ -24,7 +24,9 @@ class FloorActivities:
     @at_the_edge
     async def claim_for_stage(self, claim: StageClaim) -> ClaimResult:
         async with self._sessions.begin() as session:
-            result = await floor.claim(session, claim.order.order_id, claim.stage, claim.worker_id)
+            result = await floor.claim(
+                session, claim.order.order_id, claim.stage, claim.worker_id, claim.equipment_id
+            )
         log.info(
             "stage.started", stage=claim.stage, worker=result.worker, equipment=result.equipment
         )

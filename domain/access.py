@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from domain.stages import Stage
+from domain.stages import AUTOMATIC_STAGES, Stage
 
 
 class Role(StrEnum):
@@ -78,6 +78,16 @@ STAGE_ACTIONS: dict[Stage, Action] = {
 
 def may(roles: Iterable[Role | str], action: Action) -> bool:
     return any(action in ROLE_ACTIONS.get(Role(role), frozenset()) for role in roles)
+
+
+def stages_reported_by(roles: Iterable[Role | str]) -> list[Stage]:
+    """The manual stages whose work these roles may report, in route order."""
+    roles = list(roles)
+    return [
+        stage
+        for stage, action in STAGE_ACTIONS.items()
+        if stage not in AUTOMATIC_STAGES and may(roles, action)
+    ]
 
 
 def roles_for(action: Action) -> list[Role]:

@@ -27,10 +27,15 @@ from workflows.contracts import ClaimResult
 
 
 async def claim(
-    session: AsyncSession, order_id: uuid.UUID, stage: Stage, worker_id: uuid.UUID
+    session: AsyncSession,
+    order_id: uuid.UUID,
+    stage: Stage,
+    worker_id: uuid.UUID,
+    equipment_id: uuid.UUID | None = None,
 ) -> ClaimResult:
-    """The worker must have the stage's skill; a free piece of the equipment it needs is taken
-    for the order (again the same one on a retry). 409 naming what is missing or busy."""
+    """The worker must have the stage's skill; the chosen piece of the equipment the stage
+    needs, or the first free one, is taken for the order (again the same one on a retry).
+    409 naming what is missing or busy."""
     worker = await session.get(Worker, worker_id)
     if worker is None or not worker.active:
         raise NotFound(f"worker {worker_id} does not exist", worker_id=str(worker_id))
@@ -44,6 +49,8 @@ async def claim(
         available=worker.available,
     )
     if needs is None or needs.equipment_type is None:
+        if equipment_id is not None:
+            raise Conflict(f"{stage} needs no equipment", stage=stage.value)
         return ClaimResult(worker=worker.name)
     held = await session.scalar(
         select(Equipment).where(
@@ -52,35 +59,53 @@ async def claim(
     )
     if held is not None:
         return ClaimResult(worker=worker.name, equipment=held.name)
+    taken = await _take(session, stage, needs.equipment_type, equipment_id)
+    taken.status = "in_use"
+    taken.held_by_order_id = order_id
+    taken.held_for_stage = stage.value
+    taken.held_since = datetime.now(UTC)
+    return ClaimResult(worker=worker.name, equipment=taken.name)
+
+
+async def _take(
+    session: AsyncSession, stage: Stage, equipment_type: str, chosen: uuid.UUID | None
+) -> Equipment:
+    """The chosen piece if it is free and fits, else the first free one by name, locked."""
+    fitting = Equipment.equipment_type == equipment_type
+    if chosen is not None:
+        picked = await session.get(Equipment, chosen)
+        if picked is None:
+            raise NotFound(f"equipment {chosen} does not exist", equipment_id=str(chosen))
+        if picked.equipment_type != equipment_type:
+            raise Conflict(
+                f"{picked.name} is a {picked.equipment_type}; {stage} needs a {equipment_type}",
+                equipment_type=equipment_type,
+            )
+        fitting = Equipment.id == chosen
     free = await session.scalar(
         select(Equipment)
-        .where(Equipment.equipment_type == needs.equipment_type, Equipment.status == "available")
+        .where(fitting, Equipment.status == "available")
         .order_by(Equipment.name)
         .limit(1)
         .with_for_update(skip_locked=True)
     )
-    if free is None:
-        busy = (
-            await session.execute(
-                select(Equipment.name, Equipment.status, Order.number)
-                .outerjoin(Order, Order.id == Equipment.held_by_order_id)
-                .where(Equipment.equipment_type == needs.equipment_type)
-                .order_by(Equipment.name)
-            )
-        ).all()
-        listed = ", ".join(
-            f"{name} ({'in use by ' + number if number else status})"
-            for name, status, number in busy
+    if free is not None:
+        return free
+    busy = (
+        await session.execute(
+            select(Equipment.name, Equipment.status, Order.number)
+            .outerjoin(Order, Order.id == Equipment.held_by_order_id)
+            .where(fitting)
+            .order_by(Equipment.name)
         )
-        raise Conflict(
-            f"no free {needs.equipment_type} for {stage}: {listed or 'none exists'}",
-            equipment_type=needs.equipment_type,
-        )
-    free.status = "in_use"
-    free.held_by_order_id = order_id
-    free.held_for_stage = stage.value
-    free.held_since = datetime.now(UTC)
-    return ClaimResult(worker=worker.name, equipment=free.name)
+    ).all()
+    listed = ", ".join(
+        f"{name} ({'in use by ' + number if number else status})" for name, status, number in busy
+    )
+    raise Conflict(
+        f"no free {equipment_type} for {stage}: {listed or 'none exists'}",
+        equipment_type=equipment_type,
+    )
 
 
 async def release(session: AsyncSession, order_id: uuid.UUID, stage: Stage | None = None) -> int:

@@ -85,12 +85,14 @@ class StartStage(BaseModel):
     stage: Stage
     worker_id: uuid.UUID
     started_by: str | None = None  # the signed-in user
+    equipment_id: uuid.UUID | None = None  # None: the first free piece that fits
 
 
 class StageClaim(BaseModel):
     order: OrderRef
     stage: Stage
     worker_id: uuid.UUID
+    equipment_id: uuid.UUID | None = None
 
 
 class ClaimResult(BaseModel):

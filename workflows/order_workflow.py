@@ -156,7 +156,12 @@ class OrderWorkflow:
         try:
             claimed = await workflow.execute_activity_method(
                 FloorActivities.claim_for_stage,
-                StageClaim(order=self._ref, stage=request.stage, worker_id=request.worker_id),
+                StageClaim(
+                    order=self._ref,
+                    stage=request.stage,
+                    worker_id=request.worker_id,
+                    equipment_id=request.equipment_id,
+                ),
                 start_to_close_timeout=_TIMEOUT,
                 retry_policy=_RETRY,
                 summary=f"check the worker's skill and take equipment for {request.stage}",

@@ -367,6 +367,7 @@ WORKERS = [
 EQUIPMENT = [
     ("SS-1", "soldering_station", Stage.SOLDERING, "Bench 2"),
     ("TR-1", "test_rig", Stage.TESTING, "Bench 3"),
+    ("TR-2", "test_rig", Stage.TESTING, "Bench 4"),
 ]
 _Check = tuple[str, bool, CheckKind, Decimal | None, Decimal | None, str | None]
 CHECKLISTS: dict[Stage, list[_Check]] = {

@@ -22,9 +22,10 @@ from api.auth.sessions import TokenPair
 from api.deps import Services, ServicesDep, SessionDep
 from api.errors import ErrorOut
 from api.idempotency import digest
-from domain.access import Action, Role, may
+from domain.access import Action, Role, may, stages_reported_by
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.passwords import check_password
+from domain.stages import Stage
 from persistence import users
 from persistence.database import after_commit
 from persistence.tables import User
@@ -90,6 +91,9 @@ class UserOut(BaseModel):
 class MeOut(UserOut):
     actions: list[Action] = Field(
         description="What the session's roles allow: what the web app offers this user"
+    )
+    stages: list[Stage] = Field(
+        description="The manual stages whose work this session may report, in route order"
     )
 
 
@@ -313,7 +317,11 @@ async def me(principal: CurrentUser, session: SessionDep) -> MeOut:
     """The signed-in account, with the roles of this session and what they allow."""
     account = UserOut.model_validate(await users.get_user(session, principal.user_id))
     allowed = [action for action in Action if may(principal.roles, action)]
-    return MeOut(**account.model_dump() | {"roles": list(principal.roles)}, actions=allowed)
+    return MeOut(
+        **account.model_dump() | {"roles": list(principal.roles)},
+        actions=allowed,
+        stages=stages_reported_by(principal.roles),
+    )
 
 
 @router.patch("/password/change", responses=LIMITED)

@@ -333,6 +333,11 @@ def _queue_entry(q: work_queue.QueueEntry) -> QueueEntryOut:
 
 class StartIn(BaseModel):
     worker_id: uuid.UUID
+    equipment_id: uuid.UUID | None = Field(
+        None,
+        description="A free piece of the equipment the stage needs; "
+        "by default the first free one by name",
+    )
 
 
 class HoldIn(BaseModel):
@@ -369,12 +374,18 @@ async def start_stage(
     order_id: uuid.UUID, stage: Stage, body: StartIn, services: ServicesDep, user: StageCompleter
 ) -> OrderOut:
     """A worker takes the order's current stage: 409 naming the missing skill, or the busy
-    equipment. The equipment is theirs until the stage is completed."""
+    equipment. The equipment (the one chosen, or the first free one that fits) is theirs until
+    the stage is completed."""
     return await _update(
         services,
         order_id,
         OrderWorkflow.start_stage,
-        StartStage(stage=stage, worker_id=body.worker_id, started_by=user.email),
+        StartStage(
+            stage=stage,
+            worker_id=body.worker_id,
+            started_by=user.email,
+            equipment_id=body.equipment_id,
+        ),
         "order.stage_started",
         stage=stage.value,
         by=user.email,

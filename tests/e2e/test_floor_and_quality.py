@@ -5,6 +5,7 @@ failed inspection and its rework, holds, priority, at-risk orders and a unit's s
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,13 +48,18 @@ async def _floor(stack: Stack) -> dict[str, str]:
 
 
 async def _start(
-    stack: Stack, order: dict[str, Any], stage: str, worker_id: str, expect: int = 200
+    stack: Stack,
+    order: dict[str, Any],
+    stage: str,
+    worker_id: str,
+    expect: int = 200,
+    equipment_id: str | None = None,
 ) -> dict[str, Any]:
     return dict(
         await _post(
             stack,
             f"/api/production/orders/{order['id']}/stages/{stage}/start",
-            {"worker_id": worker_id},
+            {"worker_id": worker_id, "equipment_id": equipment_id},
             Role.FLOOR_WORKER if stage != "qc" else Role.INSPECTOR,
             expect,
         )
@@ -362,3 +368,38 @@ async def test_starts_at_once_wait_for_each_other_instead_of_refusing(stack: Sta
     )
     assert "soldering needs level 3" in marta["detail"]
     assert (ivan["stages"][-1]["started_by"], ivan["stages"][-1]["equipment"]) == ("Ivan", "SS-1")
+
+
+async def test_the_worker_may_choose_which_free_equipment_to_take(stack: Stack) -> None:
+    workers = await _floor(stack)
+    second, rig = [
+        await _post(stack, "/api/production/equipment", body, Role.PLANNER, 201)
+        for body in (
+            {"name": "SS-2", "equipment_type": "soldering_station", "stage": "soldering"},
+            {"name": "Rig-1", "equipment_type": "test_rig", "stage": "testing"},
+        )
+    ]
+    first, other = [await stack.order(product_sku="KB-65-SOL") for _ in range(2)]
+    for order in (first, other):
+        await stack.complete(order, "design")
+        await stack.until(order, lambda o: o["stage"] == "assembly")
+        refused = await _start(
+            stack, order, "assembly", workers["Ivan"], 409, equipment_id=second["id"]
+        )
+        assert refused["detail"] == "assembly needs no equipment"
+        await stack.complete(order, "assembly")
+
+    ivan = workers["Ivan"]
+    wrong = await _start(stack, first, "soldering", ivan, 409, equipment_id=rig["id"])
+    assert wrong["detail"] == "Rig-1 is a test_rig; soldering needs a soldering_station"
+    await _start(stack, first, "soldering", ivan, 404, equipment_id=str(uuid.uuid4()))
+    chosen = await _start(stack, first, "soldering", ivan, equipment_id=second["id"])
+    assert chosen["stages"][-1]["equipment"] == "SS-2"  # not SS-1, the first by name
+
+    busy = await _start(stack, other, "soldering", ivan, 409, equipment_id=second["id"])
+    assert (
+        busy["detail"]
+        == f"no free soldering_station for soldering: SS-2 (in use by {first['number']})"
+    )
+    any_free = await _start(stack, other, "soldering", ivan)
+    assert any_free["stages"][-1]["equipment"] == "SS-1"

@@ -76,6 +76,11 @@ async def test_me_says_what_the_session_may_do(stack: Stack) -> None:
     assert Action.MANAGE_PURCHASING.value in me["actions"]
     assert Action.MANAGE_ORDERS.value not in me["actions"]
     assert Action.READ.value in me["actions"]
+    assert me["stages"] == []  # a buyer reports no stage's work
+    stack.api.headers["Authorization"] = (
+        f"Bearer {await bearer_token(stack.services, Role.INSPECTOR)}"
+    )
+    assert (await stack.api.get("/api/user/me")).json()["stages"] == ["qc"]
 
 
 async def _events(base: str, token: str | None) -> AsyncIterator[tuple[str, Any]]:

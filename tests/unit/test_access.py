@@ -1,4 +1,12 @@
-from domain.access import ROLE_ACTIONS, STAGE_ACTIONS, Action, Role, may, roles_for
+from domain.access import (
+    ROLE_ACTIONS,
+    STAGE_ACTIONS,
+    Action,
+    Role,
+    may,
+    roles_for,
+    stages_reported_by,
+)
 from domain.stages import Stage
 
 
@@ -26,6 +34,14 @@ def test_who_completes_which_stage() -> None:
     for stage in (Stage.ASSEMBLY, Stage.SOLDERING, Stage.TESTING, Stage.SHIPPING):
         assert completers(stage) == {Role.FLOOR_WORKER}
     assert completers(Stage.QC) == {Role.INSPECTOR}
+
+
+def test_the_stations_a_role_reports_at_in_route_order() -> None:
+    floor = [Stage.ASSEMBLY, Stage.SOLDERING, Stage.TESTING, Stage.SHIPPING]
+    assert stages_reported_by([Role.FLOOR_WORKER]) == floor
+    assert stages_reported_by([Role.INSPECTOR, Role.PLANNER]) == [Stage.DESIGN, Stage.QC]
+    assert stages_reported_by([Role.ADMIN]) == [Stage.DESIGN, *floor[:3], Stage.QC, Stage.SHIPPING]
+    assert stages_reported_by([Role.VIEWER, Role.BUYER]) == []
 
 
 def test_several_roles_add_up() -> None:

@@ -3,6 +3,8 @@ failure and rework, while a viewer watches the board change by itself."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import Locator, Page, expect
 
 from domain.access import Role
@@ -24,13 +26,19 @@ async def _complete(page: Page, number: str) -> None:
     await expect(page.get_by_test_id(f"queue-{number}")).to_have_count(0)
 
 
-async def _start(page: Page, number: str, worker: str) -> None:
+async def _start(page: Page, number: str, worker: str, equipment: str | None = None) -> None:
     await page.get_by_test_id(f"queue-{number}").get_by_role("button", name="Start").click()
     dialog = page.get_by_role("dialog")
     await dialog.get_by_role("combobox", name="Worker").click()
     await page.get_by_role("option", name=worker).click()
+    if equipment is not None:  # the first free one is offered; the worker takes another
+        await expect(dialog.get_by_role("combobox", name="Equipment")).not_to_have_value("")
+        await dialog.get_by_role("combobox", name="Equipment").click()
+        await page.get_by_role("option", name=equipment, exact=False).click()
     await dialog.get_by_role("button", name="Start").click()
     await expect(page.get_by_test_id(f"queue-{number}")).to_contain_text(worker)
+    if equipment is not None:
+        await expect(page.get_by_test_id(f"queue-{number}")).to_contain_text(equipment)
 
 
 async def _inspect(page: Page, number: str, force: str, verdict: str) -> None:
@@ -59,8 +67,8 @@ async def test_an_order_from_intake_to_shipping_with_a_qc_failure(workshop: Work
     await expect(form.get_by_test_id("coverage")).to_have_text("Stock covers this order.")
     await accessible(planner, "new order")
     await form.get_by_role("button", name="Take the order").dblclick()
-    await expect(planner).to_have_url(f"{base}/orders/ZK-000001")
-    number = "ZK-000001"
+    await expect(planner).to_have_url(re.compile(rf"^{base}/orders/ZK-\d{{6}}$"))
+    number = planner.url.rsplit("/", 1)[1]
     await expect(planner.get_by_test_id("order-stage")).to_have_text("Design")
     await accessible(planner, "order page")
 
@@ -81,6 +89,7 @@ async def test_an_order_from_intake_to_shipping_with_a_qc_failure(workshop: Work
     await screenshot(floor, "station")
     await _complete(floor, number)
     await _station(floor, base, "testing", number)
+    await _start(floor, number, "Ivan Petrov", equipment="TR-2")
     await floor.get_by_test_id(f"queue-{number}").get_by_role("button", name="Complete").click()
     await floor.get_by_role("dialog").get_by_role("button", name="Pass").click()
     await expect(floor.get_by_test_id(f"queue-{number}")).to_have_count(0)

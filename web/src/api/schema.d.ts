@@ -935,7 +935,8 @@ export interface paths {
         /**
          * Start Stage
          * @description A worker takes the order's current stage: 409 naming the missing skill, or the busy
-         *     equipment. The equipment is theirs until the stage is completed.
+         *     equipment. The equipment (the one chosen, or the first free one that fits) is theirs until
+         *     the stage is completed.
          */
         post: operations["start_stage_api_production_orders__order_id__stages__stage__start_post"];
         delete?: never;
@@ -2448,6 +2449,11 @@ export interface components {
              * @description What the session's roles allow: what the web app offers this user
              */
             actions: components["schemas"]["Action"][];
+            /**
+             * Stages
+             * @description The manual stages whose work this session may report, in route order
+             */
+            stages: components["schemas"]["Stage"][];
         };
         /**
          * MoveOut
@@ -3283,6 +3289,11 @@ export interface components {
              * Format: uuid
              */
             worker_id: string;
+            /**
+             * Equipment Id
+             * @description A free piece of the equipment the stage needs; by default the first free one by name
+             */
+            equipment_id?: string | null;
         };
         /** StockOut */
         StockOut: {

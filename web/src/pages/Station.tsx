@@ -17,7 +17,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, unwrap, type Action, type QueueEntry, type Schemas, type Stage } from "../api/client";
+import { api, unwrap, type QueueEntry, type Schemas, type Stage } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { Checklist } from "../components/Checklist";
 import { useWorkers } from "../api/lists";
@@ -25,43 +25,56 @@ import { Problem } from "../components/Problem";
 import { done } from "../notify";
 import { PRIORITY_COLOR } from "./Board";
 
-const STAGE_ACTION: [Stage, Action][] = [
-  ["design", "stage:design"],
-  ["assembly", "stage:production"],
-  ["soldering", "stage:production"],
-  ["testing", "stage:production"],
-  ["qc", "stage:qc"],
-  ["shipping", "stage:production"],
-];
 const INSPECTIONS: Stage[] = ["testing", "qc"];
+
+/** The kind of equipment a stage needs (null: none) and every piece of that kind. */
+function useStageEquipment(stage: Stage, enabled: boolean) {
+  const needs = useQuery({
+    queryKey: ["stage-requirements"],
+    queryFn: () => unwrap(api.GET("/api/production/stages")),
+    enabled,
+  });
+  const kind = needs.data?.find((r) => r.stage === stage)?.equipment_type ?? null;
+  const pieces = useQuery({
+    queryKey: ["equipment", kind],
+    queryFn: () => unwrap(api.GET("/api/production/equipment", { params: { query: { equipment_type: kind! } } })),
+    enabled: enabled && kind !== null,
+  });
+  return { kind, pieces: pieces.data ?? [], error: needs.error ?? pieces.error };
+}
 
 function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
   const [worker, setWorker] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const workers = useWorkers(stage, open);
-  // What the stage's station has: the API takes a free one that fits when the stage starts.
-  const equipment = useQuery({
-    queryKey: ["equipment"],
-    queryFn: () => unwrap(api.GET("/api/production/equipment")),
-    enabled: open,
-  });
-  const here = (equipment.data ?? []).filter((e) => e.stage === stage);
+  const { kind, pieces, error } = useStageEquipment(stage, open);
+  const free = pieces.filter((e) => e.status === "available");
+  // The first free piece unless the worker picks another.
+  const equipment = kind === null ? null : (free.find((e) => e.id === chosen) ?? free[0] ?? null);
   const start = useMutation({
     mutationFn: () =>
       unwrap(
         api.POST("/api/production/orders/{order_id}/stages/{stage}/start", {
           params: { path: { order_id: entry.order_id, stage } },
-          body: { worker_id: worker! },
+          body: { worker_id: worker!, equipment_id: equipment?.id ?? null },
         }),
       ),
     onSuccess: () => {
       setOpen(false);
       done(t("station.started", { number: entry.number }));
       void queries.invalidateQueries({ queryKey: ["queue"] });
+      void queries.invalidateQueries({ queryKey: ["equipment"] });
     },
   });
+  const state = (e: (typeof pieces)[number]) =>
+    e.status === "available"
+      ? t("station.free")
+      : e.held_by_order
+        ? t("station.inUseBy", { order: e.held_by_order })
+        : t(`station.equipmentStatus.${e.status}`, { defaultValue: e.status });
   return (
     <>
       <Button size="lg" variant="light" onClick={() => setOpen(true)}>
@@ -79,26 +92,28 @@ function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
               label: w.available ? w.name : `${w.name} (${t("station.busy")})`,
             }))}
           />
-          {here.length > 0 && (
-            <Stack gap={2} data-testid="equipment">
-              <Text size="sm" fw={600}>
-                {t("station.equipment")}
-              </Text>
-              {here.map((e) => (
-                <Text key={e.id} size="sm">
-                  {e.name}
-                  {e.station ? ` (${e.station})` : ""}:{" "}
-                  {e.status === "available"
-                    ? t("station.free")
-                    : e.held_by_order
-                      ? t("station.inUseBy", { order: e.held_by_order })
-                      : t(`station.equipmentStatus.${e.status}`, { defaultValue: e.status })}
-                </Text>
-              ))}
-            </Stack>
+          {kind !== null && (
+            <Select
+              label={t("station.equipment")}
+              size="md"
+              value={equipment?.id ?? null}
+              onChange={setChosen}
+              allowDeselect={false}
+              data={pieces.map((e) => ({
+                value: e.id,
+                label: `${e.name}${e.station ? ` (${e.station})` : ""}: ${state(e)}`,
+                disabled: e.status !== "available",
+              }))}
+              error={pieces.length > 0 && free.length === 0 ? t("station.noneFree") : undefined}
+            />
           )}
-          <Problem error={start.error ?? workers.error ?? equipment.error} />
-          <Button size="lg" disabled={!worker} loading={start.isPending} onClick={() => start.mutate()}>
+          <Problem error={start.error ?? workers.error ?? error} />
+          <Button
+            size="lg"
+            disabled={!worker || (kind !== null && !equipment)}
+            loading={start.isPending}
+            onClick={() => start.mutate()}
+          >
             {t("station.start")}
           </Button>
         </Stack>
@@ -233,9 +248,9 @@ function QueueCard({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
 
 export function Station() {
   const { t } = useTranslation();
-  const { can } = useAuth();
+  const { me } = useAuth();
   const navigate = useNavigate();
-  const stages = STAGE_ACTION.filter(([, action]) => can(action)).map(([stage]) => stage);
+  const stages = me?.stages ?? [];
   const { stage: chosen } = useParams();
   const stage = (stages.includes(chosen as Stage) ? chosen : stages[0]) as Stage | undefined;
   const queue = useQuery({
