@@ -1,7 +1,8 @@
 """Headers every answer carries: no MIME sniffing, no framing, no referrer, nothing cached
 (answers hold stock, orders and tokens), a content security policy (none at all for data; the
-API's own documentation pages may load their scripts and styles from this origin), and HSTS
-when the request came over HTTPS (directly, or through a proxy named in FORWARDED_ALLOW_IPS)."""
+API's own documentation pages may load their scripts and styles from this origin; the web app
+sets its stricter APP_POLICY), and HSTS when the request came over HTTPS (directly, or through a
+proxy named in FORWARDED_ALLOW_IPS)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ PAGE_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+# The web app: scripts only from its own files (no inline script, no eval); styles may be
+# inline, as the component library sets them on elements and in its <style> tags.
+APP_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'none'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
 

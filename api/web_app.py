@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from api.auth.access import PUBLIC
+from api.security_headers import APP_POLICY
 
 # Vite names each built asset by its content hash: a new build is a new name.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -37,6 +38,7 @@ class _WebApp(StaticFiles):
         else:
             if path.startswith("assets/") and response.status_code == 200:
                 response.headers["Cache-Control"] = IMMUTABLE
+        response.headers["Content-Security-Policy"] = APP_POLICY
         return response
 
 
