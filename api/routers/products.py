@@ -20,6 +20,7 @@ from domain.access import Action
 from domain.bom import BomLine as DomainBomLine
 from domain.bom import can_build, explode
 from persistence.catalogue import create_product, default_warehouse, get_or_404, product_by_sku
+from persistence.order_reservations import awaited_by_open_orders
 from persistence.tables import BomLine, Item, Product, StockLevel, Warehouse
 
 router = APIRouter()
@@ -109,6 +110,10 @@ class CoverageLine(BaseModel):
     per_unit: int
     needed: int
     available: int = Field(description="What may be reserved now in the warehouse")
+    awaited: int = Field(
+        description="What open orders taken earlier still need of it and have not reserved "
+        "(in design, or waiting for a purchase): they come first"
+    )
     short: int = Field(description="What the order would wait for (0: covered)")
 
 
@@ -129,7 +134,8 @@ async def product_coverage(
     warehouse_id: uuid.UUID | None = None,
 ) -> CoverageOut:
     """Before an order is taken: its bill of materials for `quantity` units against what is
-    available in the warehouse (the default one unless named)."""
+    available in the warehouse (the default one unless named) once the open orders taken
+    earlier have reserved what they still need."""
     product = await product_by_sku(session, sku)
     warehouse = (
         await get_or_404(session, Warehouse, warehouse_id, "warehouse")
@@ -150,12 +156,14 @@ async def product_coverage(
     ).all()
     bom = [DomainBomLine(row.sku, row.quantity) for row in rows]
     needs = explode(bom, quantity)
+    awaited = await awaited_by_open_orders(session, warehouse.id, [row.id for row in rows])
     available = {row.sku: row.available or 0 for row in rows}
+    left = {row.sku: max(0, available[row.sku] - awaited.get(row.id, 0)) for row in rows}
     return CoverageOut(
         product_sku=sku,
         quantity=quantity,
         warehouse_id=warehouse.id,
-        buildable=can_build(bom, available),
+        buildable=can_build(bom, left),
         lines=[
             CoverageLine(
                 sku=row.sku,
@@ -163,7 +171,8 @@ async def product_coverage(
                 per_unit=row.quantity,
                 needed=needs[row.sku],
                 available=available[row.sku],
-                short=max(0, needs[row.sku] - available[row.sku]),
+                awaited=awaited.get(row.id, 0),
+                short=max(0, needs[row.sku] - left[row.sku]),
             )
             for row in rows
         ],

@@ -217,3 +217,34 @@ async def test_stock_and_purchase_orders_are_searched_and_paged_by_the_server(
         "/api/purchasing/purchase-orders", params={"search": first["number"].lower()}
     )
     assert [po["number"] for po in by_number.json()] == [first["number"]]
+
+
+async def test_the_new_order_preview_counts_what_orders_taken_earlier_still_need(
+    stack: Stack,
+) -> None:
+    coverage = "/api/production/products/KB-65-HS/coverage"
+
+    async def lines() -> tuple[int, dict[str, dict[str, int]]]:
+        answer = (await stack.api.get(coverage, params={"quantity": 1})).json()
+        return answer["buildable"], {line["sku"]: line for line in answer["lines"]}
+
+    buildable, before = await lines()
+    assert buildable > 0
+    assert all(line["awaited"] == 0 and line["short"] == 0 for line in before.values())
+
+    # An order for all of it, still in design, has reserved nothing: it comes first all the same.
+    first = await stack.order(quantity=buildable)
+    buildable_now, waiting = await lines()
+    assert buildable_now == 0
+    for sku, line in waiting.items():
+        assert line["available"] == before[sku]["available"]
+        assert line["awaited"] == line["per_unit"] * buildable
+    assert any(line["short"] > 0 for line in waiting.values())
+
+    # Once it has reserved, the stock it holds is no longer available, nor awaited.
+    await stack.complete(first, "design")
+    await stack.until(first, lambda o: o["stage"] == "assembly")
+    _, reserved = await lines()
+    for sku, line in reserved.items():
+        assert line["awaited"] == 0
+        assert line["available"] == before[sku]["available"] - line["per_unit"] * buildable

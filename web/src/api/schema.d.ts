@@ -650,7 +650,8 @@ export interface paths {
         /**
          * Product Coverage
          * @description Before an order is taken: its bill of materials for `quantity` units against what is
-         *     available in the warehouse (the default one unless named).
+         *     available in the warehouse (the default one unless named) once the open orders taken
+         *     earlier have reserved what they still need.
          */
         get: operations["product_coverage_api_production_products__sku__coverage_get"];
         put?: never;
@@ -1974,6 +1975,11 @@ export interface components {
              * @description What may be reserved now in the warehouse
              */
             available: number;
+            /**
+             * Awaited
+             * @description What open orders taken earlier still need of it and have not reserved (in design, or waiting for a purchase): they come first
+             */
+            awaited: number;
             /**
              * Short
              * @description What the order would wait for (0: covered)

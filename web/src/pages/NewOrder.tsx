@@ -112,6 +112,7 @@ export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => 
                     <Table.Th>{t("stock.sku")}</Table.Th>
                     <Table.Th>{t("newOrder.needed")}</Table.Th>
                     <Table.Th>{t("stock.available")}</Table.Th>
+                    <Table.Th>{t("newOrder.awaited")}</Table.Th>
                     <Table.Th>{t("newOrder.shortBy")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -123,6 +124,7 @@ export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => 
                       </Table.Td>
                       <Table.Td>{line.needed}</Table.Td>
                       <Table.Td>{line.available}</Table.Td>
+                      <Table.Td>{line.awaited || "—"}</Table.Td>
                       <Table.Td c={line.short ? "red.9" : undefined} fw={line.short ? 700 : undefined}>{line.short || "—"}</Table.Td>
                     </Table.Tr>
                   ))}
