@@ -39,3 +39,23 @@ async def test_the_board_catches_up_after_the_api_restarts(workshop: Workshop) -
         card = viewer.get_by_test_id(f"card-{order['number']}")
         await expect(card).to_be_visible()
         await expect(viewer.get_by_test_id("live")).to_have_text("Live")
+
+
+async def test_the_tabs_of_a_browser_share_one_stream(workshop: Workshop) -> None:
+    first = await workshop.signed_in(Role.VIEWER)
+    await expect(first.get_by_test_id("live")).to_have_text("Live")
+    second = await first.context.new_page()
+    streams: list[str] = []
+    second.on("request", lambda r: streams.append(r.url) if "/api/events" in r.url else None)
+    await second.goto(f"{workshop.base}/board")
+    await expect(second.get_by_test_id("live")).to_have_text("Live")  # told by the first tab
+    order = await workshop.stack.order(customer="Seen in both tabs")
+    for tab in (first, second):
+        await expect(tab.get_by_test_id(f"card-{order['number']}")).to_be_visible()
+    assert streams == []  # the second tab heard it through the first one's stream
+
+    # The first tab closes: the second takes the stream over and misses nothing.
+    await first.close()
+    later = await workshop.stack.order(customer="After the first tab closed")
+    await expect(second.get_by_test_id(f"card-{later['number']}")).to_be_visible()
+    assert len(streams) == 1

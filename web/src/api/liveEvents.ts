@@ -2,6 +2,12 @@
 // in a header): each change makes the queries that show it fetch again. The stream is opened
 // again by itself — at once when the server ends it on schedule, after a second when it was
 // lost (an API restart, the network) — and then everything shown is fetched again.
+//
+// One stream per browser, not per tab (a browser opens at most six connections to a server
+// over HTTP/1.1, and each open tab would hold one): the tab holding the Web Lock reads it and
+// passes what it hears to the others on a BroadcastChannel; when that tab closes, another takes
+// the lock and the stream over. Where the browser has no Web Locks (a page served over plain
+// HTTP from another machine is not a secure context), each tab reads its own.
 import type { QueryClient } from "@tanstack/react-query";
 import { currentAccessToken, refreshTokens } from "../auth/tokens";
 
@@ -48,13 +54,64 @@ export function applyChange(queries: QueryClient, change: Change): void {
   }, COALESCE_MS);
 }
 
-/** Follows the stream until `signal` aborts; `onLive` tells whether it is connected. */
+type Heard = { type: "change"; change: Change } | { type: "live"; live: boolean; caughtUp: boolean };
+type Said = Heard | { type: "hello" };
+const SHARED = "zhuchka.events";
+
+/** Follows the changes until `signal` aborts, sharing one stream among the browser's tabs;
+ * `onLive` tells whether the stream is connected. */
+export function shareChanges(queries: QueryClient, signal: AbortSignal, onLive: (live: boolean) => void): void {
+  if (!("locks" in navigator && navigator.locks) || typeof BroadcastChannel === "undefined") {
+    void followChanges(queries, signal, onLive);
+    return;
+  }
+  const channel = new BroadcastChannel(SHARED);
+  let leading = false;
+  let live = false;
+  let followed = false;
+  const tell = (said: Said) => channel.postMessage(said);
+  channel.onmessage = ({ data }: MessageEvent<Said>) => {
+    if (data.type === "hello") {
+      if (leading) tell({ type: "live", live, caughtUp: false });
+      return;
+    }
+    followed = true;
+    if (data.type === "change") applyChange(queries, data.change);
+    else {
+      onLive(data.live);
+      if (data.caughtUp) void queries.invalidateQueries();
+    }
+  };
+  signal.addEventListener("abort", () => channel.close());
+  tell({ type: "hello" });
+  void navigator.locks
+    .request(SHARED, { signal }, async () => {
+      leading = true;
+      await followChanges(
+        queries,
+        signal,
+        (now, caughtUp) => {
+          live = now;
+          onLive(now);
+          tell({ type: "live", live: now, caughtUp });
+        },
+        (change) => tell({ type: "change", change }),
+        followed, // the stream was another tab's until now: what it missed is fetched again
+      );
+    })
+    .catch(() => undefined); // aborted while waiting for the lock
+}
+
+/** Follows the stream until `signal` aborts; `onLive` tells whether it is connected (and
+ * whether everything was just fetched again), `onChange` hears each change. */
 export async function followChanges(
   queries: QueryClient,
   signal: AbortSignal,
-  onLive: (live: boolean) => void,
+  onLive: (live: boolean, caughtUp: boolean) => void,
+  onChange: (change: Change) => void = () => undefined,
+  resumed = false,
 ): Promise<void> {
-  let first = true;
+  let first = !resumed;
   while (!signal.aborted) {
     let planned = false;
     try {
@@ -76,12 +133,14 @@ export async function followChanges(
         if (done) break;
         buffer = parseFrames(buffer + value, ({ event, data }) => {
           if (event === "ready") {
-            onLive(true);
             // Whatever committed between two streams was heard by neither: fetch again.
             if (!first) void queries.invalidateQueries();
+            onLive(true, !first);
             first = false;
-          } else if (event === "change") applyChange(queries, data as Change);
-          else if (event === "again") planned = true;
+          } else if (event === "change") {
+            applyChange(queries, data as Change);
+            onChange(data as Change);
+          } else if (event === "again") planned = true;
         });
       }
     } catch (error) {
@@ -89,7 +148,7 @@ export async function followChanges(
       console.debug("live events lost", error);
     }
     if (!planned) {
-      onLive(false);
+      onLive(false, false);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }

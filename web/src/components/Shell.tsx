@@ -17,7 +17,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useNavigate } from "react-router";
-import { followChanges } from "../api/liveEvents";
+import { shareChanges } from "../api/liveEvents";
 import { useAuth } from "../auth/AuthProvider";
 import { chooseLanguage, type Language } from "../i18n";
 import { allowed } from "../nav";
@@ -45,7 +45,7 @@ function useLive(): boolean {
   const [live, setLive] = useState(false);
   useEffect(() => {
     const stop = new AbortController();
-    void followChanges(queries, stop.signal, setLive);
+    shareChanges(queries, stop.signal, setLive);
     return () => stop.abort();
   }, [queries]);
   return live;
