@@ -1,11 +1,15 @@
 """Sessions in Redis. A session is born at sign-in and holds the account's roles and the one
-refresh token that may be used next; refreshing rotates it. Presenting an older refresh token (a
-stolen copy, or a replay) ends the session. Sign-out, a password change or reset, a change of
-roles and deactivation end sessions at once, since every access token is checked against its
-session — and what a caller may do comes from the session, never from the token's claims."""
+refresh token that may be used next; refreshing rotates it. The refresh token just rotated, again
+within RETRY_SECONDS (a retry after a lost answer, two tabs refreshing at once), gets the same
+answer; any older one (a stolen copy, a replay) ends the session. Sign-out, a password change or
+reset, a change of roles and deactivation end sessions at once, since every access token is
+checked against its session — and what a caller may do comes from the session, never from the
+token's claims."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -16,17 +20,25 @@ from api.auth.tokens import Claims, TokenCodec
 from domain.access import Role
 from domain.errors import Unauthenticated
 
-# Rotate only if the presented refresh token is the current one; otherwise end the session. The
-# roles are set again from the database's (ARGV[5]): a session outlives no change of them.
+RETRY_SECONDS = 10
+
+# Rotate only if the presented refresh token is the current one; the one just replaced, within
+# ARGV[7] seconds, gets the pair it was answered with (ARGV[6], kept that long); any other ends
+# the session. The roles are set again from the database's (ARGV[5]): a session outlives no
+# change of them.
 _ROTATE = """
 local current = redis.call('HGET', KEYS[1], 'refresh_jti')
 if not current then return 0 end
+local now = tonumber(redis.call('TIME')[1])
 if current ~= ARGV[1] then
+  local last = redis.call('HMGET', KEYS[1], 'last_jti', 'last_until', 'last_pair')
+  if last[1] == ARGV[1] and now < tonumber(last[2]) then return last[3] end
   redis.call('DEL', KEYS[1])
   redis.call('SREM', KEYS[2], ARGV[3])
   return -1
 end
-redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2], 'roles', ARGV[5])
+redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2], 'roles', ARGV[5],
+  'last_jti', ARGV[1], 'last_until', now + tonumber(ARGV[7]), 'last_pair', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 -- The user's set of sessions must outlive every session in it, or ending them all misses some.
 redis.call('SADD', KEYS[2], ARGV[3])
@@ -92,7 +104,8 @@ class SessionStore:
         return pair
 
     async def rotate(self, claims: Claims, roles: tuple[Role, ...]) -> TokenPair:
-        """A new pair for the session of refresh token `claims`, now with `roles`."""
+        """A new pair for the session of refresh token `claims`, now with `roles` (or the pair
+        it got a moment ago, if it was just rotated)."""
         pair, new_jti = self._pair(claims.user_id, claims.email, claims.sid)
         outcome = await self._redis.eval(
             _ROTATE,
@@ -104,7 +117,11 @@ class SessionStore:
             claims.sid,
             self._ttl,
             _joined(roles),
+            json.dumps(dataclasses.asdict(pair)),
+            RETRY_SECONDS,
         )
+        if isinstance(outcome, bytes | str):
+            return TokenPair(**json.loads(outcome))
         if outcome == -1:
             raise Unauthenticated("this refresh token was already used; the session is ended")
         if outcome != 1:

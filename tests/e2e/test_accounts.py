@@ -107,20 +107,26 @@ async def test_refresh_tokens_rotate_and_a_reused_one_ends_the_session(stack: St
     email = "rotor@zhuchka.example"
     await _sign_up_and_confirm(stack, email)
     first = (await _sign_in(stack.api, email, PASSWORD)).json()
-    second = await stack.api.post(
-        "/api/user/token/refresh", json={"refresh_token": first["refresh_token"]}
-    )
-    assert second.status_code == 200
-    second_tokens = second.json()
+
+    async def refresh(tokens: dict[str, str]) -> httpx.Response:
+        return await stack.api.post(
+            "/api/user/token/refresh", json={"refresh_token": tokens["refresh_token"]}
+        )
+
+    # The same refresh sent twice at once (two tabs, a retry): one rotation, one answer.
+    twice = await asyncio.gather(refresh(first), refresh(first))
+    assert [answer.status_code for answer in twice] == [200, 200]
+    assert twice[0].json() == twice[1].json()
+    second_tokens = twice[0].json()
     assert second_tokens["refresh_token"] != first["refresh_token"]
     assert (await stack.api.get("/api/user/me", headers=_bearer(second_tokens))).status_code == 200
-    # The old refresh token again: a replay. The session ends for everyone holding it.
-    replay = await stack.api.post(
-        "/api/user/token/refresh", json={"refresh_token": first["refresh_token"]}
-    )
+    third = await refresh(second_tokens)
+    assert third.status_code == 200
+    # An older refresh token again: a replay. The session ends for everyone holding it.
+    replay = await refresh(first)
     assert replay.status_code == 401
     assert "already used" in replay.json()["detail"]
-    assert (await stack.api.get("/api/user/me", headers=_bearer(second_tokens))).status_code == 401
+    assert (await stack.api.get("/api/user/me", headers=_bearer(third.json()))).status_code == 401
     stale = await stack.api.post(
         "/api/user/token/refresh", json={"refresh_token": second_tokens["refresh_token"]}
     )

@@ -1,6 +1,7 @@
 // The session's tokens, shared by every tab of the browser (localStorage), refreshed shortly
 // before the access token expires; one tab refreshes at a time (Web Locks), since a refresh
-// token can be used only once.
+// token can be used only once. Where there are no Web Locks (plain HTTP from another machine),
+// two tabs may refresh at once: the server gives the second the first one's answer.
 const KEY = "zhuchka.tokens";
 const EARLY_SECONDS = 60;
 
