@@ -10,7 +10,10 @@
     │   ├── WrongStage          a stage completion that is not the order's current manual stage
     │   ├── OrderClosed         the order is already completed or cancelled
     │   ├── AlreadyRecorded     a different report of something already recorded (a stage)
-    │   └── IllegalTransition   a status change the life cycle does not allow
+    │   ├── IllegalTransition   a status change the life cycle does not allow
+    │   ├── NotQualified        the worker lacks the stage's skill level, or is away today
+    │   └── EquipmentBusy       no free piece of the equipment a stage needs (or not the one
+    │                           chosen)
     └── InvalidInput            well-formed, but breaks a rule of its own (a weak password,
                                 an expired token); `field` (and `location`, "body" unless
                                 said) name where                                  -> HTTP 422
@@ -83,6 +86,14 @@ class AlreadyRecorded(Conflict):
 
 class IllegalTransition(Conflict):
     code = "illegal_transition"
+
+
+class NotQualified(Conflict):
+    code = "not_qualified"
+
+
+class EquipmentBusy(Conflict):
+    code = "equipment_busy"
 
 
 def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:

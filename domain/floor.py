@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from domain.errors import Conflict
+from domain.errors import NotQualified
 from domain.stages import Stage
 
 
@@ -20,11 +20,11 @@ def check_skill(
 ) -> None:
     """Raise unless the worker may do `stage` now."""
     if not available:
-        raise Conflict(f"{worker} is not available today", worker=worker)
+        raise NotQualified(f"{worker} is not available today", worker=worker)
     level = skills.get(stage, 0)
     if level < min_level:
         held = f"level {level}" if level else "no"
-        raise Conflict(
+        raise NotQualified(
             f"{worker} has {held} {stage} skill; {stage} needs level {min_level}",
             worker=worker,
             skill=stage.value,

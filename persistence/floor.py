@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import Conflict, NotFound
+from domain.errors import Conflict, EquipmentBusy, NotFound
 from domain.floor import check_skill
 from domain.stages import Stage
 from persistence.resources import skills_of
@@ -102,9 +102,10 @@ async def _take(
     listed = ", ".join(
         f"{name} ({'in use by ' + number if number else status})" for name, status, number in busy
     )
-    raise Conflict(
+    raise EquipmentBusy(
         f"no free {equipment_type} for {stage}: {listed or 'none exists'}",
         equipment_type=equipment_type,
+        equipment=", ".join(name for name, _, _ in busy),
     )
 
 

@@ -111,6 +111,12 @@ async def test_a_soldered_unit_through_the_floor_with_a_failed_qc_item(stack: St
 
     refused = await _start(stack, urgent, "soldering", workers["Marta"], expect=409)
     assert "Marta has level 1 soldering skill; soldering needs level 3" in refused["detail"]
+    assert (refused["code"], refused["worker"], refused["level"], refused["needed"]) == (
+        "not_qualified",
+        "Marta",
+        1,
+        3,
+    )
     started = await _start(stack, urgent, "soldering", workers["Ivan"])
     entry = started["stages"][-1]
     assert (entry["started_by"], entry["equipment"]) == ("Ivan", "SS-1")
@@ -397,6 +403,7 @@ async def test_the_worker_may_choose_which_free_equipment_to_take(stack: Stack) 
     assert chosen["stages"][-1]["equipment"] == "SS-2"  # not SS-1, the first by name
 
     busy = await _start(stack, other, "soldering", ivan, 409, equipment_id=second["id"])
+    assert (busy["code"], busy["equipment"]) == ("equipment_busy", "SS-2")
     assert (
         busy["detail"]
         == f"no free soldering_station for soldering: SS-2 (in use by {first['number']})"

@@ -89,7 +89,7 @@ class FakeShop:
         if self.station_busy:
             raise ApplicationError(
                 "no free soldering_station for soldering: SS-1 (in use by ZK-000001)",
-                type="conflict",
+                type="equipment_busy",
                 non_retryable=True,
             )
         return ClaimResult(worker="Ivan", equipment="SS-1")

@@ -59,7 +59,7 @@ async def test_starting_soldering_takes_the_station_until_it_is_completed(
     await order.complete(Stage.ASSEMBLY)
     shop.station_busy = True
     busy = await _refused_start(order, Stage.SOLDERING)
-    assert (busy.type, "SS-1 (in use by ZK-000001)" in busy.message) == ("conflict", True)
+    assert (busy.type, "SS-1 (in use by ZK-000001)" in busy.message) == ("equipment_busy", True)
     shop.station_busy = False
     state = await _start_stage(order, Stage.SOLDERING)
     entry = state.stages[-1]

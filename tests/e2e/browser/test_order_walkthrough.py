@@ -164,3 +164,32 @@ async def test_russian_is_one_click_away_and_the_default_for_russian_browsers(
     await russian.goto(workshop.base + "/")
     await expect(russian.get_by_role("button", name="Войти")).to_be_visible()
     await accessible(russian, "sign-in")
+
+
+async def test_a_refusal_is_said_in_the_users_language(workshop: Workshop) -> None:
+    order = await workshop.stack.order(product_sku="KB-65-SOL", customer="Soldered")
+    await workshop.stack.complete(order, "design")
+    await workshop.stack.until(order, lambda o: o["stage"] == "assembly")
+    await workshop.stack.complete(order, "assembly")
+    workers = (await workshop.stack.api.get("/api/production/workers")).json()
+    ivan = next(w for w in workers if w["name"] == "Ivan Petrov")
+    away = await workshop.stack.api.patch(
+        f"/api/production/workers/{ivan['id']}", json={"available": False}
+    )
+    assert away.status_code == 200, away.text
+    floor = await workshop.signed_in(Role.FLOOR_WORKER)
+    await floor.get_by_role("banner").get_by_text("RU", exact=True).click()
+    await _station(floor, workshop.base, "soldering", order["number"])
+    await (
+        floor.get_by_test_id(f"queue-{order['number']}")
+        .get_by_role("button", name="Начать")
+        .click()
+    )
+    dialog = floor.get_by_role("dialog")
+    await dialog.get_by_role("combobox", name="Исполнитель").click()
+    await floor.get_by_role("option", name="Ivan Petrov (занят)").click()
+    await dialog.get_by_role("button", name="Начать").click()
+    problem = dialog.get_by_test_id("problem")
+    await expect(problem).to_contain_text("Исполнителю нельзя выполнять этот этап")
+    await expect(problem).to_contain_text("Ivan Petrov сегодня не работает.")
+    await accessible(floor, "refusal")

@@ -15,26 +15,31 @@ export type Template = Schemas["TemplateOut"];
 export type CheckItem = Schemas["CheckItemOut"];
 export type Inspection = Schemas["InspectionOut"];
 
-/** What the API said went wrong, in words, with its HTTP status. */
+export type ErrorDetails = Record<string, string | number | boolean | null>;
+
+/** What the API said went wrong: its words (English), its stable code and the details by
+ * name, from which the app says it in the user's language. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string | undefined;
-  constructor(status: number, message: string, code?: string) {
+  readonly details: ErrorDetails;
+  constructor(status: number, message: string, code?: string, details: ErrorDetails = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
 type Issue = { loc: (string | number)[]; msg: string };
 
 export function errorMessage(status: number, body: unknown): ApiError {
-  const said = body as { detail?: string | Issue[]; code?: string } | undefined;
-  const detail = said?.detail;
+  const said = body as ({ detail?: string | Issue[]; code?: string } & ErrorDetails) | undefined;
+  const { detail, code, ...details } = said ?? {};
   const message = Array.isArray(detail)
     ? detail.map((issue) => `${issue.loc.slice(1).join(".")}: ${issue.msg}`).join("; ")
     : (detail ?? `HTTP ${status}`);
-  return new ApiError(status, message, said?.code);
+  return new ApiError(status, message, code, details);
 }
 
 const bearer: Middleware = {
