@@ -93,7 +93,11 @@ def password_reset(services: Services, token: str) -> tuple[str, str]:
         f"""Someone asked to reset the password of your Zhuchka MES account. If it was not you,
 ignore this message: nothing changes.
 
-To choose a new password, send this token (valid for {hours} hours) with it:
+To choose a new password, open this page (valid for {hours} hours):
+
+  {services.settings.public_url}/reset-password#token={token}
+
+or send the token with the new password to the API:
 
   {token}
 

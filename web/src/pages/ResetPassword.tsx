@@ -1,15 +1,19 @@
 import { Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useLocation } from "react-router";
 import { api, unwrap } from "../api/client";
 import { Problem } from "../components/Problem";
 
-/** Ask for a reset token by mail, then set a new password with it. */
+/** Ask for a reset token by mail, then set a new password with it (the mail's link fills the
+ * token in). */
 export function ResetPassword() {
   const { t } = useTranslation();
+  // The token from the mail's link: after `#`, so it never reaches a server's log.
+  const linked = new URLSearchParams(useLocation().hash.slice(1)).get("token") ?? "";
   const [email, setEmail] = useState("");
-  const [token, setToken] = useState("");
+  const [typed, setToken] = useState<string | null>(null);
+  const token = typed ?? linked;
   const [password, setPassword] = useState("");
   const [said, setSaid] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -30,18 +34,22 @@ export function ResetPassword() {
           <Title order={1} size="h3">
             {t("reset.title")}
           </Title>
-          <TextInput label={t("signIn.email")} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-          <Button
-            variant="light"
-            onClick={() =>
-              void run(async () => {
-                await unwrap(api.POST("/api/user/password/reset/request", { body: { email } }));
-                return t("reset.sent");
-              })
-            }
-          >
-            {t("reset.send")}
-          </Button>
+          {!linked && (
+            <>
+              <TextInput label={t("signIn.email")} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+              <Button
+                variant="light"
+                onClick={() =>
+                  void run(async () => {
+                    await unwrap(api.POST("/api/user/password/reset/request", { body: { email } }));
+                    return t("reset.sent");
+                  })
+                }
+              >
+                {t("reset.send")}
+              </Button>
+            </>
+          )}
           <TextInput label={t("reset.token")} value={token} onChange={(e) => setToken(e.currentTarget.value)} />
           <PasswordInput
             label={t("reset.newPassword")}
