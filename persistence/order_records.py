@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.bom import BomLine as BomRule
 from domain.bom import explode
 from domain.stages import OrderStatus, Stage
+from persistence.database import hold_lock
 from persistence.tables import (
     BomLine,
     Inspection,
@@ -27,7 +28,10 @@ async def next_order_number(session: AsyncSession) -> str:
 
 
 async def find_by_idempotency_key(session: AsyncSession, key: str) -> Order | None:
-    """The order taken under a (scoped) Idempotency-Key."""
+    """The order taken under a (scoped) Idempotency-Key. The key is held until this unit of
+    work ends: a request repeated at once (a double click) waits for the first, then finds its
+    order, and takes no order number of its own."""
+    await hold_lock(session, f"order:{key}")
     return await session.scalar(select(Order).where(Order.idempotency_key == key))
 
 

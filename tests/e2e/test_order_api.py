@@ -28,6 +28,8 @@ async def test_a_retried_post_with_an_idempotency_key_returns_the_same_order(sta
     assert first.json()["id"] == second.json()["id"]
     other = await stack.api.post("/api/production/orders", json=body)
     assert other.json()["id"] != first.json()["id"]
+    numbers = [int(answer.json()["number"].removeprefix("ZK-")) for answer in (first, other)]
+    assert numbers[1] == numbers[0] + 1  # the repeat took no number of its own
     listed = await stack.api.get("/api/production/orders", params={"priority": "URGENT"})
     assert listed.headers["X-Total-Count"] == "2"
     assert {o["product_sku"] for o in listed.json()} == {"KB-65-SOL"}
