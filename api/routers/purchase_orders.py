@@ -26,6 +26,7 @@ from persistence import goods_receipt, purchase_orders, replenishment
 from persistence.catalogue import default_warehouse
 from persistence.search import mentions
 from persistence.tables import (
+    Bin,
     Item,
     Order,
     PurchaseOrder,
@@ -75,6 +76,8 @@ class ReceiptOut(BaseModel):
     sku: str
     quantity: int
     bin_id: uuid.UUID | None
+    bin_code: str | None
+    reference: str | None = Field(description="The supplier's delivery note, if one was given")
     received_by: str | None
     received_at: datetime
 
@@ -84,6 +87,7 @@ class PurchaseOrderOut(BaseModel):
     number: str
     supplier_id: uuid.UUID
     supplier_name: str
+    currency: str = Field(description="The supplier's: prices and the total are in it")
     warehouse_id: uuid.UUID
     status: PurchaseOrderStatus
     origin: str
@@ -189,21 +193,21 @@ async def _views(session: SessionDep, pos: list[PurchaseOrder]) -> list[Purchase
     ).all()
     receipts = (
         await session.execute(
-            select(PurchaseOrderReceipt, Item.sku)
+            select(PurchaseOrderReceipt, Item.sku, Bin.code)
             .join(Item, Item.id == PurchaseOrderReceipt.item_id)
+            .outerjoin(Bin, Bin.id == PurchaseOrderReceipt.bin_id)
             .where(PurchaseOrderReceipt.purchase_order_id.in_(ids))
             .order_by(PurchaseOrderReceipt.received_at)
         )
     ).all()
-    names = dict(
-        (
-            await session.execute(
-                select(Supplier.id, Supplier.name).where(
-                    Supplier.id.in_({po.supplier_id for po in pos})
-                )
+    suppliers = {
+        supplier_id: (name, currency)
+        for supplier_id, name, currency in await session.execute(
+            select(Supplier.id, Supplier.name, Supplier.currency).where(
+                Supplier.id.in_({po.supplier_id for po in pos})
             )
-        ).all()
-    )
+        )
+    }
     by_line: dict[uuid.UUID, list[DemandOut]] = {}
     for demand, number in demands:
         by_line.setdefault(demand.line_id, []).append(
@@ -227,13 +231,15 @@ async def _views(session: SessionDep, pos: list[PurchaseOrder]) -> list[Purchase
             )
         )
     received: dict[uuid.UUID, list[ReceiptOut]] = {}
-    for receipt, sku in receipts:
+    for receipt, sku, bin_code in receipts:
         received.setdefault(receipt.purchase_order_id, []).append(
             ReceiptOut(
                 item_id=receipt.item_id,
                 sku=sku,
                 quantity=receipt.quantity,
                 bin_id=receipt.bin_id,
+                bin_code=bin_code,
+                reference=receipt.reference,
                 received_by=receipt.received_by,
                 received_at=receipt.received_at,
             )
@@ -244,7 +250,8 @@ async def _views(session: SessionDep, pos: list[PurchaseOrder]) -> list[Purchase
             id=po.id,
             number=po.number,
             supplier_id=po.supplier_id,
-            supplier_name=names[po.supplier_id],
+            supplier_name=suppliers[po.supplier_id][0],
+            currency=suppliers[po.supplier_id][1],
             warehouse_id=po.warehouse_id,
             status=PurchaseOrderStatus(po.status),
             origin=po.origin,

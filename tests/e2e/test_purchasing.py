@@ -92,7 +92,10 @@ async def test_a_delivery_goes_to_the_urgent_order_first(stack: Stack) -> None:
         )
     )
     assert part["status"] == "partially_received"
-    assert part["receipts"][0]["received_by"] == "storekeeper@tests.example"
+    receipt = part["receipts"][0]
+    assert receipt["received_by"] == "storekeeper@tests.example"
+    assert (receipt["reference"], receipt["bin_code"]) == ("DN-104", None)  # the receiving bin
+    assert part["currency"] == "USD"  # the supplier's
     urgent = await stack.until(urgent, lambda o: o["stage"] == "assembly")
     low = await stack.get(low)
     assert low["stage"] == "procurement"

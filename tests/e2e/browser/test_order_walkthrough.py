@@ -103,6 +103,9 @@ async def test_an_order_from_intake_to_shipping_with_a_qc_failure(workshop: Work
     await accessible(inspector, "checklist")
     await screenshot(inspector, "checklist")
     await inspector.get_by_role("button", name="Record the inspection").click()
+    await expect(
+        inspector.get_by_text(f"{number} failed QC: back to Assembly (rework 1).")
+    ).to_be_visible()
     await expect(inspector.get_by_test_id(f"queue-{number}")).to_have_count(0)
     await expect(assembly).to_be_visible()
     await expect(assembly).to_contain_text("Rework 1")

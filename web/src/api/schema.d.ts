@@ -2930,6 +2930,11 @@ export interface components {
             /** Supplier Name */
             supplier_name: string;
             /**
+             * Currency
+             * @description The supplier's: prices and the total are in it
+             */
+            currency: string;
+            /**
              * Warehouse Id
              * Format: uuid
              */
@@ -3087,6 +3092,13 @@ export interface components {
             quantity: number;
             /** Bin Id */
             bin_id: string | null;
+            /** Bin Code */
+            bin_code: string | null;
+            /**
+             * Reference
+             * @description The supplier's delivery note, if one was given
+             */
+            reference: string | null;
             /** Received By */
             received_by: string | null;
             /**

@@ -2,16 +2,13 @@ import { Badge, Table, Text } from "@mantine/core";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
+import { when } from "../format";
 
 export function minutes(seconds: number | null | undefined, t: TFunction): string {
   if (seconds === null || seconds === undefined) return "—";
   if (seconds < 60) return t("duration.seconds", { n: Math.round(seconds) });
   if (seconds < 3600) return t("duration.minutes", { n: Math.round(seconds / 60) });
   return t("duration.hours", { n: (seconds / 3600).toFixed(1) });
-}
-
-export function when(at: string | null | undefined): string {
-  return at ? new Date(at).toLocaleString() : "—";
 }
 
 /** Each pass through each stage: who, with what, when, how long it queued and took. */

@@ -24,7 +24,7 @@ import { badges, groupByStage, matches, STAGES, type Badge as BadgeName } from "
 import { Pager } from "../components/Pager";
 import { priorityOptions } from "../api/lists";
 import { Problem } from "../components/Problem";
-import { when } from "../components/StageTimeline";
+import { when } from "../format";
 import { NewOrder } from "./NewOrder";
 
 const BADGE_COLOR: Record<BadgeName, string> = {
@@ -59,11 +59,11 @@ function OrderCard({ order }: { order: Order }) {
   const { t } = useTranslation();
   return (
     <Card withBorder padding="sm" data-testid={`card-${order.number}`} component="article">
-      <Group justify="space-between" wrap="nowrap">
-        <Anchor component={Link} to={`/orders/${order.number}`} fw={700}>
+      <Group justify="space-between" gap={4}>
+        <Anchor component={Link} to={`/orders/${order.number}`} fw={700} style={{ whiteSpace: "nowrap" }}>
           {order.number}
         </Anchor>
-        <Badge color={PRIORITY_COLOR[order.priority]} size="sm">
+        <Badge color={PRIORITY_COLOR[order.priority]} size="sm" style={{ flex: "none" }}>
           {t(`priority.${order.priority}`)}
         </Badge>
       </Group>
@@ -213,14 +213,16 @@ export function Board() {
       )}
       {showing !== "open" && <FinishedOrders status={showing} text={text} />}
       {showing === "open" && (
-      <ScrollArea type="auto" viewportProps={{ tabIndex: 0, "aria-label": t("board.title") }}>
+      // Columns share the width, down to a readable card; below that the board scrolls, with
+      // its scrollbar always shown so the columns beyond the edge are not missed.
+      <ScrollArea type="always" offsetScrollbars viewportProps={{ tabIndex: 0, "aria-label": t("board.title") }}>
         <Group align="flex-start" wrap="nowrap" gap="sm" pb="sm">
           {STAGES.map((stage) => (
             <Stack
               key={stage}
               gap="xs"
-              w={236}
-              style={{ flex: "none" }}
+              miw={188}
+              style={{ flex: "1 0 188px" }}
               data-testid={`column-${stage}`}
               component="section"
               aria-label={t(`stage.${stage}`)}

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, unwrap, type Inspection } from "../api/client";
 import { Problem } from "../components/Problem";
+import { when } from "../format";
 
 /** Every inspection of an order, with each item's result. */
 export function InspectionHistory({ orderId }: { orderId: string }) {
@@ -31,7 +32,7 @@ export function InspectionList({ done }: { done: Inspection[] }) {
               {t(`inspection.${inspection.status}`)}
             </Badge>{" "}
             <Text span size="sm" c="dimmed">
-              {inspection.inspector ?? ""} {inspection.completed_at ? new Date(inspection.completed_at).toLocaleString() : ""}
+              {inspection.inspector ?? ""} {inspection.completed_at ? when(inspection.completed_at) : ""}
             </Text>
           </Text>
           {inspection.results.length > 0 && (

@@ -24,7 +24,8 @@ import { ConfirmButton } from "../components/ConfirmButton";
 import { priorityOptions } from "../api/lists";
 import { Problem } from "../components/Problem";
 import { InspectionHistory } from "./Inspections";
-import { StageTimeline, when } from "../components/StageTimeline";
+import { StageTimeline } from "../components/StageTimeline";
+import { when } from "../format";
 import { PRIORITY_COLOR } from "./Board";
 
 export function useOrder(number: string) {
@@ -75,6 +76,7 @@ function Actions({ order }: { order: Order }) {
             label={t("order.reason")}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
+            description={t("order.reasonHint")}
             w={260}
           />
           {order.on_hold ? (
@@ -205,7 +207,7 @@ export function OrderPage() {
                 {po.number}
               </Anchor>{" "}
               — {po.sku}: {po.waiting_for > 0 ? t("order.waitsFor", { count: po.waiting_for }) : t("order.served")} ({t(`poStatus.${po.status}`)}
-              {po.expected_date ? `, ${po.expected_date}` : ""})
+              {po.expected_date ? `, ${t("order.expectedOn", { date: po.expected_date })}` : ""})
             </Text>
           ))}
           {o.serial_numbers.length > 0 && (

@@ -17,6 +17,7 @@ import {
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { money, when } from "../format";
 import { Link, useParams } from "react-router";
 import { api, newKey, unwrap, unwrapPage, type PurchaseOrder, type Schemas } from "../api/client";
 import { Pager } from "../components/Pager";
@@ -143,7 +144,7 @@ function PurchaseOrderList() {
                 </Table.Td>
                 <Table.Td>{po.expected_date ?? "—"}</Table.Td>
                 <Table.Td>{po.lines.map((line) => `${line.quantity} × ${line.sku}`).join(", ")}</Table.Td>
-                <Table.Td>{po.total}</Table.Td>
+                <Table.Td>{money(po.total, po.currency)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -264,7 +265,7 @@ export function PurchaseOrderPage() {
         <StatusBadge po={p} />
       </Group>
       <Text>
-        {p.supplier_name} · {t("purchasing.expected")}: {p.expected_date ?? "—"} · {t("purchasing.total")}: {p.total}
+        {p.supplier_name} · {t("purchasing.expected")}: {p.expected_date ?? "—"} · {t("purchasing.total")}: {money(p.total, p.currency)}
       </Text>
       {p.notes && <Text c="dimmed">{p.notes}</Text>}
       <Group>
@@ -299,7 +300,7 @@ export function PurchaseOrderPage() {
               <Table.Td>{line.sku}</Table.Td>
               <Table.Td>{line.quantity}</Table.Td>
               <Table.Td>{line.received_quantity}</Table.Td>
-              <Table.Td>{line.unit_price}</Table.Td>
+              <Table.Td>{money(line.unit_price, p.currency)}</Table.Td>
               <Table.Td>
                 {line.orders.map((demand) => (
                   <Anchor key={demand.order_id} component={Link} to={`/orders/${demand.order_number}`} mr="xs">
@@ -319,8 +320,10 @@ export function PurchaseOrderPage() {
           </Title>
           {p.receipts.map((receipt, index) => (
             <Text key={index} size="sm">
-              {new Date(receipt.received_at).toLocaleString()} — {receipt.quantity} × {receipt.sku}{" "}
-              {receipt.received_by ? `(${receipt.received_by})` : ""}
+              {when(receipt.received_at)} — {receipt.quantity} × {receipt.sku} →{" "}
+              {receipt.bin_code ?? t("purchasing.receivingBin")}
+              {receipt.reference ? ` · ${t("purchasing.deliveryNote")}: ${receipt.reference}` : ""}
+              {receipt.received_by ? ` (${receipt.received_by})` : ""}
             </Text>
           ))}
         </Stack>

@@ -148,10 +148,20 @@ function CompleteButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
           body: { notes: notes.trim() || null, worker, ...verdict },
         }),
       ),
-    onSuccess: () => {
+    onSuccess: (order) => {
       setOpen(false);
       setNotes("");
-      done(t("station.completed", { number: entry.number, stage: t(`stage.${stage}`) }));
+      // A failed inspection sends the order back: say so, not "done".
+      done(
+        order.rework_count > entry.rework_count
+          ? t("station.failed", {
+              number: entry.number,
+              stage: t(`stage.${stage}`),
+              back: t(`stage.${order.stage}`),
+              count: order.rework_count,
+            })
+          : t("station.completed", { number: entry.number, stage: t(`stage.${stage}`) }),
+      );
       void queries.invalidateQueries({ queryKey: ["queue"] });
     },
   });

@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { api, unwrap } from "../api/client";
 import { Problem } from "../components/Problem";
-import { StageTimeline, when } from "../components/StageTimeline";
+import { StageTimeline } from "../components/StageTimeline";
+import { when } from "../format";
 import { InspectionList } from "./Inspections";
 
 /** A unit's whole story: its order, the components consumed, each stage, its inspections. */
