@@ -29,7 +29,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     measured: dict[str, Any] = {}
-    if args.only != "stack":
+    if args.only in (None, "start"):
         measured["start"] = dev_start.measure(rounds=args.start_rounds)
         print(dev_start.report(measured["start"]))
     if args.only in (None, "stack"):
