@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
-from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from api.auth.access import Principal, requires
@@ -25,8 +23,6 @@ from persistence.tables import BomLine, Item, Product, StockLevel, Warehouse
 
 router = APIRouter()
 Planner = Annotated[Principal, requires(Action.MANAGE_PRODUCTS)]
-
-PRODUCTS_CACHE_KEY = "cache:production:products"
 
 
 class BomLineIn(BaseModel):
@@ -51,29 +47,40 @@ class ProductOut(BaseModel):
     created_at: datetime
 
 
-async def _product_out(session: SessionDep, product: Product) -> ProductOut:
-    item = await session.get(Item, product.item_id)
-    assert item is not None
-    lines = await session.execute(
-        select(Item.sku, BomLine.quantity)
+async def _products_out(session: SessionDep, products: Sequence[Product]) -> list[ProductOut]:
+    """The products with their items and bills of materials, in two queries however many."""
+    ids = [p.id for p in products]
+    items = {
+        item.id: item
+        for item in await session.scalars(
+            select(Item).where(Item.id.in_([p.item_id for p in products]))
+        )
+    }
+    boms: dict[uuid.UUID, list[BomLineIn]] = {}
+    for product_id, sku, quantity in await session.execute(
+        select(BomLine.product_id, Item.sku, BomLine.quantity)
         .join(Item, Item.id == BomLine.item_id)
-        .where(BomLine.product_id == product.id)
+        .where(BomLine.product_id.in_(ids))
         .order_by(Item.sku)
-    )
-    return ProductOut(
-        id=product.id,
-        item_id=item.id,
-        sku=item.sku,
-        name=item.name,
-        requires_soldering=product.requires_soldering,
-        bom=[BomLineIn(sku=s, quantity=q) for s, q in lines],
-        created_at=product.created_at,
-    )
+    ):
+        boms.setdefault(product_id, []).append(BomLineIn(sku=sku, quantity=quantity))
+    return [
+        ProductOut(
+            id=product.id,
+            item_id=product.item_id,
+            sku=items[product.item_id].sku,
+            name=items[product.item_id].name,
+            requires_soldering=product.requires_soldering,
+            bom=boms.get(product.id, []),
+            created_at=product.created_at,
+        )
+        for product in products
+    ]
 
 
 @router.post("/products", status_code=201)
 async def create_product_endpoint(
-    body: ProductCreate, session: SessionDep, services: ServicesDep, _: Planner
+    body: ProductCreate, session: SessionDep, _: Planner
 ) -> ProductOut:
     bom: dict[str, int] = {}
     for line in body.bom:
@@ -83,25 +90,15 @@ async def create_product_endpoint(
         item = await session.get(Item, product.item_id)
         assert item is not None
         item.name = body.name
-    await services.redis.delete(PRODUCTS_CACHE_KEY)
-    return await _product_out(session, product)
+    [created] = await _products_out(session, [product])
+    return created
 
 
 @router.get("/products", dependencies=[requires(Action.READ)])
-async def list_products(session: SessionDep, services: ServicesDep) -> list[ProductOut]:
-    """The catalogue of buildable products (cached in Redis until a product is added; read
-    from the database while Redis is unavailable)."""
-    with contextlib.suppress(RedisError):
-        cached = await services.redis.get(PRODUCTS_CACHE_KEY)
-        if cached:
-            return [ProductOut.model_validate(p) for p in json.loads(cached)]
+async def list_products(session: SessionDep) -> list[ProductOut]:
+    """The catalogue of buildable products, each with its bill of materials."""
     products = (await session.scalars(select(Product).order_by(Product.created_at))).all()
-    result = [await _product_out(session, p) for p in products]
-    with contextlib.suppress(RedisError):
-        await services.redis.set(
-            PRODUCTS_CACHE_KEY, json.dumps([p.model_dump(mode="json") for p in result]), ex=300
-        )
-    return result
+    return await _products_out(session, products)
 
 
 class CoverageLine(BaseModel):

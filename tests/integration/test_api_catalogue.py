@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from persistence.database import SessionFactory
 from tests.support import Demo, api_client
@@ -37,6 +39,46 @@ async def test_a_product_is_a_finished_item_with_a_bom(api: httpx.AsyncClient, d
     assert skus == ["KB-65-HS", "KB-65-SOL", "KB-TKL"]
     again = await api.post("/api/production/products", json={"sku": "KB-TKL", "bom": bom})
     assert again.status_code == 409
+
+
+async def test_the_catalogue_is_read_fresh_in_a_fixed_number_of_queries(
+    api: httpx.AsyncClient, demo: Demo
+) -> None:
+    statements: list[str] = []
+
+    def seen(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        before = (await api.get("/api/production/products")).json()
+        asked = len(statements)
+        hot_swap = next(p for p in before if p["sku"] == "KB-65-HS")
+        renamed = await api.patch(
+            f"/api/inventory/items/{hot_swap['item_id']}", json={"name": "Zhuchka 65, black"}
+        )
+        assert renamed.status_code == 200, renamed.text
+        bom = [{"sku": "SW-LIN-RED", "quantity": 87}]
+        await api.post(
+            "/api/inventory/items",
+            json={
+                "sku": "KB-TKL",
+                "name": "TKL",
+                "item_type": "FINISHED_PRODUCT",
+                "category": "KEYBOARD",
+            },
+        )
+        assert (
+            await api.post("/api/production/products", json={"sku": "KB-TKL", "bom": bom})
+        ).status_code == 201
+        statements.clear()
+        after = (await api.get("/api/production/products")).json()
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    names = {p["sku"]: p["name"] for p in after}
+    assert names["KB-65-HS"] == "Zhuchka 65, black"  # a rename shows at once
+    assert "KB-TKL" in names  # so does a new product
+    assert len(statements) == asked  # one product more, no query more
 
 
 @pytest.mark.parametrize(
