@@ -27,11 +27,14 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir --no-deps --require-hashes -r requirements.lock
 # Only what the package is built from; README.md is copied when present (pyproject names it).
 COPY pyproject.toml README.md* ./
+COPY core ./core
 COPY zhuchka ./zhuchka
 COPY domain ./domain
+COPY contracts ./contracts
 COPY persistence ./persistence
 COPY activities ./activities
 COPY workflows ./workflows
+COPY workflow_client ./workflow_client
 COPY api ./api
 COPY worker ./worker
 COPY migrations ./migrations

@@ -12,8 +12,8 @@ import structlog
 from sqlalchemy.exc import DataError
 from temporalio import activity
 
+from contracts.failures import as_application_error
 from domain.errors import DomainError, InvalidInput
-from workflows.failures import as_application_error
 
 log = structlog.get_logger(__name__)
 

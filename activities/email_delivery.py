@@ -15,11 +15,11 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 
 from activities.edge import at_the_edge
+from contracts.email import EmailRef, MailSweep
+from core.settings import Settings
 from persistence import outbox
 from persistence.database import SessionFactory
-from workflows.contracts import EmailRef, MailSweep
-from workflows.email_starter import start_delivery
-from zhuchka.settings import Settings
+from workflow_client.email import start_delivery
 
 log = structlog.get_logger(__name__)
 

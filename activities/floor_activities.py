@@ -9,9 +9,9 @@ import structlog
 from temporalio import activity
 
 from activities.edge import at_the_edge
+from contracts.orders import ClaimResult, OrderRef, StageClaim, StageRelease
 from persistence import floor
 from persistence.database import SessionFactory
-from workflows.contracts import ClaimResult, OrderRef, StageClaim, StageRelease
 
 log = structlog.get_logger(__name__)
 

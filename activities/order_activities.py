@@ -16,9 +16,7 @@ from temporalio.client import Client
 
 from activities.edge import at_the_edge
 from activities.purchasing_activities import refs_for, start_purchase_order_workflows
-from persistence import floor, order_records, order_stock, procurement
-from persistence.database import SessionFactory
-from workflows.contracts import (
+from contracts.orders import (
     OrderInput,
     OrderRef,
     OrderSnapshot,
@@ -29,6 +27,8 @@ from workflows.contracts import (
     ReleaseResult,
     ReserveResult,
 )
+from persistence import floor, order_records, order_stock, procurement
+from persistence.database import SessionFactory
 
 log = structlog.get_logger(__name__)
 

@@ -14,12 +14,7 @@ from temporalio import activity
 from temporalio.client import Client
 
 from activities.edge import at_the_edge
-from domain.purchasing import PurchaseOrderStatus
-from persistence import goods_receipt, procurement, purchase_orders, replenishment
-from persistence.catalogue import default_warehouse
-from persistence.database import SessionFactory
-from persistence.tables import Order, PurchaseOrder
-from workflows.contracts import (
+from contracts.purchase_orders import (
     GoodsReceiptRequest,
     PurchaseOrderRef,
     PurchaseOrderState,
@@ -28,8 +23,13 @@ from workflows.contracts import (
     StatusChange,
     SupplyResult,
 )
-from workflows.purchase_order_starter import start_purchase_order_workflow
-from zhuchka.settings import Settings
+from core.settings import Settings
+from domain.purchasing import PurchaseOrderStatus
+from persistence import goods_receipt, procurement, purchase_orders, replenishment
+from persistence.catalogue import default_warehouse
+from persistence.database import SessionFactory
+from persistence.tables import Order, PurchaseOrder
+from workflow_client.purchase_orders import start_purchase_order_workflow
 
 log = structlog.get_logger(__name__)
 

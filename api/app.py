@@ -49,10 +49,10 @@ from api.routers import (
 )
 from api.security_headers import SecurityHeaders
 from api.web_app import serve_web_app
+from core.settings import Settings, get_settings
 from persistence.database import create_engine, create_session_factory
 from persistence.stock_audit import RecentAudit
-from zhuchka.settings import Settings, get_settings
-from zhuchka.temporal_client import connect
+from workflow_client.connect import connect
 
 # Swagger UI and ReDoc, served from this process: the docs work without internet access.
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"

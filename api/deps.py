@@ -17,9 +17,9 @@ from api.auth.rate_limit import RateLimiter
 from api.auth.sessions import SessionStore
 from api.auth.tokens import TokenCodec
 from api.live_events import LiveEvents
+from core.settings import Settings
 from persistence.database import SessionFactory, run_after_commit
 from persistence.stock_audit import RecentAudit
-from zhuchka.settings import Settings
 
 
 @dataclass

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from api.deps import Services
-from zhuchka.settings import Settings
+from core.settings import Settings
 
 
 class ApiServer(uvicorn.Server):

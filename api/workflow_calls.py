@@ -20,10 +20,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import ServicesDep
 from api.errors import ServiceUnavailable
+from contracts.failures import as_domain_error
 from domain.errors import Conflict, NotFound, OrderClosed
 from domain.stages import FINAL_STATUSES
 from persistence.tables import Order, OrderStageRecord
-from workflows.failures import as_domain_error
 from workflows.order_workflow import OrderWorkflow
 
 

@@ -16,7 +16,7 @@ from temporalio.worker import Worker
 
 from bench.bare_workflow import BareOrderWorkflow, BareShape, bare_step
 from bench.stack import RunningStack
-from zhuchka.temporal_client import connect
+from workflow_client.connect import connect
 
 STEPS: list[tuple[str, bool | None]] = [
     ("assembly", None),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from core.settings import Settings
 from zhuchka.devstack.private_stack import PrivateStack
-from zhuchka.settings import Settings
 
 
 @dataclass(frozen=True)

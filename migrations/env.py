@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from core.settings import get_settings
 from persistence.tables import Base
-from zhuchka.settings import get_settings
 
 config = context.config
 url = config.attributes.get("database_url") or get_settings().database_url

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from zhuchka.settings import Settings
+from core.settings import Settings
 
 SessionFactory = async_sessionmaker[AsyncSession]
 

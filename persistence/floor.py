@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.orders import ClaimResult
 from domain.errors import Conflict, EquipmentBusy, NotFound
 from domain.floor import check_skill
 from domain.stages import Stage
@@ -23,7 +24,6 @@ from persistence.tables import (
     Unit,
     Worker,
 )
-from workflows.contracts import ClaimResult
 
 
 async def claim(

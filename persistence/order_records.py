@@ -6,6 +6,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.orders import OrderInput, OrderSnapshot, order_workflow_id
 from domain.bom import BomLine as BomRule
 from domain.bom import explode
 from domain.stages import OrderStatus, Stage
@@ -19,7 +20,6 @@ from persistence.tables import (
     OrderRequirement,
     OrderStageRecord,
 )
-from workflows.contracts import OrderInput, OrderSnapshot, order_workflow_id
 
 
 async def next_order_number(session: AsyncSession) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.orders import ReserveResult, Shortage
 from domain.stock import MovementType, ReservationStatus, StockPosition, ZoneType
 from persistence.catalogue import get_or_404
 from persistence.locations import default_bin
@@ -26,7 +27,6 @@ from persistence.stock_ledger import (
     save_position,
 )
 from persistence.tables import Item, Order, OrderRequirement, Product, Reservation, Unit
-from workflows.contracts import ReserveResult, Shortage
 
 
 async def reserve_for_order(session: AsyncSession, order_id: uuid.UUID) -> ReserveResult:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.orders import HeldShortage, ProcureResult
 from domain.errors import NotFound
 from domain.purchasing import (
     OPEN_STATUSES,
@@ -36,7 +37,6 @@ from persistence.tables import (
     PurchaseOrderLine,
     Supplier,
 )
-from workflows.contracts import HeldShortage, ProcureResult
 
 OPEN = [s.value for s in OPEN_STATUSES]
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.orders import InspectionInput, JudgedCheck
 from domain.errors import InvalidInput
 from domain.quality import CheckItem, CheckKind, Result, evaluate
 from domain.stages import Stage
 from persistence.database import hold_lock
 from persistence.tables import Inspection, InspectionResult, QcTemplate, QcTemplateItem
-from workflows.contracts import InspectionInput, JudgedCheck
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.settings import Settings
 from persistence.database import SessionFactory, create_engine, create_session_factory
 from persistence.tables import Base
 from zhuchka import migrate
 from zhuchka.devstack.ports import free_port
 from zhuchka.devstack.postgres import EmbeddedPostgres
 from zhuchka.devstack.redis import EmbeddedRedis
-from zhuchka.settings import Settings
 
 
 @pytest.fixture(scope="session")

@@ -17,15 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.app import create_app
 from api.auth.passwords import DUMMY_HASH
 from api.deps import Services
+from contracts.orders import OrderInput
+from core.settings import Settings
 from domain.access import Role
 from domain.stock import Priority
 from persistence.database import SessionFactory
 from persistence.order_records import next_order_number, register_order
 from persistence.stock_audit import audit_stock
 from persistence.tables import Item, Product, StockLevel, Supplier, User, Warehouse
-from workflows.contracts import OrderInput
 from zhuchka.demo_data import seed_demo
-from zhuchka.settings import Settings
 
 
 @dataclass(frozen=True)

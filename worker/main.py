@@ -17,16 +17,16 @@ from activities.email_delivery import EmailActivities
 from activities.floor_activities import FloorActivities
 from activities.order_activities import OrderActivities
 from activities.purchasing_activities import PurchasingActivities
+from contracts.email import MailSweep
+from core.settings import Settings
 from persistence.database import SessionFactory, create_engine, create_session_factory
-from workflows import search_attributes
-from workflows.contracts import MailSweep
+from workflow_client.connect import connect
+from workflow_client.schedules import ensure_reorder_schedule, ensure_schedule
+from workflow_client.search_attributes import ensure_registered
 from workflows.email_delivery import SWEEP_SCHEDULE_ID, DeliverEmailWorkflow, MailSweepWorkflow
 from workflows.order_workflow import OrderWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
-from workflows.reorder_scan import ReorderScanWorkflow, ensure_reorder_schedule
-from workflows.schedules import ensure_schedule
-from zhuchka.settings import Settings
-from zhuchka.temporal_client import connect
+from workflows.reorder_scan import ReorderScanWorkflow
 
 log = structlog.get_logger(__name__)
 
@@ -69,7 +69,7 @@ async def run_worker(settings: Settings) -> None:
     )
     client = await connect(settings, runtime=runtime)
     try:
-        added = await search_attributes.ensure_registered(client, settings.temporal_namespace)
+        added = await ensure_registered(client, settings.temporal_namespace)
         if added:
             log.info("temporal.search_attributes_added", names=added)
     except RPCError as refused:  # e.g. a managed namespace where this client may not add them

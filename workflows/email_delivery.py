@@ -11,8 +11,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.email_delivery import EmailActivities
-    from workflows.contracts import EmailRef, MailSweep
-    from workflows.email_starter import DELIVER_EMAIL_WORKFLOW
+    from contracts.email import DELIVER_EMAIL_WORKFLOW, EmailRef, MailSweep
 
 SWEEP_SCHEDULE_ID = "mail-sweep"
 

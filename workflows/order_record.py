@@ -9,10 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from domain.floor import cannot_make_it, expected_finish, rework_limit_reached
-from domain.stages import INSPECTION_STAGES, Progress, Stage
-from domain.stock import Priority
-from workflows.contracts import (
+from contracts.orders import (
     ClaimResult,
     Escalation,
     InspectionEntry,
@@ -22,6 +19,9 @@ from workflows.contracts import (
     StageCompletion,
     StageEntry,
 )
+from domain.floor import cannot_make_it, expected_finish, rework_limit_reached
+from domain.stages import INSPECTION_STAGES, Progress, Stage
+from domain.stock import Priority
 
 
 class OrderRecord:

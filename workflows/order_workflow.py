@@ -33,11 +33,9 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from activities.floor_activities import FloorActivities
     from activities.order_activities import OrderActivities
-    from domain.errors import Conflict, DomainError, OrderClosed, WrongStage
-    from domain.stage_reports import check_repeat, reported_pass
-    from domain.stages import AUTOMATIC_STAGES, Progress, Stage
-    from workflows import search_attributes as sa
-    from workflows.contracts import (
+    from contracts import search_attributes as sa
+    from contracts.failures import as_application_error, as_domain_error
+    from contracts.orders import (
         CancelRequest,
         Escalation,
         HoldRequest,
@@ -53,7 +51,9 @@ with workflow.unsafe.imports_passed_through():
         StageRelease,
         StartStage,
     )
-    from workflows.failures import as_application_error, as_domain_error
+    from domain.errors import Conflict, DomainError, OrderClosed, WrongStage
+    from domain.stage_reports import check_repeat, reported_pass
+    from domain.stages import AUTOMATIC_STAGES, Progress, Stage
     from workflows.order_record import OrderRecord
 
 _TIMEOUT = timedelta(seconds=30)

@@ -21,14 +21,9 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.purchasing_activities import PurchasingActivities
-    from domain.errors import DomainError
-    from domain.purchasing import (
-        OPEN_STATUSES,
-        PurchaseOrderStatus,
-        check_receivable,
-        check_transition,
-    )
-    from workflows.contracts import (
+    from contracts.failures import as_application_error, as_domain_error
+    from contracts.purchase_orders import (
+        PURCHASE_ORDER_WORKFLOW,
         GoodsReceipt,
         GoodsReceiptRequest,
         PurchaseOrderAction,
@@ -37,8 +32,13 @@ with workflow.unsafe.imports_passed_through():
         StatusChange,
         SupplyResult,
     )
-    from workflows.failures import as_application_error, as_domain_error
-    from workflows.purchase_order_starter import PURCHASE_ORDER_WORKFLOW
+    from domain.errors import DomainError
+    from domain.purchasing import (
+        OPEN_STATUSES,
+        PurchaseOrderStatus,
+        check_receivable,
+        check_transition,
+    )
 
 _TIMEOUT = timedelta(seconds=30)
 _RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))

@@ -6,18 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.client import Client
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.purchasing_activities import PurchasingActivities
-    from workflows.contracts import ReorderScanInput, ReorderScanResult
-    from workflows.schedules import ensure_schedule
-
-SCHEDULE_ID = "reorder-scan"
+    from contracts.purchase_orders import REORDER_SCAN_WORKFLOW, ReorderScanInput, ReorderScanResult
 
 
-@workflow.defn(name="ReorderScan")
+@workflow.defn(name=REORDER_SCAN_WORKFLOW)
 class ReorderScanWorkflow:
     @workflow.run
     async def run(self, request: ReorderScanInput) -> ReorderScanResult:
@@ -33,15 +29,3 @@ class ReorderScanWorkflow:
             f"order(s); {len(result.held)} held"
         )
         return result
-
-
-async def ensure_reorder_schedule(client: Client, task_queue: str, every: timedelta) -> None:
-    """Create the schedule, or bring an existing one to this interval and task queue."""
-    await ensure_schedule(
-        client,
-        SCHEDULE_ID,
-        ReorderScanWorkflow.run,
-        ReorderScanInput(),
-        task_queue=task_queue,
-        every=every,
-    )

@@ -1,7 +1,7 @@
 """The `zhuchka` command.
 
 Every command reads its settings from the environment, `.env`, and — while `zhuchka dev` runs
-for this data directory — the addresses of that stack (see `zhuchka.settings`), so it finds the
+for this data directory — the addresses of that stack (see `core.settings`), so it finds the
 stack from any shell. A server it cannot reach ends it with one line naming the address tried
 and what to do, and exit code 2.
 """
@@ -18,9 +18,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperCommand
 
+from core.logs import configure_logging
+from core.settings import Settings, get_settings
 from domain.access import Role
-from zhuchka.logs import configure_logging
-from zhuchka.settings import Settings, get_settings
 
 app = typer.Typer(help="Zhuchka MES: orders as durable workflows.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
@@ -191,9 +191,9 @@ def create_user(
     """Create a confirmed account: how a new installation gets its first admin. The password
     (at least 10 characters, hard to guess) is asked for twice without being shown, or read
     from standard input with --password-stdin; it is never a command-line argument."""
+    from api.auth.password_rule import check_password
     from api.auth.passwords import hash_password
     from domain.errors import DomainError
-    from domain.passwords import check_password
     from persistence.database import create_engine, create_session_factory
     from persistence.users import create_user as create
 

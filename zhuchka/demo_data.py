@@ -18,6 +18,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.passwords import hash_password
+from core.local_secrets import local_secret
+from core.settings import Settings
 from domain.access import Role
 from domain.quality import CheckItem, CheckKind
 from domain.stages import Stage
@@ -41,8 +43,6 @@ from persistence.tables import (
     Worker,
     Zone,
 )
-from zhuchka.local_secrets import local_secret
-from zhuchka.settings import Settings
 
 WAREHOUSE = {
     "code": "WH-MAIN",

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.service import RPCError
 
 from api.deps import Services
+from contracts.email import EmailRef
 from persistence import outbox
 from persistence.database import after_commit
-from workflows.contracts import EmailRef
-from workflows.email_starter import start_delivery
+from workflow_client.email import start_delivery
 
 log = structlog.get_logger(__name__)
 _STARTING: set[asyncio.Task[None]] = set()  # kept until done (a task nobody holds may vanish)

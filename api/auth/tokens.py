@@ -12,8 +12,8 @@ from typing import Literal
 
 import jwt
 
+from core.settings import Settings
 from domain.errors import Unauthenticated
-from zhuchka.settings import Settings
 
 TokenType = Literal["access", "refresh"]
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import mail
 from api.auth.access import PUBLIC, CurrentUser
+from api.auth.password_rule import check_password
 from api.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from api.auth.sessions import TokenPair
 from api.deps import Services, ServicesDep, SessionDep
@@ -24,7 +25,6 @@ from api.errors import ErrorOut
 from api.idempotency import digest
 from domain.access import Action, Role, may, stages_reported_by
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
-from domain.passwords import check_password
 from domain.stages import Stage
 from persistence import users
 from persistence.database import after_commit

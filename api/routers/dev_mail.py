@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 from api.auth.access import requires
 from api.deps import ServicesDep
+from core.mailbox import read_mailbox
 from domain.access import Action
-from zhuchka.mailbox import read_mailbox
 
 router = APIRouter()
 

@@ -17,6 +17,7 @@ from api.fields import Flag, Minutes, SkillLevel
 from api.order_views import EscalationOut, OrderOut, StageOut, load_order
 from api.routers.quality import InspectionOut, inspections_out
 from api.workflow_calls import execute_update, running_order
+from contracts.orders import HoldRequest, PriorityChange, ResumeRequest, StartStage
 from domain.access import Action
 from domain.errors import InvalidInput, NotFound
 from domain.stages import AUTOMATIC_STAGES, Stage
@@ -24,7 +25,6 @@ from domain.stock import Priority
 from persistence import quality, resources, work_queue
 from persistence.catalogue import get_or_404, product_by_sku
 from persistence.tables import Equipment, StageRequirement, Worker
-from workflows.contracts import HoldRequest, PriorityChange, ResumeRequest, StartStage
 from workflows.order_workflow import OrderWorkflow
 
 router = APIRouter()

@@ -28,6 +28,14 @@ from api.order_views import (
     orders_query,
 )
 from api.workflow_calls import RunningOrder, execute_update, running_order, temporal_call
+from contracts import search_attributes
+from contracts.orders import (
+    CancelRequest,
+    InspectionInput,
+    OrderInput,
+    StageCompletion,
+    order_workflow_id,
+)
 from domain.access import Action
 from domain.errors import Conflict, InvalidInput, WrongStage
 from domain.quality import Result
@@ -39,14 +47,6 @@ from persistence.catalogue import default_warehouse, get_or_404, product_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
 from persistence.search import mentions
 from persistence.tables import Item, Order, Warehouse
-from workflows import search_attributes
-from workflows.contracts import (
-    CancelRequest,
-    InspectionInput,
-    OrderInput,
-    StageCompletion,
-    order_workflow_id,
-)
 from workflows.order_workflow import OrderWorkflow
 
 router = APIRouter()

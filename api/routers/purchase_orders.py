@@ -19,6 +19,15 @@ from api.deps import Services, ServicesDep, SessionDep
 from api.fields import Offset, PlanningDate, Quantity
 from api.idempotency import IdempotencyKey, digest, stored_key
 from api.workflow_calls import execute_update, temporal_call
+from contracts.purchase_orders import (
+    GoodsReceipt,
+    PurchaseOrderAction,
+    PurchaseOrderRef,
+    ReceivedLine,
+    ReorderScanInput,
+    ReorderScanResult,
+    purchase_order_workflow_id,
+)
 from domain.access import Action
 from domain.errors import AlreadyRecorded, DomainError, IllegalTransition, InvalidInput
 from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, is_late
@@ -35,17 +44,8 @@ from persistence.tables import (
     PurchaseOrderReceipt,
     Supplier,
 )
-from workflows.contracts import (
-    GoodsReceipt,
-    PurchaseOrderAction,
-    PurchaseOrderRef,
-    ReceivedLine,
-    ReorderScanInput,
-    ReorderScanResult,
-    purchase_order_workflow_id,
-)
+from workflow_client.purchase_orders import start_purchase_order_workflow
 from workflows.purchase_order import PurchaseOrderWorkflow
-from workflows.purchase_order_starter import start_purchase_order_workflow
 from workflows.reorder_scan import ReorderScanWorkflow
 
 router = APIRouter()

@@ -21,6 +21,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.deps import Services
 from api.server import api_server
+from contracts import search_attributes
+from core.mailbox import read_mailbox
+from core.settings import Settings
 from domain.access import Role
 from persistence.database import SessionFactory
 from tests.support import (
@@ -32,12 +35,9 @@ from tests.support import (
     running_app,
 )
 from worker.main import build_worker
-from workflows import search_attributes
 from zhuchka.devstack.mail_sink import MailSink
 from zhuchka.devstack.ports import free_port
 from zhuchka.devstack.temporal import temporal_cli
-from zhuchka.mailbox import read_mailbox
-from zhuchka.settings import Settings
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
+from core.mailbox import read_mailbox
 from domain.access import Role
 from tests.e2e.conftest import Stack
 from tests.support import running_app, token_in
-from zhuchka.mailbox import read_mailbox
 
 PASSWORD = "Keyswitch-lube-42"
 

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from core.stack_state import pid_alive, pids_dir
 from tests.support import days_ahead, token_in
 from zhuchka.devstack.ports import is_listening
 from zhuchka.devstack.private_stack import PrivateStack
-from zhuchka.devstack.state import pid_alive, pids_dir
 
 CHILDREN = ("postgres", "redis", "temporal", "worker", "api")
 PATIENCE = 240.0  # seconds: a busy 2-core machine restarting everything at once

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from zhuchka.devstack.state import pid_alive, pid_file, read_pid
+from core.stack_state import pid_alive, pid_file, read_pid
 from zhuchka.devstack.supervisor import Backoff, ChildProcess, Supervised, Unit
 
 PATIENCE = 120.0

@@ -26,6 +26,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth.mail import starts_under_way as mail_starts_under_way
+from contracts.email import MailSweep
+from core.mailbox import read_mailbox
+from core.settings import Settings
 from domain.access import Role
 from persistence.database import SessionFactory, create_engine, create_session_factory
 from persistence.tables import StockLevel, StockMovement
@@ -38,7 +41,6 @@ from tests.support import (
     running_app,
 )
 from worker.main import build_worker
-from workflows.contracts import MailSweep
 from workflows.email_delivery import MailSweepWorkflow
 from zhuchka import migrate
 from zhuchka.devstack.mail_sink import MailSink
@@ -46,8 +48,6 @@ from zhuchka.devstack.ports import free_port
 from zhuchka.devstack.postgres import EmbeddedPostgres
 from zhuchka.devstack.redis import EmbeddedRedis
 from zhuchka.devstack.temporal import TemporalDevServer
-from zhuchka.mailbox import read_mailbox
-from zhuchka.settings import Settings
 
 CABLE = "CABLE-USBC"
 

@@ -11,7 +11,7 @@ from typing import Any
 from domain.access import Role
 from tests.e2e.conftest import Stack
 from tests.support import days_ahead
-from workflows.reorder_scan import SCHEDULE_ID, ensure_reorder_schedule
+from workflow_client.schedules import REORDER_SCAN_SCHEDULE_ID, ensure_reorder_schedule
 
 SWITCH = "SW-LIN-RED"
 
@@ -195,7 +195,7 @@ async def test_the_reorder_scan_runs_on_a_schedule_and_on_demand(stack: Stack) -
     await ensure_reorder_schedule(
         stack.temporal, stack.settings.temporal_task_queue, timedelta(hours=1)
     )
-    schedule = await stack.temporal.get_schedule_handle(SCHEDULE_ID).describe()
+    schedule = await stack.temporal.get_schedule_handle(REORDER_SCAN_SCHEDULE_ID).describe()
     assert schedule.schedule.spec.intervals[0].every == timedelta(hours=1)
     box = str(stack.demo.items["BOX-65"])
     await _ok(

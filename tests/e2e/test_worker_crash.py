@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from core.settings import Settings
 from domain.access import Role
 from persistence.database import SessionFactory
 from tests.e2e.conftest import Stack
 from tests.support import assert_stock_consistent, bearer_token, load_demo, running_app
 from zhuchka.devstack.mail_sink import MailSink
 from zhuchka.devstack.ports import free_port
-from zhuchka.settings import Settings
 
 
 def _env(settings: Settings) -> dict[str, str]:

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from core.settings import Settings
 from persistence.database import SessionFactory
 from tests.support import Demo, api_client
-from zhuchka.settings import Settings
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from core.settings import Settings
 from persistence.database import SessionFactory
 from tests.support import Demo, api_client
-from zhuchka.settings import Settings
 
 
 @pytest.fixture

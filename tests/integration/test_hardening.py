@@ -20,13 +20,13 @@ from sqlalchemy import any_, func, literal, select, update
 
 from api.auth.passwords import hash_password
 from api.server import api_server
+from core.settings import Settings
 from domain.access import Role
 from domain.limits import MAX_ON_HAND
 from persistence.database import SessionFactory
 from persistence.tables import StockLevel, User
 from tests.support import Demo, api_client, bearer_token, running_app
 from zhuchka.devstack.ports import free_port
-from zhuchka.settings import Settings
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from core.settings import Settings
 from persistence.database import SessionFactory
 from persistence.tables import Base
 from tests.conftest import _create_database
 from tests.support import Demo
 from zhuchka import migrate
-from zhuchka.settings import Settings
 
 
 def test_the_migrated_schema_matches_the_models(settings: Settings) -> None:

@@ -19,8 +19,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from api.metrics import ZONE_READINGS_OUT_OF_RANGE
-from workflows.search_attributes import cli_flags
-from zhuchka.settings import Settings
+from contracts.search_attributes import cli_flags
+from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 MONITORING = ROOT / "monitoring"
@@ -245,7 +245,7 @@ def test_the_search_attribute_job_registers_exactly_the_workflows_attributes() -
     flags = cli_flags()
     wanted = [value.replace("=", ":") for flag, value in zip(flags[::2], flags[1::2], strict=True)]
     assert len(registered) == len(set(registered)), registered
-    assert sorted(registered) == sorted(wanted), "compose and workflows/search_attributes.py differ"
+    assert sorted(registered) == sorted(wanted), "compose and contracts/search_attributes.py differ"
 
 
 def published_ports(service: dict[str, Any]) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from core.settings import Settings
 from domain.errors import InsufficientStock
 from domain.stock import MovementType
 from persistence.database import SessionFactory
@@ -19,7 +20,6 @@ from persistence.reservations import reserve_exact
 from persistence.stock_ledger import LedgerEntry, post_movement, transfer
 from persistence.tables import Bin, Zone
 from tests.support import Demo, api_client, assert_stock_consistent, place_order, stock_of
-from zhuchka.settings import Settings
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from core.settings import Settings
 from domain.errors import Conflict, DomainError
 from domain.stock import AdjustmentReason, MovementType, ReservationStatus
 from persistence.database import SessionFactory, create_session_factory
@@ -26,7 +27,6 @@ from persistence.reservations import release_reservation, reserve_exact
 from persistence.stock_audit import audit_stock
 from persistence.stock_ledger import LedgerEntry, post_movement, transfer
 from persistence.tables import Base, Bin, Item, Reservation, Warehouse, Zone
-from zhuchka.settings import Settings
 
 
 @dataclass(frozen=True)

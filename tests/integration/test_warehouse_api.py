@@ -16,9 +16,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from core.settings import Settings
 from persistence.database import SessionFactory
 from tests.support import Demo, api_client, assert_stock_consistent
-from zhuchka.settings import Settings
 
 
 @pytest.fixture

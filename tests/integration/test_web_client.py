@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from api.app import published_schema
-from zhuchka.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 
 WEB = PROJECT_ROOT / "web"
 GENERATOR = WEB / "node_modules" / ".bin" / "openapi-typescript"

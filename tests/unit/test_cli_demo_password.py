@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import zhuchka.demo_data
-from domain.passwords import check_password
+from api.auth.password_rule import check_password
 from zhuchka.demo_data import DEMO_USERS, demo_password, demo_password_file
 
 

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from zhuchka.devstack.state import (
+from core.settings import Settings
+from core.stack_state import (
     SupervisorClaim,
     pid_file,
     running_supervisor,
     write_pid,
     write_stack_env,
 )
-from zhuchka.settings import Settings
 
 ADDRESSES = {
     "POSTGRES_HOST": "127.0.0.1",

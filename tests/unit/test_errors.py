@@ -1,3 +1,4 @@
+from contracts.failures import as_application_error, as_domain_error
 from domain.errors import (
     ERRORS_BY_CODE,
     Conflict,
@@ -7,7 +8,6 @@ from domain.errors import (
     WrongStage,
     error_from_code,
 )
-from workflows.failures import as_application_error, as_domain_error
 
 
 def test_every_error_has_its_own_code() -> None:

@@ -1,7 +1,7 @@
 import pytest
 
+from api.auth.password_rule import check_password
 from domain.errors import InvalidInput
-from domain.passwords import check_password
 
 
 @pytest.mark.parametrize(

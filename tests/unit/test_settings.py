@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from zhuchka.settings import Settings
+from core.settings import Settings
 
 
 def test_prod_refuses_to_start_without_a_secret_of_its_own(tmp_path: Path) -> None:

@@ -12,11 +12,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from contracts.orders import OrderInput
 from tests.workflow.fakes import FakeShop
 from tests.workflow.orders import Running, Start, order_input
-from workflows.contracts import OrderInput
+from workflow_client.search_attributes import ensure_registered
 from workflows.order_workflow import OrderWorkflow
-from workflows.search_attributes import ensure_registered
 from zhuchka.devstack.temporal import installed_binary
 
 

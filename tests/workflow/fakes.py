@@ -10,8 +10,7 @@ from typing import Any
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.stages import Stage
-from workflows.contracts import (
+from contracts.orders import (
     ClaimResult,
     OrderInput,
     OrderRef,
@@ -26,6 +25,7 @@ from workflows.contracts import (
     StageClaim,
     StageRelease,
 )
+from domain.stages import Stage
 
 SWITCH = uuid.UUID(int=68)
 

@@ -13,9 +13,9 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.orders import OrderInput, OrderSnapshot, StageCompletion
 from domain.stages import Stage
 from tests.workflow.fakes import FakeShop
-from workflows.contracts import OrderInput, OrderSnapshot, StageCompletion
 from workflows.order_workflow import OrderWorkflow
 
 

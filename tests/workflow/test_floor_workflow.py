@@ -12,13 +12,8 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from domain.stages import Stage
-from domain.stock import Priority
-from tests.workflow.fakes import FakeShop
-from tests.workflow.histories import record_history
-from tests.workflow.orders import Running, Start, order_input
-from workflows import search_attributes as sa
-from workflows.contracts import (
+from contracts import search_attributes as sa
+from contracts.orders import (
     HoldRequest,
     InspectionInput,
     JudgedCheck,
@@ -28,6 +23,11 @@ from workflows.contracts import (
     StageCompletion,
     StartStage,
 )
+from domain.stages import Stage
+from domain.stock import Priority
+from tests.workflow.fakes import FakeShop
+from tests.workflow.histories import record_history
+from tests.workflow.orders import Running, Start, order_input
 from workflows.order_workflow import OrderWorkflow
 
 HOUR = 3600

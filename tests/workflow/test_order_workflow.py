@@ -11,11 +11,11 @@ from temporalio.exceptions import CancelledError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.orders import CancelRequest
 from domain.stages import OrderStatus, Stage
 from tests.workflow.fakes import FakeShop
 from tests.workflow.histories import record_history
 from tests.workflow.orders import Start, order_input
-from workflows.contracts import CancelRequest
 from workflows.order_workflow import OrderWorkflow
 
 

@@ -16,9 +16,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.purchasing import PurchaseOrderStatus as S
-from tests.workflow.histories import record_history
-from workflows.contracts import (
+from contracts.purchase_orders import (
     GoodsReceipt,
     GoodsReceiptRequest,
     PurchaseOrderAction,
@@ -28,6 +26,8 @@ from workflows.contracts import (
     StatusChange,
     SupplyResult,
 )
+from domain.purchasing import PurchaseOrderStatus as S
+from tests.workflow.histories import record_history
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 

@@ -1,6 +1,6 @@
 """A local SMTP server (aiosmtpd) that keeps every message it receives as a file: the outbox a
 person reads in `make run`, and the mail server the tests send to. Reading the files back is
-`zhuchka.mailbox`, which needs no SMTP server."""
+`core.mailbox`, which needs no SMTP server."""
 
 from __future__ import annotations
 

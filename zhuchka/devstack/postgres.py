@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.stack_state import pid_alive
 from zhuchka.devstack.ports import is_listening, wait_for_port
-from zhuchka.devstack.state import pid_alive
 
 SYSTEM_USER = "embedded_postgres"
 _READ_AND_ENTER = stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH

@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from core.settings import Settings
+from core.stack_state import STACK_ENV, pid_file, read_env_file, read_pid
 from zhuchka.demo_data import demo_password_file
 from zhuchka.devstack.ports import free_port
-from zhuchka.devstack.state import STACK_ENV, pid_file, read_env_file, read_pid
-from zhuchka.settings import Settings
 
 PORT_SETTINGS = (
     "EMBEDDED_POSTGRES_PORT",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from typing import ClassVar
 
-from zhuchka.devstack.state import describe_exit
+from core.stack_state import describe_exit
 
 
 class Spawned:

@@ -30,14 +30,8 @@ from typing import Protocol
 
 import structlog
 
-from zhuchka import migrate
-from zhuchka.demo_data import DEMO_USERS, demo_password, demo_password_file, seed_database
-from zhuchka.devstack.mail_sink import MailSink
-from zhuchka.devstack.ports import is_listening
-from zhuchka.devstack.postgres import EmbeddedPostgres
-from zhuchka.devstack.redis import EmbeddedRedis
-from zhuchka.devstack.spawned import Spawned
-from zhuchka.devstack.state import (
+from core.settings import Settings, get_settings
+from core.stack_state import (
     AlreadyRunning,
     SupervisorClaim,
     leftover,
@@ -47,8 +41,14 @@ from zhuchka.devstack.state import (
     write_pid,
     write_stack_env,
 )
+from zhuchka import migrate
+from zhuchka.demo_data import DEMO_USERS, demo_password, demo_password_file, seed_database
+from zhuchka.devstack.mail_sink import MailSink
+from zhuchka.devstack.ports import is_listening
+from zhuchka.devstack.postgres import EmbeddedPostgres
+from zhuchka.devstack.redis import EmbeddedRedis
+from zhuchka.devstack.spawned import Spawned
 from zhuchka.devstack.temporal import TemporalDevServer
-from zhuchka.settings import Settings, get_settings
 
 log = structlog.get_logger(__name__)
 

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workflows.search_attributes import cli_flags
+from contracts.search_attributes import cli_flags
 from zhuchka.devstack.ports import is_listening, wait_for_port
 from zhuchka.devstack.spawned import Spawned
 

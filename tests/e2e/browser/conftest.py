@@ -18,12 +18,12 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 
 from api.auth.passwords import hash_password
+from core.settings import PROJECT_ROOT, Settings
 from domain.access import Role
 from persistence.tables import User
 from tests.e2e.conftest import Stack, serving
 from zhuchka.demo_data import seed_demo_floor
 from zhuchka.devstack.chromium import FLAGS, chromium_path
-from zhuchka.settings import PROJECT_ROOT, Settings
 
 WEB_DIST = PROJECT_ROOT / "web" / "dist"
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"

@@ -627,8 +627,7 @@ export interface paths {
         };
         /**
          * List Products
-         * @description The catalogue of buildable products (cached in Redis until a product is added; read
-         *     from the database while Redis is unavailable).
+         * @description The catalogue of buildable products, each with its bill of materials.
          */
         get: operations["list_products_api_production_products_get"];
         put?: never;

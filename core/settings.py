@@ -10,8 +10,8 @@ from pydantic import Field, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from zhuchka.devstack.state import running_stack_env
-from zhuchka.local_secrets import local_secret
+from core.local_secrets import local_secret
+from core.stack_state import running_stack_env
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

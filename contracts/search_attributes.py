@@ -1,4 +1,5 @@
-"""Search attributes that let ops filter orders in the Temporal UI and CLI.
+"""Search attributes that let ops filter orders in the Temporal UI and CLI: the keys the order
+workflow keeps up to date, what it starts with, and the dev server's flags for them.
 
 No personal data here: search attributes are stored unencrypted.
 """
@@ -7,17 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import (
-    AddSearchAttributesRequest,
-    ListSearchAttributesRequest,
-)
-from temporalio.client import Client
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
-from temporalio.service import RPCError, RPCStatusCode
 
+from contracts.orders import OrderInput
 from domain.stages import OrderStatus, Stage
-from workflows.contracts import OrderInput
 
 ORDER_STAGE = SearchAttributeKey.for_keyword("OrderStage")
 ORDER_STATUS = SearchAttributeKey.for_keyword("OrderStatus")
@@ -51,27 +45,3 @@ def at_start(order: OrderInput) -> TypedSearchAttributes:
             SearchAttributePair(ORDER_ON_HOLD, False),
         ]
     )
-
-
-async def ensure_registered(client: Client, namespace: str) -> list[str]:
-    """Register the attributes this service needs on a server that lacks them (an external
-    cluster or a test server). Returns the names it added."""
-    try:
-        existing = await client.operator_service.list_search_attributes(
-            ListSearchAttributesRequest(namespace=namespace)
-        )
-        known = set(existing.custom_attributes) | set(existing.system_attributes)
-    except RPCError as error:
-        if error.status != RPCStatusCode.UNIMPLEMENTED:  # the time-skipping test server
-            raise
-        known = set()
-    missing = {
-        key.name: IndexedValueType.ValueType(key.indexed_value_type)
-        for key in ALL
-        if key.name not in known
-    }
-    if missing:
-        await client.operator_service.add_search_attributes(
-            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
-        )
-    return sorted(missing)

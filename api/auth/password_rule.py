@@ -1,5 +1,6 @@
 """The password rule: long enough, hard to guess, nothing taken from the account, no control
-characters.
+characters. (Not in `domain/`, which uses nothing but the standard library: the rule leans on
+zxcvbn.)
 
 "Hard to guess" is zxcvbn's estimate (score 3 of 4: about 10^8 guesses or more), which knows the
 leaked-password lists, keyboard walks, dates, l33t substitutions and repeats, and is told the

@@ -8,9 +8,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from workflows.contracts import EmailRef
-
-DELIVER_EMAIL_WORKFLOW = "DeliverEmail"  # the name workflows/email_delivery.py registers
+from contracts.email import DELIVER_EMAIL_WORKFLOW, EmailRef
 
 
 def email_workflow_id(ref: EmailRef) -> str:

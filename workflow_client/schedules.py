@@ -20,18 +20,20 @@ from temporalio.client import (
     ScheduleUpdateInput,
 )
 
+from contracts.purchase_orders import REORDER_SCAN_WORKFLOW, ReorderScanInput
+
 
 async def ensure_schedule(
     client: Client,
     schedule_id: str,
-    run: Callable[[Any, Any], Awaitable[Any]],
+    run: str | Callable[[Any, Any], Awaitable[Any]],
     argument: Any,
     *,
     task_queue: str,
     every: timedelta,
 ) -> None:
-    """Run the workflow `run` with `argument` every `every` (its runs are named after the
-    schedule)."""
+    """Run the workflow `run` (its registered name) with `argument` every `every` (its runs
+    are named after the schedule)."""
     schedule = Schedule(
         action=ScheduleActionStartWorkflow(run, argument, id=schedule_id, task_queue=task_queue),
         spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=every)]),
@@ -45,3 +47,18 @@ async def ensure_schedule(
             return ScheduleUpdate(schedule=schedule)
 
         await client.get_schedule_handle(schedule_id).update(replace)
+
+
+REORDER_SCAN_SCHEDULE_ID = "reorder-scan"
+
+
+async def ensure_reorder_schedule(client: Client, task_queue: str, every: timedelta) -> None:
+    """The reorder scan's schedule: created, or brought to this interval and task queue."""
+    await ensure_schedule(
+        client,
+        REORDER_SCAN_SCHEDULE_ID,
+        REORDER_SCAN_WORKFLOW,
+        ReorderScanInput(),
+        task_queue=task_queue,
+        every=every,
+    )

@@ -5,7 +5,7 @@
 - `pids/<child>.pid`: the pid of each server and process it supervises, kept current across
   restarts (`kill -9 $(cat .zhuchka/pids/worker.pid)`);
 - `stack.env`: the addresses of its servers, which every `zhuchka` command reads while the
-  stack runs (`zhuchka.settings`), so no shell needs to source it.
+  stack runs (`core.settings`), so no shell needs to source it.
 
 Nothing here imports the settings: the settings import this module.
 """

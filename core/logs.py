@@ -8,7 +8,7 @@ import sys
 
 import structlog
 
-from zhuchka.settings import Settings
+from core.settings import Settings
 
 
 def configure_logging(settings: Settings, *, process: str) -> None:

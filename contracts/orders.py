@@ -1,9 +1,5 @@
-"""The arguments and results that cross the Temporal boundary (workflow, updates, activities).
-
-One pydantic model per argument, serialised by `pydantic_data_converter`. New fields must get
-defaults so that running orders keep decoding. Who asked for an update (`by`, `requested_by`,
-`started_by`) travels in its arguments, so the workflow's history says who did what.
-"""
+"""What crosses Temporal for a customer order: the workflow's input and snapshot, its
+updates' arguments, and its activities' arguments and results."""
 
 from __future__ import annotations
 
@@ -13,7 +9,6 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from domain.purchasing import PurchaseOrderStatus
 from domain.quality import describe
 from domain.stages import OrderStatus, Stage
 from domain.stock import Priority
@@ -242,84 +237,3 @@ class ReleaseResult(BaseModel):
 def order_workflow_id(number: str) -> str:
     """One workflow per order; its id is derived from the order number."""
     return f"order-{number}"
-
-
-class EmailRef(BaseModel):
-    """Only the id of a message in the outbox crosses Temporal: bodies may carry tokens."""
-
-    email_id: uuid.UUID
-
-
-class MailSweep(BaseModel):
-    """Messages queued longer ago than this, and not sent, get their delivery started."""
-
-    older_than_seconds: int = 60
-
-
-class PurchaseOrderRef(BaseModel):
-    purchase_order_id: uuid.UUID
-    number: str
-
-
-class PurchaseOrderState(BaseModel):
-    number: str
-    status: PurchaseOrderStatus
-    expected_date: date | None = None
-    escalated: bool = False
-
-
-class PurchaseOrderAction(BaseModel):
-    """Who sends, confirms or cancels a purchase order (from the token), and why."""
-
-    actor: str | None = None
-    reason: str | None = None
-
-
-class StatusChange(BaseModel):
-    purchase_order: PurchaseOrderRef
-    target: PurchaseOrderStatus
-    actor: str | None = None
-
-
-class ReceivedLine(BaseModel):
-    item_id: uuid.UUID
-    quantity: int = Field(gt=0)
-
-
-class GoodsReceipt(BaseModel):
-    lines: list[ReceivedLine] = Field(min_length=1)
-    bin_id: uuid.UUID | None = None
-    actor: str | None = None
-    # What the delivery is booked under (its delivery note, or the client's Idempotency-Key):
-    # a repeat books nothing twice. None in histories recorded before it was sent.
-    receipt_key: str | None = None
-    reference: str | None = None  # the supplier's delivery note
-    digest: str | None = None  # of the request as the client sent it
-
-
-class GoodsReceiptRequest(BaseModel):
-    purchase_order: PurchaseOrderRef
-    receipt: GoodsReceipt
-    receipt_key: str  # one per accepted update: a retried activity books nothing twice
-
-
-class SupplyResult(BaseModel):
-    """A purchase order's new state and the order workflows that should look at stock again."""
-
-    state: PurchaseOrderState
-    waiting_orders: list[str] = Field(default_factory=list)
-    allocated: dict[str, int] = Field(default_factory=dict)  # order id -> units reserved
-
-
-class ReorderScanInput(BaseModel):
-    warehouse_code: str | None = None  # the default warehouse when not given
-
-
-class ReorderScanResult(BaseModel):
-    purchase_orders: list[str] = Field(default_factory=list)
-    lines: int = 0
-    held: list[HeldShortage] = Field(default_factory=list)
-
-
-def purchase_order_workflow_id(number: str) -> str:
-    return f"purchase-order-{number}"

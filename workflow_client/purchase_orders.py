@@ -8,9 +8,11 @@ from __future__ import annotations
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from workflows.contracts import PurchaseOrderRef, purchase_order_workflow_id
-
-PURCHASE_ORDER_WORKFLOW = "PurchaseOrder"  # the name workflows/purchase_order.py registers
+from contracts.purchase_orders import (
+    PURCHASE_ORDER_WORKFLOW,
+    PurchaseOrderRef,
+    purchase_order_workflow_id,
+)
 
 
 async def start_purchase_order_workflow(

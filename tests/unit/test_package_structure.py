@@ -1,0 +1,95 @@
+"""The packages' imports, read from the source: no two packages import each other, directly or
+round a longer loop, and `domain/` uses nothing but the standard library."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from core.settings import PROJECT_ROOT
+
+PACKAGES = sorted(
+    p.name
+    for p in PROJECT_ROOT.iterdir()
+    if (p / "__init__.py").is_file() and p.name not in ("tests", "migrations", "bench")
+)
+
+
+def _imported(package: str) -> Iterator[tuple[Path, str]]:
+    """Every module a package's files import (at any depth of the file), by its full name."""
+    for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                yield from ((path, alias.name) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                yield path, node.module
+
+
+def _graph() -> dict[str, set[str]]:
+    return {
+        package: {
+            name.split(".")[0]
+            for _, name in _imported(package)
+            if name.split(".")[0] in PACKAGES and name.split(".")[0] != package
+        }
+        for package in PACKAGES
+    }
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A loop of packages, if there is one (depth-first, colouring what is on the path)."""
+    on_path: list[str] = []
+    done: set[str] = set()
+
+    def visit(package: str) -> list[str] | None:
+        if package in on_path:
+            return [*on_path[on_path.index(package) :], package]
+        if package in done:
+            return None
+        on_path.append(package)
+        for imported in sorted(graph[package]):
+            if found := visit(imported):
+                return found
+        on_path.pop()
+        done.add(package)
+        return None
+
+    for package in sorted(graph):
+        if found := visit(package):
+            return found
+    return None
+
+
+def test_the_project_is_read_as_its_packages() -> None:
+    expected = {"api", "core", "domain", "contracts", "persistence", "workflows", "zhuchka"}
+    assert expected <= set(PACKAGES)
+
+
+def test_no_packages_import_each_other_round_a_loop() -> None:
+    graph = _graph()
+    assert _cycle(graph) is None, (
+        f"packages import round a loop: {' -> '.join(_cycle(graph) or [])}"
+    )
+
+
+def test_the_loop_finder_finds_a_loop() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_rules_use_nothing_but_the_standard_library() -> None:
+    outside = {
+        (str(path.relative_to(PROJECT_ROOT)), name)
+        for path, name in _imported("domain")
+        if name.split(".")[0] not in (*sys.stdlib_module_names, "domain")
+    }
+    assert not outside, f"domain/ imports from outside the standard library: {sorted(outside)}"
+
+
+def test_core_and_the_contracts_stand_below_everything() -> None:
+    graph = _graph()
+    assert graph["core"] == set()
+    assert graph["contracts"] <= {"domain"}
+    assert "workflows" not in graph["workflow_client"]  # workflows are started by name
