@@ -78,10 +78,10 @@ async def product_by_sku(session: AsyncSession, sku: str) -> Product:
     return product
 
 
-async def get_or_404(
+async def get_existing(
     session: AsyncSession, model: type[T], row_id: uuid.UUID, label: str, *, lock: bool = False
 ) -> T:
-    """The row, locked FOR UPDATE when asked; 404 naming the `label` when there is none."""
+    """The row, locked FOR UPDATE when asked; NotFound naming the `label` when there is none."""
     row = await session.get(model, row_id, with_for_update=lock or None)
     if row is None:
         raise NotFound(f"{label} {row_id} does not exist", id=str(row_id))
@@ -135,7 +135,7 @@ async def update_unique(
     label: str,
 ) -> T:
     """Apply `changes` to a row, or raise Duplicate when they take a unique key of another."""
-    row = await get_or_404(session, model, row_id, label)
+    row = await get_existing(session, model, row_id, label)
     try:
         async with session.begin_nested():
             for name, value in changes.items():
@@ -155,7 +155,7 @@ async def update_unique(
 async def delete_item(session: AsyncSession, item_id: uuid.UUID) -> None:
     """Delete an item that nothing refers to; otherwise Conflict naming what does (archive
     it instead: its history stays)."""
-    item = await get_or_404(session, Item, item_id, "item")
+    item = await get_existing(session, Item, item_id, "item")
     references = {
         "stock on hand": select(StockLevel.item_id).where(
             StockLevel.item_id == item_id, StockLevel.on_hand > 0

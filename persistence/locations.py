@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, NotFound
 from domain.stock import ZoneType
-from persistence.catalogue import get_or_404
+from persistence.catalogue import get_existing
 from persistence.database import hold_lock
 from persistence.tables import Bin, Item, Warehouse, Zone
 
@@ -22,8 +22,8 @@ DEFAULT_ZONE_NAMES = {ZoneType.RECEIVING: "Receiving", ZoneType.SHIPPING: "Shipp
 async def ensure_item_and_warehouse(
     session: AsyncSession, item_id: uuid.UUID, warehouse_id: uuid.UUID
 ) -> None:
-    await get_or_404(session, Item, item_id, "item")
-    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    await get_existing(session, Item, item_id, "item")
+    await get_existing(session, Warehouse, warehouse_id, "warehouse")
 
 
 async def bin_in(session: AsyncSession, bin_id: uuid.UUID, warehouse_id: uuid.UUID) -> Bin:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.orders import ReserveResult, Shortage
 from domain.stock import MovementType, ReservationStatus, StockPosition, ZoneType
-from persistence.catalogue import get_or_404
+from persistence.catalogue import get_existing
 from persistence.locations import default_bin
 from persistence.order_reservations import outstanding_needs, top_up_reservations
 from persistence.procurement import trim_demands
@@ -35,7 +35,7 @@ async def reserve_for_order(session: AsyncSession, order_id: uuid.UUID) -> Reser
     The stock rows are locked before the order's needs are read: a goods receipt that
     allocates to this order commits either before (and its reservation is seen) or after.
     """
-    order = await get_or_404(session, Order, order_id, "order")
+    order = await get_existing(session, Order, order_id, "order")
     components = await session.scalars(
         select(OrderRequirement.item_id).where(OrderRequirement.order_id == order_id)
     )
@@ -93,7 +93,7 @@ async def _open_reservations(
 
 async def consume_for_order(session: AsyncSession, order_id: uuid.UUID, actor: str | None) -> int:
     """Issue every reserved component of the order (assembly). Returns the ledger rows written."""
-    order = await get_or_404(session, Order, order_id, "order")
+    order = await get_existing(session, Order, order_id, "order")
     reservations, _ = await _open_reservations(session, order_id)
     for reservation in reservations:
         await issue_reserved(
@@ -126,7 +126,7 @@ async def release_for_order(session: AsyncSession, order_id: uuid.UUID) -> int:
 
 async def record_shipment(session: AsyncSession, order_id: uuid.UUID, actor: str | None) -> None:
     """The finished units enter the shipping bin from production and leave it to the customer."""
-    order = await get_or_404(session, Order, order_id, "order")
+    order = await get_existing(session, Order, order_id, "order")
     product = await session.get(Product, order.product_id)
     assert product is not None
     dispatch = await default_bin(session, order.warehouse_id, ZoneType.SHIPPING)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InsufficientStock
 from domain.stock import ReservationStatus
-from persistence.catalogue import get_or_404
+from persistence.catalogue import get_existing
 from persistence.database import hold_lock
 from persistence.locations import ensure_item_and_warehouse
 from persistence.stock_ledger import lock_positions, save_position
@@ -96,7 +96,7 @@ async def reserve_exact(
 async def release_reservation(session: AsyncSession, reservation_id: uuid.UUID) -> Reservation:
     """Release a manual reservation. Stock row first, then the reservation: the lock order of
     every writer here."""
-    found = await get_or_404(session, Reservation, reservation_id, "reservation")
+    found = await get_existing(session, Reservation, reservation_id, "reservation")
     key = (found.item_id, found.warehouse_id)
     position = (await lock_positions(session, [key]))[key]
     reservation = await session.get(

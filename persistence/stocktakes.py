@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import Conflict
 from domain.stock import AdjustmentReason, MovementType
 from domain.stocktake import CountLine, StocktakeStatus, check_open, differences
-from persistence.catalogue import get_or_404
+from persistence.catalogue import get_existing
 from persistence.locations import bin_in
 from persistence.stock_ledger import LedgerEntry, post_movement
 from persistence.tables import Bin, BinStock, Item, Stocktake, StocktakeLine, Warehouse, Zone
@@ -30,9 +30,9 @@ async def open_stocktake(
     note: str,
     actor: str | None,
 ) -> Stocktake:
-    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    await get_existing(session, Warehouse, warehouse_id, "warehouse")
     if zone_id is not None:
-        zone = await get_or_404(session, Zone, zone_id, "zone")
+        zone = await get_existing(session, Zone, zone_id, "zone")
         if zone.warehouse_id != warehouse_id:
             raise Conflict(f"zone {zone.name} is not in this warehouse", zone_id=str(zone_id))
     # One open count per area: a warehouse-wide count excludes every other in the warehouse.
@@ -81,7 +81,7 @@ class Count:
 
 
 async def _open_locked(session: AsyncSession, stocktake_id: uuid.UUID) -> Stocktake:
-    stocktake = await get_or_404(session, Stocktake, stocktake_id, "stocktake", lock=True)
+    stocktake = await get_existing(session, Stocktake, stocktake_id, "stocktake", lock=True)
     check_open(stocktake.status)
     return stocktake
 
@@ -97,7 +97,7 @@ async def record_counts(
         found_bin = await bin_in(session, count.bin_id, stocktake.warehouse_id)
         if stocktake.zone_id is not None and found_bin.zone_id != stocktake.zone_id:
             raise Conflict(f"bin {found_bin.code} is not in the zone being counted")
-        await get_or_404(session, Item, count.item_id, "item")
+        await get_existing(session, Item, count.item_id, "item")
         line = insert(StocktakeLine).values(
             stocktake_id=stocktake.id,
             item_id=count.item_id,

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict
-from persistence.catalogue import get_or_404, insert_unique, update_unique
+from persistence.catalogue import get_existing, insert_unique, update_unique
 from persistence.tables import (
     Item,
     PurchaseOrder,
@@ -54,7 +54,7 @@ async def update_supplier(
 
 
 async def delete_supplier(session: AsyncSession, supplier_id: uuid.UUID) -> None:
-    supplier = await get_or_404(session, Supplier, supplier_id, "supplier")
+    supplier = await get_existing(session, Supplier, supplier_id, "supplier")
     if await session.scalar(
         select(PurchaseOrder.id).where(PurchaseOrder.supplier_id == supplier_id).limit(1)
     ):
@@ -86,8 +86,8 @@ async def create_offer(
     values: Mapping[str, Any],
     breaks: Sequence[tuple[int, Decimal]],
 ) -> SupplierItem:
-    await get_or_404(session, Supplier, supplier_id, "supplier")
-    await get_or_404(session, Item, values["item_id"], "item")
+    await get_existing(session, Supplier, supplier_id, "supplier")
+    await get_existing(session, Item, values["item_id"], "item")
     offer = await insert_unique(
         session, SupplierItem, {"supplier_id": supplier_id, **values}, [("supplier_id", "item_id")]
     )
@@ -98,7 +98,7 @@ async def create_offer(
 async def offer_of(
     session: AsyncSession, supplier_id: uuid.UUID, offer_id: uuid.UUID
 ) -> SupplierItem:
-    offer = await get_or_404(session, SupplierItem, offer_id, "supplier item")
+    offer = await get_existing(session, SupplierItem, offer_id, "supplier item")
     if offer.supplier_id != supplier_id:
         raise Conflict("that offer belongs to another supplier", offer_id=str(offer_id))
     return offer

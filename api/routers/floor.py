@@ -23,7 +23,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.stages import AUTOMATIC_STAGES, Stage
 from domain.stock import Priority
 from persistence import quality, resources, work_queue
-from persistence.catalogue import get_or_404, product_by_sku
+from persistence.catalogue import get_existing, product_by_sku
 from persistence.tables import Equipment, StageRequirement, Worker
 from workflows.order_workflow import OrderWorkflow
 
@@ -114,14 +114,14 @@ async def list_workers(
 
 @router.get("/workers/{worker_id}", dependencies=[READ])
 async def get_worker(worker_id: uuid.UUID, session: SessionDep) -> WorkerOut:
-    return await _worker_out(session, await get_or_404(session, Worker, worker_id, "worker"))
+    return await _worker_out(session, await get_existing(session, Worker, worker_id, "worker"))
 
 
 @router.patch("/workers/{worker_id}")
 async def update_worker(
     worker_id: uuid.UUID, body: WorkerUpdate, session: SessionDep, _: FloorManager
 ) -> WorkerOut:
-    worker = await get_or_404(session, Worker, worker_id, "worker")
+    worker = await get_existing(session, Worker, worker_id, "worker")
     for field in ("name", "working_hours", "available", "active"):
         value = getattr(body, field)
         if value is not None:
@@ -194,7 +194,7 @@ async def update_equipment(
     equipment_id: uuid.UUID, body: EquipmentUpdate, session: SessionDep, _: FloorManager
 ) -> EquipmentOut:
     """Send to maintenance or bring back (409 while an order's stage holds it)."""
-    equipment = await get_or_404(session, Equipment, equipment_id, "equipment")
+    equipment = await get_existing(session, Equipment, equipment_id, "equipment")
     if body.status is not None:
         await resources.set_equipment_status(session, equipment, body.status)
     if body.station is not None:

@@ -19,7 +19,7 @@ from api.fields import Dimension, Flag, Level, Page
 from domain.access import Action
 from domain.errors import InvalidInput, NotFound
 from domain.items import BARCODE_PATTERN, SKU_PATTERN, ItemType
-from persistence.catalogue import delete_item, get_or_404, insert_unique, update_unique
+from persistence.catalogue import delete_item, get_existing, insert_unique, update_unique
 from persistence.search import mentions
 from persistence.tables import Item
 
@@ -168,7 +168,7 @@ async def item_by_barcode(code: str, session: SessionDep) -> ItemOut:
 
 @router.get("/items/{item_id}", dependencies=[READ])
 async def get_item(item_id: uuid.UUID, session: SessionDep) -> ItemOut:
-    return ItemOut.model_validate(await get_or_404(session, Item, item_id, "item"))
+    return ItemOut.model_validate(await get_existing(session, Item, item_id, "item"))
 
 
 @router.patch("/items/{item_id}")

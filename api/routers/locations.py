@@ -19,7 +19,7 @@ from api.metrics import ZONE_READINGS_OUT_OF_RANGE
 from domain.access import Action
 from domain.locations import Range, reading_problems
 from domain.stock import ZoneType
-from persistence.catalogue import get_or_404, insert_unique
+from persistence.catalogue import get_existing, insert_unique
 from persistence.locations import default_bin
 from persistence.tables import Bin, Warehouse, Zone, ZoneReading
 
@@ -143,7 +143,7 @@ async def list_warehouses(session: SessionDep) -> list[WarehouseOut]:
 @router.get("/warehouses/{warehouse_id}", dependencies=[READ])
 async def get_warehouse(warehouse_id: uuid.UUID, session: SessionDep) -> WarehouseOut:
     return WarehouseOut.model_validate(
-        await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+        await get_existing(session, Warehouse, warehouse_id, "warehouse")
     )
 
 
@@ -151,7 +151,7 @@ async def get_warehouse(warehouse_id: uuid.UUID, session: SessionDep) -> Warehou
 async def create_zone(
     warehouse_id: uuid.UUID, body: ZoneCreate, session: SessionDep, _: CatalogueKeeper
 ) -> ZoneOut:
-    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    await get_existing(session, Warehouse, warehouse_id, "warehouse")
     zone = await insert_unique(
         session,
         Zone,
@@ -163,7 +163,7 @@ async def create_zone(
 
 @router.get("/warehouses/{warehouse_id}/zones", dependencies=[READ])
 async def list_zones(warehouse_id: uuid.UUID, session: SessionDep) -> list[ZoneOut]:
-    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    await get_existing(session, Warehouse, warehouse_id, "warehouse")
     rows = await session.scalars(
         select(Zone).where(Zone.warehouse_id == warehouse_id).order_by(Zone.name)
     )
@@ -172,7 +172,7 @@ async def list_zones(warehouse_id: uuid.UUID, session: SessionDep) -> list[ZoneO
 
 @router.get("/warehouses/{warehouse_id}/bins", dependencies=[READ])
 async def list_warehouse_bins(warehouse_id: uuid.UUID, session: SessionDep) -> list[BinOut]:
-    await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+    await get_existing(session, Warehouse, warehouse_id, "warehouse")
     rows = await session.scalars(
         select(Bin).where(Bin.warehouse_id == warehouse_id).order_by(Bin.code)
     )
@@ -183,7 +183,7 @@ async def list_warehouse_bins(warehouse_id: uuid.UUID, session: SessionDep) -> l
 async def create_bin(
     zone_id: uuid.UUID, body: BinCreate, session: SessionDep, _: CatalogueKeeper
 ) -> BinOut:
-    zone = await get_or_404(session, Zone, zone_id, "zone")
+    zone = await get_existing(session, Zone, zone_id, "zone")
     created = await insert_unique(
         session,
         Bin,
@@ -195,7 +195,7 @@ async def create_bin(
 
 @router.get("/zones/{zone_id}/bins", dependencies=[READ])
 async def list_bins(zone_id: uuid.UUID, session: SessionDep) -> list[BinOut]:
-    await get_or_404(session, Zone, zone_id, "zone")
+    await get_existing(session, Zone, zone_id, "zone")
     rows = await session.scalars(select(Bin).where(Bin.zone_id == zone_id).order_by(Bin.code))
     return [BinOut.model_validate(b) for b in rows]
 
@@ -205,7 +205,7 @@ async def record_reading(
     zone_id: uuid.UUID, body: ReadingIn, session: SessionDep, user: Storekeeper
 ) -> ReadingOut:
     """A temperature and/or humidity reading; flagged `out_of_range` outside the zone's limits."""
-    zone = await get_or_404(session, Zone, zone_id, "zone")
+    zone = await get_existing(session, Zone, zone_id, "zone")
     problems = reading_problems(
         body.temperature,
         body.humidity,
@@ -238,7 +238,7 @@ async def list_readings(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[ReadingOut]:
     """Newest first; `out_of_range=true` lists the flagged ones."""
-    await get_or_404(session, Zone, zone_id, "zone")
+    await get_existing(session, Zone, zone_id, "zone")
     query = select(ZoneReading).where(ZoneReading.zone_id == zone_id)
     if out_of_range is not None:
         query = query.where(ZoneReading.out_of_range.is_(out_of_range))

@@ -43,7 +43,7 @@ from domain.stage_reports import check_repeat, reported_pass
 from domain.stages import FINAL_STATUSES, INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
 from persistence import floor, quality
-from persistence.catalogue import default_warehouse, get_or_404, product_by_sku
+from persistence.catalogue import default_warehouse, get_existing, product_by_sku
 from persistence.order_records import find_by_idempotency_key, next_order_number, register_order
 from persistence.search import mentions
 from persistence.tables import Item, Order, Warehouse
@@ -114,7 +114,7 @@ async def create_order(
             return await _taken_before(session, existing, request)
     product = await product_by_sku(session, body.product_sku)
     warehouse = (
-        await get_or_404(session, Warehouse, body.warehouse_id, "warehouse")
+        await get_existing(session, Warehouse, body.warehouse_id, "warehouse")
         if body.warehouse_id
         else await default_warehouse(session, services.settings.default_warehouse_code)
     )

@@ -17,7 +17,7 @@ from api.fields import Flag, Quantity
 from domain.access import Action
 from domain.bom import BomLine as DomainBomLine
 from domain.bom import can_build, explode
-from persistence.catalogue import create_product, default_warehouse, get_or_404, product_by_sku
+from persistence.catalogue import create_product, default_warehouse, get_existing, product_by_sku
 from persistence.order_reservations import awaited_by_open_orders
 from persistence.tables import BomLine, Item, Product, StockLevel, Warehouse
 
@@ -135,7 +135,7 @@ async def product_coverage(
     earlier have reserved what they still need."""
     product = await product_by_sku(session, sku)
     warehouse = (
-        await get_or_404(session, Warehouse, warehouse_id, "warehouse")
+        await get_existing(session, Warehouse, warehouse_id, "warehouse")
         if warehouse_id
         else await default_warehouse(session, services.settings.default_warehouse_code)
     )

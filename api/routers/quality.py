@@ -22,7 +22,7 @@ from domain.access import Action
 from domain.quality import CheckItem, CheckKind, InspectionStatus
 from domain.stages import INSPECTION_STAGES, Stage
 from persistence import quality
-from persistence.catalogue import get_or_404, product_by_sku
+from persistence.catalogue import get_existing, product_by_sku
 from persistence.tables import (
     Inspection,
     InspectionResult,
@@ -165,14 +165,14 @@ async def list_templates(
 
 @router.get("/templates/{template_id}", dependencies=[READ])
 async def get_template(template_id: uuid.UUID, session: SessionDep) -> TemplateOut:
-    template = await get_or_404(session, QcTemplate, template_id, "checklist template")
+    template = await get_existing(session, QcTemplate, template_id, "checklist template")
     return (await _templates_out(session, await quality.load_checklists(session, [template])))[0]
 
 
 @router.delete("/templates/{template_id}", status_code=204)
 async def retire_template(template_id: uuid.UUID, session: SessionDep, _: QualityManager) -> None:
     """Stop using a checklist (it is kept for the inspections made with it)."""
-    template = await get_or_404(session, QcTemplate, template_id, "checklist template")
+    template = await get_existing(session, QcTemplate, template_id, "checklist template")
     template.active = False
 
 
@@ -228,7 +228,7 @@ def inspections_out(
 async def _open_inspection(session: SessionDep, order_id: uuid.UUID) -> InspectionOut | None:
     """The inspection an order at testing or QC is waiting for: pending, or in progress once an
     inspector has started it."""
-    order = await get_or_404(session, Order, order_id, "order")
+    order = await get_existing(session, Order, order_id, "order")
     if order.stage is None or Stage(order.stage) not in INSPECTION_STAGES:
         return None
     entry = await session.scalar(

@@ -18,7 +18,7 @@ from api.fields import Count
 from domain.access import Action
 from domain.stocktake import CountLine, StocktakeStatus, differences
 from persistence import stocktakes
-from persistence.catalogue import get_or_404
+from persistence.catalogue import get_existing
 from persistence.tables import Bin, Item, Stocktake, StocktakeLine
 
 router = APIRouter()
@@ -72,7 +72,7 @@ class StocktakeOut(BaseModel):
 async def _view(session: SessionDep, stocktake_id: uuid.UUID) -> StocktakeOut:
     await session.flush()
     return (
-        await _views(session, [await get_or_404(session, Stocktake, stocktake_id, "stocktake")])
+        await _views(session, [await get_existing(session, Stocktake, stocktake_id, "stocktake")])
     )[0]
 
 

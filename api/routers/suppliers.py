@@ -17,7 +17,7 @@ from api.deps import SessionDep
 from api.fields import Days, Flag, Money, Percent, Quantity, UnitPrice
 from domain.access import Action
 from persistence import purchase_orders, supplier_offers, suppliers
-from persistence.catalogue import get_or_404, update_unique
+from persistence.catalogue import get_existing, update_unique
 from persistence.tables import Supplier, SupplierContact, SupplierItem
 
 router = APIRouter()
@@ -196,7 +196,7 @@ async def list_suppliers(
 @router.get("/suppliers/{supplier_id}", dependencies=[READ])
 async def get_supplier(supplier_id: uuid.UUID, session: SessionDep) -> SupplierOut:
     return await _supplier_out(
-        session, await get_or_404(session, Supplier, supplier_id, "supplier")
+        session, await get_existing(session, Supplier, supplier_id, "supplier")
     )
 
 
@@ -230,7 +230,7 @@ async def add_supplier_item(
 
 @router.get("/suppliers/{supplier_id}/items", dependencies=[READ])
 async def list_supplier_items(supplier_id: uuid.UUID, session: SessionDep) -> list[SupplierItemOut]:
-    await get_or_404(session, Supplier, supplier_id, "supplier")
+    await get_existing(session, Supplier, supplier_id, "supplier")
     offers = await session.scalars(
         select(SupplierItem).where(SupplierItem.supplier_id == supplier_id)
     )
@@ -265,6 +265,6 @@ async def delete_supplier_item(
 @router.get("/suppliers/{supplier_id}/performance", dependencies=[READ])
 async def performance(supplier_id: uuid.UUID, session: SessionDep) -> PerformanceOut:
     """On-time delivery (received by the expected date, in full) and average lead time."""
-    await get_or_404(session, Supplier, supplier_id, "supplier")
+    await get_existing(session, Supplier, supplier_id, "supplier")
     found = await purchase_orders.performance(session, supplier_id, datetime.now(UTC).date())
     return PerformanceOut(supplier_id=supplier_id, **vars(found))
