@@ -34,6 +34,7 @@ from api.routers import (
     dev_mail,
     events,
     floor,
+    floor_resources,
     health,
     inventory_reports,
     items,
@@ -41,6 +42,7 @@ from api.routers import (
     orders,
     products,
     purchase_orders,
+    purchasing_suggestions,
     quality,
     stock,
     stocktakes,
@@ -139,10 +141,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/inventory", tags=[tag])
     app.include_router(products.router, prefix="/api/production", tags=["products"])
     app.include_router(orders.router, prefix="/api/production", tags=["orders"])
+    app.include_router(floor_resources.router, prefix="/api/production", tags=["shop floor"])
     app.include_router(floor.router, prefix="/api/production", tags=["shop floor"])
     app.include_router(quality.router, prefix="/api/quality", tags=["quality control"])
     app.include_router(suppliers.router, prefix="/api/purchasing", tags=["suppliers"])
     app.include_router(purchase_orders.router, prefix="/api/purchasing", tags=["purchase orders"])
+    app.include_router(
+        purchasing_suggestions.router, prefix="/api/purchasing", tags=["purchase orders"]
+    )
     app.include_router(account.router, prefix="/api/user", tags=["account"])
     app.include_router(users.router, prefix="/api/users", tags=["users"])
     app.include_router(events.router, prefix="/api/events", tags=["live events"])

@@ -1,12 +1,10 @@
 """Purchase orders, each run by its own workflow: raised for shortages and by the reorder
-scan, or created by a buyer; sent, confirmed, received (in parts) and cancelled through it.
-And the suggestions: what would be bought now."""
+scan, or created by a buyer; sent, confirmed, received (in parts) and cancelled through it."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import structlog
@@ -18,92 +16,35 @@ from api.auth.access import Principal, requires
 from api.deps import Services, ServicesDep, SessionDep
 from api.fields import Offset, PlanningDate, Quantity
 from api.idempotency import IdempotencyKey, digest, stored_key
+from api.purchase_order_views import PurchaseOrderOut, purchase_order_view, purchase_order_views
 from api.workflow_calls import execute_update, temporal_call
 from contracts.purchase_orders import (
     GoodsReceipt,
     PurchaseOrderAction,
     PurchaseOrderRef,
     ReceivedLine,
-    ReorderScanInput,
-    ReorderScanResult,
     purchase_order_workflow_id,
 )
 from domain.access import Action
 from domain.errors import AlreadyRecorded, DomainError, IllegalTransition, InvalidInput
-from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, is_late
-from persistence import goods_receipt, purchase_orders, replenishment
+from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus
+from persistence import goods_receipt, purchase_orders
 from persistence.catalogue import default_warehouse
 from persistence.search import mentions
 from persistence.tables import (
-    Bin,
-    Item,
-    Order,
     PurchaseOrder,
-    PurchaseOrderDemand,
     PurchaseOrderLine,
     PurchaseOrderReceipt,
     Supplier,
 )
 from workflow_client.purchase_orders import start_purchase_order_workflow
 from workflows.purchase_order import PurchaseOrderWorkflow
-from workflows.reorder_scan import ReorderScanWorkflow
 
 router = APIRouter()
 log = structlog.get_logger(__name__)
 READ = requires(Action.READ)
 Buyer = Annotated[Principal, requires(Action.MANAGE_PURCHASING)]
 Receiver = Annotated[Principal, requires(Action.RECEIVE_GOODS)]
-
-
-class DemandOut(BaseModel):
-    order_id: uuid.UUID
-    order_number: str
-    waiting_for: int
-    allocated: int
-
-
-class PurchaseOrderLineOut(BaseModel):
-    item_id: uuid.UUID
-    sku: str
-    quantity: int
-    received_quantity: int
-    unit_price: Decimal
-    orders: list[DemandOut] = Field(description="The customer orders this line serves")
-
-
-class ReceiptOut(BaseModel):
-    item_id: uuid.UUID
-    sku: str
-    quantity: int
-    bin_id: uuid.UUID | None
-    bin_code: str | None
-    reference: str | None = Field(description="The supplier's delivery note, if one was given")
-    received_by: str | None
-    received_at: datetime
-
-
-class PurchaseOrderOut(BaseModel):
-    id: uuid.UUID
-    number: str
-    supplier_id: uuid.UUID
-    supplier_name: str
-    currency: str = Field(description="The supplier's: prices and the total are in it")
-    warehouse_id: uuid.UUID
-    status: PurchaseOrderStatus
-    origin: str
-    expected_date: date | None
-    is_late: bool = Field(description="Past its expected date and still coming")
-    escalated_at: datetime | None
-    total: Decimal
-    notes: str
-    created_by: str | None
-    created_at: datetime
-    sent_at: datetime | None
-    confirmed_at: datetime | None
-    received_at: datetime | None
-    cancelled_at: datetime | None
-    lines: list[PurchaseOrderLineOut]
-    receipts: list[ReceiptOut]
 
 
 class ManualLineIn(BaseModel):
@@ -142,144 +83,6 @@ class ReceiptIn(BaseModel):
 
 class CancelIn(BaseModel):
     reason: str | None = Field(None, max_length=2000)
-
-
-class SuggestedLine(BaseModel):
-    item_id: uuid.UUID
-    sku: str
-    quantity: int
-    unit_price: Decimal
-    value: Decimal
-    expected_date: date
-
-
-class SupplierSuggestion(BaseModel):
-    supplier_id: uuid.UUID
-    supplier_name: str
-    lines: list[SuggestedLine]
-    total: Decimal
-
-
-class HeldOut(BaseModel):
-    item_id: uuid.UUID
-    sku: str
-    quantity: int
-    reason: str
-    supplier_id: uuid.UUID | None
-
-
-class SuggestionsOut(BaseModel):
-    suppliers: list[SupplierSuggestion] = Field(description="One purchase order per supplier")
-    held: list[HeldOut] = Field(description="Needs nothing is bought for, and why")
-
-
-async def _views(session: SessionDep, pos: list[PurchaseOrder]) -> list[PurchaseOrderOut]:
-    ids = [po.id for po in pos]
-    lines = (
-        await session.execute(
-            select(PurchaseOrderLine, Item.sku)
-            .join(Item, Item.id == PurchaseOrderLine.item_id)
-            .where(PurchaseOrderLine.purchase_order_id.in_(ids))
-            .order_by(Item.sku)
-        )
-    ).all()
-    demands = (
-        await session.execute(
-            select(PurchaseOrderDemand, Order.number)
-            .join(Order, Order.id == PurchaseOrderDemand.order_id)
-            .where(PurchaseOrderDemand.line_id.in_([line.id for line, _ in lines]))
-            .order_by(Order.number)
-        )
-    ).all()
-    receipts = (
-        await session.execute(
-            select(PurchaseOrderReceipt, Item.sku, Bin.code)
-            .join(Item, Item.id == PurchaseOrderReceipt.item_id)
-            .outerjoin(Bin, Bin.id == PurchaseOrderReceipt.bin_id)
-            .where(PurchaseOrderReceipt.purchase_order_id.in_(ids))
-            .order_by(PurchaseOrderReceipt.received_at)
-        )
-    ).all()
-    suppliers = {
-        supplier_id: (name, currency)
-        for supplier_id, name, currency in await session.execute(
-            select(Supplier.id, Supplier.name, Supplier.currency).where(
-                Supplier.id.in_({po.supplier_id for po in pos})
-            )
-        )
-    }
-    by_line: dict[uuid.UUID, list[DemandOut]] = {}
-    for demand, number in demands:
-        by_line.setdefault(demand.line_id, []).append(
-            DemandOut(
-                order_id=demand.order_id,
-                order_number=number,
-                waiting_for=demand.quantity,
-                allocated=demand.allocated,
-            )
-        )
-    by_po: dict[uuid.UUID, list[PurchaseOrderLineOut]] = {}
-    for line, sku in lines:
-        by_po.setdefault(line.purchase_order_id, []).append(
-            PurchaseOrderLineOut(
-                item_id=line.item_id,
-                sku=sku,
-                quantity=line.quantity,
-                received_quantity=line.received_quantity,
-                unit_price=line.unit_price,
-                orders=by_line.get(line.id, []),
-            )
-        )
-    received: dict[uuid.UUID, list[ReceiptOut]] = {}
-    for receipt, sku, bin_code in receipts:
-        received.setdefault(receipt.purchase_order_id, []).append(
-            ReceiptOut(
-                item_id=receipt.item_id,
-                sku=sku,
-                quantity=receipt.quantity,
-                bin_id=receipt.bin_id,
-                bin_code=bin_code,
-                reference=receipt.reference,
-                received_by=receipt.received_by,
-                received_at=receipt.received_at,
-            )
-        )
-    today = datetime.now(UTC).date()
-    return [
-        PurchaseOrderOut(
-            id=po.id,
-            number=po.number,
-            supplier_id=po.supplier_id,
-            supplier_name=suppliers[po.supplier_id][0],
-            currency=suppliers[po.supplier_id][1],
-            warehouse_id=po.warehouse_id,
-            status=PurchaseOrderStatus(po.status),
-            origin=po.origin,
-            expected_date=po.expected_date,
-            is_late=is_late(po.status, po.expected_date, today),
-            escalated_at=po.escalated_at,
-            total=sum(
-                (ln.unit_price * ln.quantity for ln in by_po.get(po.id, [])), Decimal(0)
-            ).quantize(Decimal("0.01")),
-            notes=po.notes,
-            created_by=po.created_by,
-            created_at=po.created_at,
-            sent_at=po.sent_at,
-            confirmed_at=po.confirmed_at,
-            received_at=po.received_at,
-            cancelled_at=po.cancelled_at,
-            lines=by_po.get(po.id, []),
-            receipts=received.get(po.id, []),
-        )
-        for po in pos
-    ]
-
-
-async def _view(services: Services, po_id: uuid.UUID) -> PurchaseOrderOut:
-    """Read after a workflow changed the purchase order: a short read of its own."""
-    async with services.sessions() as session:
-        po = await purchase_orders.get_purchase_order(session, po_id)
-        return (await _views(session, [po]))[0]
 
 
 @router.get("/purchase-orders", dependencies=[READ])
@@ -327,7 +130,7 @@ async def list_purchase_orders(
     response.headers["X-Total-Count"] = str(total or 0)
     newest = query.order_by(PurchaseOrder.number.desc()).offset(offset).limit(limit)
     pos = (await session.scalars(newest)).all()
-    return await _views(session, list(pos))
+    return await purchase_order_views(session, list(pos))
 
 
 @router.get("/purchase-orders/{po_id}", dependencies=[READ])
@@ -337,7 +140,7 @@ async def get_purchase_order(
 ) -> PurchaseOrderOut:
     """A purchase order by its id or by its number (`PO-000012`)."""
     po = await purchase_orders.purchase_order_by_reference(session, po_id)
-    return (await _views(session, [po]))[0]
+    return (await purchase_order_views(session, [po]))[0]
 
 
 @router.post("/purchase-orders", status_code=201)
@@ -362,7 +165,7 @@ async def create_purchase_order(
                     field="Idempotency-Key",
                     location="header",
                 )
-            return (await _views(session, [made]))[0]
+            return (await purchase_order_views(session, [made]))[0]
     warehouse_id = (
         body.warehouse_id
         or (await default_warehouse(session, services.settings.default_warehouse_code)).id
@@ -381,7 +184,7 @@ async def create_purchase_order(
     )
     await _start_workflow(services, po)
     log.info("purchase_order.created", number=po.number, by=buyer.email)
-    return (await _views(session, [po]))[0]
+    return (await purchase_order_views(session, [po]))[0]
 
 
 async def _start_workflow(services: Services, po: PurchaseOrder) -> None:
@@ -414,7 +217,7 @@ async def _update(
     async with services.sessions() as session:
         po = await purchase_orders.get_purchase_order(session, po_id)
         if reached is not None and po.status == reached:
-            return (await _views(session, [po]))[0]
+            return (await purchase_order_views(session, [po]))[0]
     if po.status not in OPEN_STATUSES:
         raise IllegalTransition(f"the purchase order is already {po.status}", status=po.status)
     handle = services.temporal.get_workflow_handle(purchase_order_workflow_id(po.number))
@@ -427,7 +230,7 @@ async def _update(
         start_missing=lambda: _start_workflow(services, po),
     )
     log.info(f"purchase_order.{name}", number=po.number)
-    return await _view(services, po_id)
+    return await purchase_order_view(services, po_id)
 
 
 @router.post("/purchase-orders/{po_id}/send")
@@ -507,7 +310,7 @@ async def receive(
     if booked is not None:
         if booked.request_digest not in (None, request):
             raise _booked_differently(body.reference, booked)
-        return await _view(services, po_id)
+        return await purchase_order_view(services, po_id)
     receipt = GoodsReceipt(
         lines=[ReceivedLine(item_id=ln.item_id, quantity=ln.quantity) for ln in body.lines],
         bin_id=body.bin_id,
@@ -540,64 +343,3 @@ def _booked_differently(reference: str | None, booked: PurchaseOrderReceipt) -> 
         field="Idempotency-Key",
         location="header",
     )
-
-
-@router.get("/suggestions", dependencies=[READ])
-async def suggestions(session: SessionDep) -> SuggestionsOut:
-    """What would be bought now: for the orders' uncovered shortages and for the items below
-    their reorder point, net of open purchase orders; one purchase order per supplier, in whole
-    packs above the minimum, at the best price break, within each supplier's credit limit."""
-    found = await replenishment.suggestions(session, datetime.now(UTC).date())
-    items = {s.item for s in found.suggestions} | {h.item for h in found.held}
-    skus = dict((await session.execute(select(Item.id, Item.sku).where(Item.id.in_(items)))).all())
-    names = dict((await session.execute(select(Supplier.id, Supplier.name))).all())
-    by_supplier: dict[uuid.UUID, list[SuggestedLine]] = {}
-    for s in found.suggestions:
-        by_supplier.setdefault(s.supplier, []).append(
-            SuggestedLine(
-                item_id=s.item,
-                sku=skus[s.item],
-                quantity=s.quantity,
-                unit_price=s.unit_price,
-                value=s.value.quantize(Decimal("0.01")),
-                expected_date=s.expected_date,
-            )
-        )
-    return SuggestionsOut(
-        suppliers=[
-            SupplierSuggestion(
-                supplier_id=supplier,
-                supplier_name=names[supplier],
-                lines=lines,
-                total=sum((ln.value for ln in lines), Decimal(0)),
-            )
-            for supplier, lines in sorted(by_supplier.items(), key=lambda kv: names[kv[0]])
-        ],
-        held=[
-            HeldOut(
-                item_id=h.item,
-                sku=skus[h.item],
-                quantity=h.quantity,
-                reason=h.reason,
-                supplier_id=h.supplier,
-            )
-            for h in found.held
-        ],
-    )
-
-
-@router.post("/reorder-scan")
-async def reorder_scan(services: ServicesDep, buyer: Buyer) -> ReorderScanResult:
-    """Run the reorder scan now (it also runs on its schedule): drafts for items below their
-    reorder point."""
-    async with temporal_call(
-        "the reorder scan did not finish",
-        within=services.settings.workflow_call_timeout_seconds * 4,
-    ):
-        return await services.temporal.execute_workflow(
-            ReorderScanWorkflow.run,
-            ReorderScanInput(),
-            id=f"reorder-scan-by-{uuid.uuid4().hex[:8]}",
-            task_queue=services.settings.temporal_task_queue,
-            static_summary=f"reorder scan run by {buyer.email}",
-        )

@@ -1,0 +1,190 @@
+"""The purchase orders as the API and the web app read them: lines, the customer orders
+waiting on each line, deliveries, the supplier's name and currency, late or not."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.deps import Services
+from domain.purchasing import PurchaseOrderStatus, is_late
+from persistence import purchase_orders
+from persistence.tables import (
+    Bin,
+    Item,
+    Order,
+    PurchaseOrder,
+    PurchaseOrderDemand,
+    PurchaseOrderLine,
+    PurchaseOrderReceipt,
+    Supplier,
+)
+
+
+class DemandOut(BaseModel):
+    order_id: uuid.UUID
+    order_number: str
+    waiting_for: int
+    allocated: int
+
+
+class PurchaseOrderLineOut(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    quantity: int
+    received_quantity: int
+    unit_price: Decimal
+    orders: list[DemandOut] = Field(description="The customer orders this line serves")
+
+
+class ReceiptOut(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    quantity: int
+    bin_id: uuid.UUID | None
+    bin_code: str | None
+    reference: str | None = Field(description="The supplier's delivery note, if one was given")
+    received_by: str | None
+    received_at: datetime
+
+
+class PurchaseOrderOut(BaseModel):
+    id: uuid.UUID
+    number: str
+    supplier_id: uuid.UUID
+    supplier_name: str
+    currency: str = Field(description="The supplier's: prices and the total are in it")
+    warehouse_id: uuid.UUID
+    status: PurchaseOrderStatus
+    origin: str
+    expected_date: date | None
+    is_late: bool = Field(description="Past its expected date and still coming")
+    escalated_at: datetime | None
+    total: Decimal
+    notes: str
+    created_by: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    confirmed_at: datetime | None
+    received_at: datetime | None
+    cancelled_at: datetime | None
+    lines: list[PurchaseOrderLineOut]
+    receipts: list[ReceiptOut]
+
+
+async def purchase_order_views(
+    session: AsyncSession, pos: list[PurchaseOrder]
+) -> list[PurchaseOrderOut]:
+    """Purchase orders with their lines, the customer orders waiting on each line, and their
+    deliveries: four queries however many."""
+    ids = [po.id for po in pos]
+    lines = (
+        await session.execute(
+            select(PurchaseOrderLine, Item.sku)
+            .join(Item, Item.id == PurchaseOrderLine.item_id)
+            .where(PurchaseOrderLine.purchase_order_id.in_(ids))
+            .order_by(Item.sku)
+        )
+    ).all()
+    demands = (
+        await session.execute(
+            select(PurchaseOrderDemand, Order.number)
+            .join(Order, Order.id == PurchaseOrderDemand.order_id)
+            .where(PurchaseOrderDemand.line_id.in_([line.id for line, _ in lines]))
+            .order_by(Order.number)
+        )
+    ).all()
+    receipts = (
+        await session.execute(
+            select(PurchaseOrderReceipt, Item.sku, Bin.code)
+            .join(Item, Item.id == PurchaseOrderReceipt.item_id)
+            .outerjoin(Bin, Bin.id == PurchaseOrderReceipt.bin_id)
+            .where(PurchaseOrderReceipt.purchase_order_id.in_(ids))
+            .order_by(PurchaseOrderReceipt.received_at)
+        )
+    ).all()
+    suppliers = {
+        supplier_id: (name, currency)
+        for supplier_id, name, currency in await session.execute(
+            select(Supplier.id, Supplier.name, Supplier.currency).where(
+                Supplier.id.in_({po.supplier_id for po in pos})
+            )
+        )
+    }
+    by_line: dict[uuid.UUID, list[DemandOut]] = {}
+    for demand, number in demands:
+        by_line.setdefault(demand.line_id, []).append(
+            DemandOut(
+                order_id=demand.order_id,
+                order_number=number,
+                waiting_for=demand.quantity,
+                allocated=demand.allocated,
+            )
+        )
+    by_po: dict[uuid.UUID, list[PurchaseOrderLineOut]] = {}
+    for line, sku in lines:
+        by_po.setdefault(line.purchase_order_id, []).append(
+            PurchaseOrderLineOut(
+                item_id=line.item_id,
+                sku=sku,
+                quantity=line.quantity,
+                received_quantity=line.received_quantity,
+                unit_price=line.unit_price,
+                orders=by_line.get(line.id, []),
+            )
+        )
+    received: dict[uuid.UUID, list[ReceiptOut]] = {}
+    for receipt, sku, bin_code in receipts:
+        received.setdefault(receipt.purchase_order_id, []).append(
+            ReceiptOut(
+                item_id=receipt.item_id,
+                sku=sku,
+                quantity=receipt.quantity,
+                bin_id=receipt.bin_id,
+                bin_code=bin_code,
+                reference=receipt.reference,
+                received_by=receipt.received_by,
+                received_at=receipt.received_at,
+            )
+        )
+    today = datetime.now(UTC).date()
+    return [
+        PurchaseOrderOut(
+            id=po.id,
+            number=po.number,
+            supplier_id=po.supplier_id,
+            supplier_name=suppliers[po.supplier_id][0],
+            currency=suppliers[po.supplier_id][1],
+            warehouse_id=po.warehouse_id,
+            status=PurchaseOrderStatus(po.status),
+            origin=po.origin,
+            expected_date=po.expected_date,
+            is_late=is_late(po.status, po.expected_date, today),
+            escalated_at=po.escalated_at,
+            total=sum(
+                (ln.unit_price * ln.quantity for ln in by_po.get(po.id, [])), Decimal(0)
+            ).quantize(Decimal("0.01")),
+            notes=po.notes,
+            created_by=po.created_by,
+            created_at=po.created_at,
+            sent_at=po.sent_at,
+            confirmed_at=po.confirmed_at,
+            received_at=po.received_at,
+            cancelled_at=po.cancelled_at,
+            lines=by_po.get(po.id, []),
+            receipts=received.get(po.id, []),
+        )
+        for po in pos
+    ]
+
+
+async def purchase_order_view(services: Services, po_id: uuid.UUID) -> PurchaseOrderOut:
+    """Read after a workflow changed the purchase order: a short read of its own."""
+    async with services.sessions() as session:
+        po = await purchase_orders.get_purchase_order(session, po_id)
+        return (await purchase_order_views(session, [po]))[0]
