@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -104,62 +104,54 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
     if written.first() is None:
         return False
     if snapshot.stages:
-        statement = insert(OrderStageRecord).values(
-            [
-                {
-                    "order_id": snapshot.order_id,
-                    "seq": entry.seq,
-                    "stage": entry.stage.value,
-                    "status": entry.status,
-                    "started_at": entry.started_at,
-                    "completed_at": entry.completed_at,
-                    "worker": entry.worker,
-                    "completed_by": entry.completed_by,
-                    "notes": entry.notes,
-                    "passed": entry.passed,
-                    "work_started_at": entry.work_started_at,
-                    "started_by": entry.started_by,
-                    "equipment": entry.equipment,
-                    "due_at": entry.due_at,
-                    "escalated_at": entry.escalated_at,
-                    "rework_from": entry.rework_from.value if entry.rework_from else None,
-                    "rework_inspection": entry.rework_inspection,
-                    "rework_items": entry.rework_items,
-                    "request_digest": entry.request_digest,
-                }
-                for entry in snapshot.stages
-            ]
-        )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[OrderStageRecord.order_id, OrderStageRecord.seq],
-                set_={
-                    name: statement.excluded[name]
-                    for name in (
-                        "stage",
-                        "status",
-                        "started_at",
-                        "completed_at",
-                        "worker",
-                        "completed_by",
-                        "notes",
-                        "passed",
-                        "work_started_at",
-                        "started_by",
-                        "equipment",
-                        "due_at",
-                        "escalated_at",
-                        "rework_from",
-                        "rework_inspection",
-                        "rework_items",
-                        "request_digest",
-                    )
-                },
-            )
-        )
+        await _save_stages(session, snapshot)
     await _save_escalations(session, snapshot)
     await _save_inspections(session, snapshot)
     return True
+
+
+_STAGE_KEY = ("order_id", "seq")
+
+
+async def _save_stages(session: AsyncSession, snapshot: OrderSnapshot) -> None:
+    """Each pass through each stage, one row per `seq`: a new one is inserted, a changed one
+    updated, and an unchanged one (most of a long history) left as it is."""
+    rows = [
+        {
+            "order_id": snapshot.order_id,
+            "seq": entry.seq,
+            "stage": entry.stage.value,
+            "status": entry.status,
+            "started_at": entry.started_at,
+            "completed_at": entry.completed_at,
+            "worker": entry.worker,
+            "completed_by": entry.completed_by,
+            "notes": entry.notes,
+            "passed": entry.passed,
+            "work_started_at": entry.work_started_at,
+            "started_by": entry.started_by,
+            "equipment": entry.equipment,
+            "due_at": entry.due_at,
+            "escalated_at": entry.escalated_at,
+            "rework_from": entry.rework_from.value if entry.rework_from else None,
+            "rework_inspection": entry.rework_inspection,
+            "rework_items": entry.rework_items,
+            "request_digest": entry.request_digest,
+        }
+        for entry in snapshot.stages
+    ]
+    statement = insert(OrderStageRecord).values(rows)
+    changing = [name for name in rows[0] if name not in _STAGE_KEY]
+    table = OrderStageRecord.__table__.c
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[OrderStageRecord.order_id, OrderStageRecord.seq],
+            set_={name: statement.excluded[name] for name in changing},
+            where=tuple_(*(table[name] for name in changing)).is_distinct_from(
+                tuple_(*(statement.excluded[name] for name in changing))
+            ),
+        )
+    )
 
 
 async def _save_escalations(session: AsyncSession, snapshot: OrderSnapshot) -> None:
