@@ -22,23 +22,25 @@ from domain.errors import Unauthenticated
 
 RETRY_SECONDS = 10
 
-# Rotate only if the presented refresh token is the current one; the one just replaced, within
-# ARGV[7] seconds, gets the pair it was answered with (ARGV[6], kept that long); any other ends
-# the session. The roles are set again from the database's (ARGV[5]): a session outlives no
-# change of them.
+# Rotate only if the presented refresh token is the current one; the one just replaced gets the
+# pair it was answered with while KEYS[3] keeps it (ARGV[7] seconds, then Redis drops it: no
+# token outlives its moment there); any other ends the session. The roles are set again from
+# the database's (ARGV[5]): a session outlives no change of them.
 _ROTATE = """
 local current = redis.call('HGET', KEYS[1], 'refresh_jti')
 if not current then return 0 end
-local now = tonumber(redis.call('TIME')[1])
 if current ~= ARGV[1] then
-  local last = redis.call('HMGET', KEYS[1], 'last_jti', 'last_until', 'last_pair')
-  if last[1] == ARGV[1] and now < tonumber(last[2]) then return last[3] end
-  redis.call('DEL', KEYS[1])
+  local last = redis.call('GET', KEYS[3])
+  if last then
+    local cut = string.find(last, ' ', 1, true)
+    if string.sub(last, 1, cut - 1) == ARGV[1] then return string.sub(last, cut + 1) end
+  end
+  redis.call('DEL', KEYS[1], KEYS[3])
   redis.call('SREM', KEYS[2], ARGV[3])
   return -1
 end
-redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2], 'roles', ARGV[5],
-  'last_jti', ARGV[1], 'last_until', now + tonumber(ARGV[7]), 'last_pair', ARGV[6])
+redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2], 'roles', ARGV[5])
+redis.call('SET', KEYS[3], ARGV[1] .. ' ' .. ARGV[6], 'EX', ARGV[7])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 -- The user's set of sessions must outlive every session in it, or ending them all misses some.
 redis.call('SADD', KEYS[2], ARGV[3])
@@ -68,6 +70,10 @@ def _joined(roles: tuple[Role, ...]) -> str:
 
 def _session_key(sid: str) -> str:
     return f"session:{sid}"
+
+
+def _retry_key(sid: str) -> str:
+    return f"session-retry:{sid}"
 
 
 def _user_key(user_id: uuid.UUID) -> str:
@@ -109,9 +115,10 @@ class SessionStore:
         pair, new_jti = self._pair(claims.user_id, claims.email, claims.sid)
         outcome = await self._redis.eval(
             _ROTATE,
-            2,
+            3,
             _session_key(claims.sid),
             _user_key(claims.user_id),
+            _retry_key(claims.sid),
             claims.jti,
             new_jti,
             claims.sid,
@@ -138,7 +145,7 @@ class SessionStore:
 
     async def end(self, sid: str, user_id: uuid.UUID) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.delete(_session_key(sid))
+            pipe.delete(_session_key(sid), _retry_key(sid))
             pipe.srem(_user_key(user_id), sid)
             await pipe.execute()
 
@@ -154,7 +161,7 @@ class SessionStore:
         ended = sorted(sids - {keep} if keep else sids)
         if ended:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.delete(*(_session_key(s) for s in ended))
+                pipe.delete(*(_session_key(s) for s in ended), *(_retry_key(s) for s in ended))
                 pipe.srem(_user_key(user_id), *ended)
                 await pipe.execute()
         return len(ended)

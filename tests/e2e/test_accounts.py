@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from api.auth.sessions import RETRY_SECONDS
 from core.mailbox import read_mailbox
 from domain.access import Role
 from tests.e2e.conftest import Stack
@@ -118,6 +119,11 @@ async def test_refresh_tokens_rotate_and_a_reused_one_ends_the_session(stack: St
     assert [answer.status_code for answer in twice] == [200, 200]
     assert twice[0].json() == twice[1].json()
     second_tokens = twice[0].json()
+    # That answer is kept for the retry window only: Redis holds no token beyond it.
+    redis = stack.services.redis
+    kept = await redis.keys("session-retry:*")
+    assert kept
+    assert all(0 < ttl <= RETRY_SECONDS for ttl in [await redis.ttl(key) for key in kept])
     assert second_tokens["refresh_token"] != first["refresh_token"]
     assert (await stack.api.get("/api/user/me", headers=_bearer(second_tokens))).status_code == 200
     third = await refresh(second_tokens)
