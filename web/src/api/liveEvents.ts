@@ -84,9 +84,9 @@ export function shareChanges(queries: QueryClient, signal: AbortSignal, onLive: 
   };
   signal.addEventListener("abort", () => channel.close());
   tell({ type: "hello" });
-  void navigator.locks
-    .request(SHARED, { signal }, async () => {
-      leading = true;
+  const lead = async () => {
+    leading = true;
+    try {
       await followChanges(
         queries,
         signal,
@@ -98,8 +98,28 @@ export function shareChanges(queries: QueryClient, signal: AbortSignal, onLive: 
         (change) => tell({ type: "change", change }),
         followed, // the stream was another tab's until now: what it missed is fetched again
       );
-    })
-    .catch(() => undefined); // aborted while waiting for the lock
+    } finally {
+      // The stream ended here (the session ended, or the tab is closing): say so, and let
+      // another tab (or this one, later) take the lock.
+      leading = false;
+      live = false;
+      if (!signal.aborted) {
+        onLive(false);
+        tell({ type: "live", live: false, caughtUp: false });
+      }
+    }
+  };
+  void (async () => {
+    while (!signal.aborted) {
+      try {
+        await navigator.locks.request(SHARED, { signal }, lead);
+      } catch {
+        return; // aborted while waiting for the lock
+      }
+      followed = true;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
 }
 
 /** Follows the stream until `signal` aborts; `onLive` tells whether it is connected (and
@@ -122,7 +142,8 @@ export async function followChanges(
       });
       if (response.status === 401) {
         const renewed = await refreshTokens(token);
-        if (!renewed || renewed.access_token === token) return; // the session has ended
+        if (!renewed) return; // the session has ended
+        if (renewed.access_token === token) await new Promise((resolve) => setTimeout(resolve, 1000)); // an outage
         continue;
       }
       if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);

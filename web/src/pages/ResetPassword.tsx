@@ -1,5 +1,5 @@
 import { Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation } from "react-router";
 import { api, unwrap } from "../api/client";
@@ -14,6 +14,10 @@ export function ResetPassword() {
   const [email, setEmail] = useState("");
   const [typed, setToken] = useState<string | null>(null);
   const token = typed ?? linked;
+  // Out of the address bar and the history once read (the page keeps it).
+  useEffect(() => {
+    if (linked) window.history.replaceState(null, "", window.location.pathname);
+  }, [linked]);
   const [password, setPassword] = useState("");
   const [said, setSaid] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -34,7 +38,7 @@ export function ResetPassword() {
           <Title order={1} size="h3">
             {t("reset.title")}
           </Title>
-          {!linked && (
+          {(!linked || error !== null) && (
             <>
               <TextInput label={t("signIn.email")} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
               <Button

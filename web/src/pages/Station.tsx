@@ -66,8 +66,9 @@ function StartButton({ entry, stage }: { entry: QueueEntry; stage: Stage }) {
       setOpen(false);
       done(t("station.started", { number: entry.number }));
       void queries.invalidateQueries({ queryKey: ["queue"] });
-      void queries.invalidateQueries({ queryKey: ["equipment"] });
     },
+    // Taken or refused (someone else took the piece meanwhile): what is free now.
+    onSettled: () => void queries.invalidateQueries({ queryKey: ["equipment"] }),
   });
   const state = (e: (typeof pieces)[number]) =>
     e.status === "available"
