@@ -8,11 +8,10 @@ token's claims."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from redis.asyncio import Redis
 
@@ -124,7 +123,7 @@ class SessionStore:
             claims.sid,
             self._ttl,
             _joined(roles),
-            json.dumps(dataclasses.asdict(pair)),
+            json.dumps(asdict(pair)),
             RETRY_SECONDS,
         )
         if isinstance(outcome, bytes | str):

@@ -21,16 +21,14 @@ async def api(settings: Settings, sessions: SessionFactory) -> AsyncIterator[htt
         yield client
 
 
+async def _keyboard_item(api: httpx.AsyncClient) -> None:
+    """A finished item a product can be made of: the TKL keyboard."""
+    item = {"sku": "KB-TKL", "name": "TKL", "item_type": "FINISHED_PRODUCT", "category": "KEYBOARD"}
+    assert (await api.post("/api/inventory/items", json=item)).status_code == 201
+
+
 async def test_a_product_is_a_finished_item_with_a_bom(api: httpx.AsyncClient, demo: Demo) -> None:
-    await api.post(
-        "/api/inventory/items",
-        json={
-            "sku": "KB-TKL",
-            "name": "TKL",
-            "item_type": "FINISHED_PRODUCT",
-            "category": "KEYBOARD",
-        },
-    )
+    await _keyboard_item(api)
     bom = [{"sku": "SW-LIN-RED", "quantity": 87}, {"sku": "BOX-65", "quantity": 1}]
     created = await api.post("/api/production/products", json={"sku": "KB-TKL", "bom": bom})
     assert created.status_code == 201
@@ -59,15 +57,7 @@ async def test_the_catalogue_is_read_fresh_in_a_fixed_number_of_queries(
         )
         assert renamed.status_code == 200, renamed.text
         bom = [{"sku": "SW-LIN-RED", "quantity": 87}]
-        await api.post(
-            "/api/inventory/items",
-            json={
-                "sku": "KB-TKL",
-                "name": "TKL",
-                "item_type": "FINISHED_PRODUCT",
-                "category": "KEYBOARD",
-            },
-        )
+        await _keyboard_item(api)
         assert (
             await api.post("/api/production/products", json={"sku": "KB-TKL", "bom": bom})
         ).status_code == 201

@@ -21,11 +21,12 @@ export function Problem({ error }: { error: unknown }) {
   const title = api?.code ? t(`problem.code.${api.code}`, { defaultValue: fallback }) : fallback;
   const sentence = api ? explain(api, t) : null;
   const message = error instanceof Error ? error.message : String(error);
-  const english = !i18n.resolvedLanguage?.startsWith("en");
+  // The API speaks English: say so to a screen reader when the app speaks another language.
+  const foreign = !i18n.resolvedLanguage?.startsWith("en");
   return (
     <Alert color={forbidden ? "orange" : "red"} title={title} role="alert" data-testid="problem">
       {sentence ?? (
-        <Text span size="sm" lang={api && english ? "en" : undefined}>
+        <Text span size="sm" lang={api && foreign ? "en" : undefined}>
           {message}
         </Text>
       )}
