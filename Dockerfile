@@ -32,6 +32,7 @@ COPY zhuchka ./zhuchka
 COPY domain ./domain
 COPY contracts ./contracts
 COPY persistence ./persistence
+COPY services ./services
 COPY activities ./activities
 COPY workflows ./workflows
 COPY workflow_client ./workflow_client

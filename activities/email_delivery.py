@@ -17,8 +17,8 @@ from temporalio.exceptions import ApplicationError
 from activities.edge import at_the_edge
 from contracts.email import EmailRef, MailSweep
 from core.settings import Settings
-from persistence import outbox
 from persistence.database import SessionFactory
+from services.accounts import outbox
 from workflow_client.email import start_delivery
 
 log = structlog.get_logger(__name__)

@@ -10,8 +10,8 @@ from temporalio import activity
 
 from activities.edge import at_the_edge
 from contracts.orders import ClaimResult, OrderRef, StageClaim, StageRelease
-from persistence import floor
 from persistence.database import SessionFactory
+from services.floor import stage_work
 
 log = structlog.get_logger(__name__)
 
@@ -24,7 +24,7 @@ class FloorActivities:
     @at_the_edge
     async def claim_for_stage(self, claim: StageClaim) -> ClaimResult:
         async with self._sessions.begin() as session:
-            result = await floor.claim(
+            result = await stage_work.claim(
                 session, claim.order.order_id, claim.stage, claim.worker_id, claim.equipment_id
             )
         log.info(
@@ -36,13 +36,13 @@ class FloorActivities:
     @at_the_edge
     async def release_stage_equipment(self, release: StageRelease) -> int:
         async with self._sessions.begin() as session:
-            return await floor.release(session, release.order.order_id, release.stage)
+            return await stage_work.release(session, release.order.order_id, release.stage)
 
     @activity.defn(name="assign_serials")
     @at_the_edge
     async def assign_serials(self, ref: OrderRef) -> list[str]:
         async with self._sessions.begin() as session:
-            serials = await floor.assign_serials(session, ref.order_id)
+            serials = await stage_work.assign_serials(session, ref.order_id)
         log.info("order.serials", serials=serials)
         return serials
 

@@ -27,8 +27,10 @@ from contracts.orders import (
     ReleaseResult,
     ReserveResult,
 )
-from persistence import floor, order_records, order_stock, procurement
 from persistence.database import SessionFactory
+from services.floor import stage_work
+from services.orders import order_records, order_stock
+from services.purchasing import procurement
 
 log = structlog.get_logger(__name__)
 
@@ -93,7 +95,7 @@ class OrderActivities:
         async with self._sessions.begin() as session:
             released = await order_stock.release_for_order(session, ref.order_id)
             cancelled = await procurement.withdraw_order_demands(session, ref.order_id)
-            await floor.release(session, ref.order_id)
+            await stage_work.release(session, ref.order_id)
         log.info("order.released", reservations=released, cancelled_purchase_orders=cancelled)
         return ReleaseResult(released_reservations=released, cancelled_purchase_orders=cancelled)
 

@@ -25,10 +25,10 @@ from contracts.purchase_orders import (
 )
 from core.settings import Settings
 from domain.purchasing import PurchaseOrderStatus
-from persistence import goods_receipt, procurement, purchase_orders, replenishment
-from persistence.catalogue import default_warehouse
 from persistence.database import SessionFactory
 from persistence.tables import Order, PurchaseOrder
+from services.inventory.catalogue import default_warehouse
+from services.purchasing import goods_receipt, procurement, purchase_orders, replenishment
 from workflow_client.purchase_orders import start_purchase_order_workflow
 
 log = structlog.get_logger(__name__)

@@ -53,7 +53,7 @@ from api.security_headers import SecurityHeaders
 from api.web_app import serve_web_app
 from core.settings import Settings, get_settings
 from persistence.database import create_engine, create_session_factory
-from persistence.stock_audit import RecentAudit
+from services.inventory.stock_audit import RecentAudit
 from workflow_client.connect import connect
 
 # Swagger UI and ReDoc, served from this process: the docs work without internet access.

@@ -18,7 +18,7 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import ServicesDep
+from api.deps import Workflows
 from api.errors import ServiceUnavailable
 from contracts.failures import as_domain_error
 from domain.errors import Conflict, NotFound, OrderClosed
@@ -98,12 +98,12 @@ class RunningOrder:
 
 
 async def running_order(
-    services: ServicesDep, order_id: uuid.UUID, *, closed_too: bool = False
+    workflows: Workflows, order_id: uuid.UUID, *, closed_too: bool = False
 ) -> RunningOrder:
     """The order's workflow, looked up in a short read of its own (no transaction is held
     while the workflow works); 409 at once when the order is already closed, unless
     `closed_too` (the caller tells a repeat of what closed it from a late request)."""
-    async with services.sessions() as session:
+    async with workflows.sessions() as session:
         order = await session.get(Order, order_id)
         if order is None:
             raise NotFound(f"order {order_id} does not exist", order_id=str(order_id))
@@ -112,7 +112,7 @@ async def running_order(
             .where(OrderStageRecord.order_id == order_id)
             .order_by(OrderStageRecord.seq)
         )
-        handle = services.temporal.get_workflow_handle_for(OrderWorkflow.run, order.workflow_id)
+        handle = workflows.temporal.get_workflow_handle_for(OrderWorkflow.run, order.workflow_id)
         running = RunningOrder(
             handle, order.number, order.product_id, order.status, order.stage, list(passes)
         )

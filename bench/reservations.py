@@ -15,7 +15,7 @@ from sqlalchemy import text
 from bench.stack import RunningStack
 from domain.errors import InsufficientStock
 from persistence.database import create_engine, create_session_factory
-from persistence.reservations import reserve_exact
+from services.inventory.reservations import reserve_exact
 
 WARM_UP = 50
 CONDITIONAL_UPDATE = text(

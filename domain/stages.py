@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from domain.errors import OrderClosed, WrongStage
+from domain.errors import InvalidInput, OrderClosed, WrongStage
 
 
 class Stage(StrEnum):
@@ -71,29 +71,34 @@ class Progress:
     def is_closed(self) -> bool:
         return self.status in FINAL_STATUSES
 
+    def check_at(self, stage: Stage) -> None:
+        """Raise unless the order is at `stage` now."""
+        if stage is not self.stage:
+            raise WrongStage(
+                f"the order is at {self.stage}, not at {stage}", stage=stage, current=self.stage
+            )
+
     def check_completion(self, stage: Stage, passed: bool | None) -> None:
-        """Raise unless a person may report `stage` complete now."""
+        """Raise unless a person may report `stage` complete now: a closed order, an automatic
+        or another stage are conflicts; an inspection reported without a verdict is malformed."""
         if self.is_closed:
             raise OrderClosed(f"the order is already {self.status}", status=self.status)
         if stage in AUTOMATIC_STAGES:
             raise WrongStage(
                 f"{stage} is automatic and completes by itself", stage=stage, current=self.stage
             )
-        if stage is not self.stage:
-            raise WrongStage(
-                f"the order is at {self.stage}, not at {stage}", stage=stage, current=self.stage
-            )
+        self.check_at(stage)
         if stage in INSPECTION_STAGES and passed is None:
-            raise WrongStage(
-                f"completing {stage} needs a verdict: passed true or false", stage=stage
+            raise InvalidInput(
+                f"completing {stage} needs a verdict: passed true or false", field="passed"
             )
 
     def complete(self, stage: Stage, passed: bool | None = None) -> Progress:
         """The progress after `stage` is completed (with a verdict for inspections)."""
-        if stage not in AUTOMATIC_STAGES:
+        if stage in AUTOMATIC_STAGES:
+            self.check_at(stage)
+        else:
             self.check_completion(stage, passed)
-        elif stage is not self.stage:
-            raise WrongStage(f"the order is at {self.stage}, not at {stage}", stage=stage)
         if stage in INSPECTION_STAGES and passed is False:
             return self._moved_to(self.rework_target(stage), rework=True)
         index = self.route.index(stage)

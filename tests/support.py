@@ -22,9 +22,9 @@ from core.settings import Settings
 from domain.access import Role
 from domain.stock import Priority
 from persistence.database import SessionFactory
-from persistence.order_records import next_order_number, register_order
-from persistence.stock_audit import audit_stock
 from persistence.tables import Item, Product, StockLevel, Supplier, User, Warehouse
+from services.inventory.stock_audit import audit_stock
+from services.orders.order_records import next_order_number, register_order
 from zhuchka.demo_data import seed_demo
 
 

@@ -14,14 +14,12 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.purchasing_activities import PurchasingActivities
-    from contracts.failures import as_application_error, as_domain_error
     from contracts.purchase_orders import (
         PURCHASE_ORDER_WORKFLOW,
         GoodsReceipt,
@@ -32,16 +30,14 @@ with workflow.unsafe.imports_passed_through():
         StatusChange,
         SupplyResult,
     )
-    from domain.errors import DomainError
     from domain.purchasing import (
         OPEN_STATUSES,
         PurchaseOrderStatus,
         check_receivable,
         check_transition,
     )
+    from workflows.steps import attempt_step, reject_unless, run_step
 
-_TIMEOUT = timedelta(seconds=30)
-_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 _WATCHED = OPEN_STATUSES - {PurchaseOrderStatus.DRAFT}  # sent: the supplier has a date to keep
 
 
@@ -55,12 +51,8 @@ class PurchaseOrderWorkflow:
 
     @workflow.run
     async def run(self, ref: PurchaseOrderRef) -> PurchaseOrderState:
-        self._state = await workflow.execute_activity_method(
-            PurchasingActivities.load_purchase_order,
-            ref,
-            start_to_close_timeout=_TIMEOUT,
-            retry_policy=_RETRY,
-            summary="load the purchase order",
+        self._state = await run_step(
+            PurchasingActivities.load_purchase_order, ref, "load the purchase order"
         )
         while self._current.status in OPEN_STATUSES:
             deadline = self._deadline()
@@ -96,13 +88,7 @@ class PurchaseOrderWorkflow:
         return datetime.combine(state.expected_date, time.max, tzinfo=UTC)
 
     async def _escalate(self) -> None:
-        await workflow.execute_activity_method(
-            PurchasingActivities.mark_late,
-            self._ref,
-            start_to_close_timeout=_TIMEOUT,
-            retry_policy=_RETRY,
-            summary="flag the purchase order late",
-        )
+        await run_step(PurchasingActivities.mark_late, self._ref, "flag the purchase order late")
         workflow.logger.warning("Purchase order %s is past its expected date", self._ref.number)
         workflow.metric_meter().create_counter(
             "zhuchka_purchase_orders_late", "Purchase orders past their expected date"
@@ -135,16 +121,9 @@ class PurchaseOrderWorkflow:
             self._allow(PurchaseOrderStatus.CANCELLED)
             if self._current.status is PurchaseOrderStatus.CANCELLED:  # a repeat
                 return self._current
-            try:
-                result = await workflow.execute_activity_method(
-                    PurchasingActivities.cancel,
-                    self._ref,
-                    start_to_close_timeout=_TIMEOUT,
-                    retry_policy=_RETRY,
-                    summary="cancel the purchase order",
-                )
-            except ActivityError as failure:
-                raise _refusal(failure) from failure
+            result = await attempt_step(
+                PurchasingActivities.cancel, self._ref, "cancel the purchase order"
+            )
             self._state = result.state
         await self._tell(result.waiting_orders)
         return result.state
@@ -163,16 +142,9 @@ class PurchaseOrderWorkflow:
                 receipt=receipt,
                 receipt_key=receipt.receipt_key or str(workflow.uuid4()),
             )
-            try:
-                result = await workflow.execute_activity_method(
-                    PurchasingActivities.receive_goods,
-                    request,
-                    start_to_close_timeout=_TIMEOUT,
-                    retry_policy=_RETRY,
-                    summary="book the delivery",
-                )
-            except ActivityError as failure:
-                raise _refusal(failure) from failure
+            result = await attempt_step(
+                PurchasingActivities.receive_goods, request, "book the delivery"
+            )
             self._state = result.state.model_copy(update={"escalated": self._current.escalated})
         await self._tell(result.waiting_orders)
         return result
@@ -191,18 +163,12 @@ class PurchaseOrderWorkflow:
         it already is passes: a repeat, answered with the purchase order as it is."""
         if self._state is None or self._current.status is target:
             return
-        try:
-            check_transition(self._current.status, target)
-        except DomainError as error:
-            raise as_application_error(error) from error
+        reject_unless(partial(check_transition, self._current.status), target)
 
     def _allow_receipt(self) -> None:
         if self._state is None:
             return
-        try:
-            check_receivable(self._current.status)
-        except DomainError as error:
-            raise as_application_error(error) from error
+        reject_unless(check_receivable, self._current.status)
 
     async def _move(
         self, target: PurchaseOrderStatus, action: PurchaseOrderAction
@@ -213,16 +179,7 @@ class PurchaseOrderWorkflow:
             if self._current.status is target:  # a repeat that waited for the first
                 return self._current
             change = StatusChange(purchase_order=self._ref, target=target, actor=action.actor)
-            try:
-                state = await workflow.execute_activity_method(
-                    PurchasingActivities.change_status,
-                    change,
-                    start_to_close_timeout=_TIMEOUT,
-                    retry_policy=_RETRY,
-                    summary=f"mark {target}",
-                )
-            except ActivityError as failure:
-                raise _refusal(failure) from failure
+            state = await attempt_step(PurchasingActivities.change_status, change, f"mark {target}")
             self._state = state.model_copy(update={"escalated": self._current.escalated})
             return self._current
 
@@ -232,9 +189,3 @@ class PurchaseOrderWorkflow:
             handle = workflow.get_external_workflow_handle(workflow_id)
             with contextlib.suppress(Exception):  # an order that ended needs no news
                 await handle.signal("stock_arrived")
-
-
-def _refusal(failure: ActivityError) -> ApplicationError:
-    """A business failure of an activity, handed to the update's caller as itself."""
-    error = as_domain_error(failure)
-    return as_application_error(error) if error else ApplicationError(str(failure.cause or failure))

@@ -195,7 +195,7 @@ def create_user(
     from api.auth.passwords import hash_password
     from domain.errors import DomainError
     from persistence.database import create_engine, create_session_factory
-    from persistence.users import create_user as create
+    from services.accounts.users import create_user as create
 
     password = _password(password_stdin)
     settings = get_settings()
@@ -230,7 +230,7 @@ def create_user(
 def check_stock() -> None:
     """Verify stock against the ledger and the reservations; exit 1 naming what is wrong."""
     from persistence.database import create_engine, create_session_factory
-    from persistence.stock_audit import audit_stock
+    from services.inventory.stock_audit import audit_stock
 
     settings = get_settings()
     configure_logging(settings, process="cli")

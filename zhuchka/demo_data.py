@@ -7,10 +7,7 @@ is booked through the ledger with fixed idempotency keys, so seeding twice chang
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -18,31 +15,23 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.passwords import hash_password
-from core.local_secrets import local_secret
 from core.settings import Settings
-from domain.access import Role
-from domain.quality import CheckItem, CheckKind
-from domain.stages import Stage
 from domain.stock import MovementType
-from persistence import quality, resources
 from persistence.database import create_engine, create_session_factory
-from persistence.stock_ledger import LedgerEntry, post_movement
 from persistence.tables import (
     Bin,
     BomLine,
-    Equipment,
     Item,
     Product,
-    QcTemplate,
     Supplier,
     SupplierContact,
     SupplierItem,
     SupplierPriceBreak,
-    User,
     Warehouse,
-    Worker,
     Zone,
 )
+from services.inventory.stock_ledger import LedgerEntry, post_movement
+from zhuchka.demo_floor import seed_demo_floor, seed_demo_users
 
 WAREHOUSE = {
     "code": "WH-MAIN",
@@ -303,119 +292,6 @@ async def seed_demo(session: AsyncSession) -> None:
                     actor="seed",
                 ),
             )
-
-
-DEMO_USERS = [(f"{role.value}@zhuchka.example", role) for role in Role]
-DEMO_PASSWORD_FILE = "demo-password"  # noqa: S105 - the name of the file, not a password
-
-
-def demo_password_file(data_dir: Path) -> Path:
-    return data_dir / DEMO_PASSWORD_FILE
-
-
-def demo_password(data_dir: Path) -> str:
-    """The demo accounts' password: random (20 URL-safe characters), made once per data
-    directory and kept there, readable by its owner only. `make run` prints it."""
-    return local_secret(demo_password_file(data_dir), nbytes=15)
-
-
-async def seed_demo_users(
-    session: AsyncSession, password_hash: str, *, reset: bool = False
-) -> None:
-    """One confirmed account per role, all with the demo password (`password_hash`). Accounts
-    already there keep theirs, unless `reset`: when the data directory got a new demo password
-    (a new folder, or the file was deleted), the demo accounts take it."""
-    now = datetime.now(UTC)
-    statement = insert(User).values(
-        [
-            {
-                "email": email,
-                "password_hash": password_hash,
-                "roles": [role.value],
-                "full_name": f"Demo {role.value.replace('_', ' ')}",
-                "is_active": True,
-                "email_confirmed_at": now,
-                "password_changed_at": now,
-            }
-            for email, role in DEMO_USERS
-        ]
-    )
-    if reset:
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[User.email],
-                set_={"password_hash": password_hash, "password_changed_at": now},
-            )
-        )
-    else:
-        await session.execute(statement.on_conflict_do_nothing())
-
-
-# The floor: who works it (linked to the demo accounts when they exist), its equipment, and the
-# QC checklist (the test rig reports a plain pass or fail in the demo). Marta is still
-# learning to solder (level 1; soldering needs 3).
-WORKERS = [
-    ("Pavel Orlov", "planner", {Stage.DESIGN: 4}),
-    (
-        "Ivan Petrov",
-        "floor_worker",
-        {Stage.ASSEMBLY: 3, Stage.SOLDERING: 3, Stage.TESTING: 2, Stage.SHIPPING: 2},
-    ),
-    ("Marta Nowak", None, {Stage.ASSEMBLY: 2, Stage.SOLDERING: 1, Stage.SHIPPING: 3}),
-    ("Olga Smirnova", "inspector", {Stage.TESTING: 3, Stage.QC: 4}),
-]
-EQUIPMENT = [
-    ("SS-1", "soldering_station", Stage.SOLDERING, "Bench 2"),
-    ("TR-1", "test_rig", Stage.TESTING, "Bench 3"),
-    ("TR-2", "test_rig", Stage.TESTING, "Bench 4"),
-]
-_Check = tuple[str, bool, CheckKind, Decimal | None, Decimal | None, str | None]
-CHECKLISTS: dict[Stage, list[_Check]] = {
-    Stage.QC: [
-        ("Keycap legends aligned and complete", True, CheckKind.PASS_FAIL, None, None, None),
-        ("Case free of scratches and dents", True, CheckKind.PASS_FAIL, None, None, None),
-        ("Serial label matches the unit", True, CheckKind.PASS_FAIL, None, None, None),
-        ("Stabilisers do not rattle", False, CheckKind.PASS_FAIL, None, None, None),
-        ("Spacebar actuation force", True, CheckKind.MEASURE, Decimal(40), Decimal(60), "gf"),
-    ],
-}
-
-
-async def seed_demo_floor(session: AsyncSession) -> None:
-    """Workers, equipment and checklists (each only when missing)."""
-    for name, role, skills in WORKERS:
-        if await session.scalar(select(Worker.id).where(Worker.name == name)):
-            continue
-        user_id = None
-        if role is not None:
-            user_id = await session.scalar(
-                select(User.id).where(User.email == f"{role}@zhuchka.example")
-            )
-        await resources.create_worker(session, name, user_id, skills, "Mon-Fri 08:00-16:30")
-    await session.execute(
-        insert(Equipment)
-        .values(
-            [
-                {"name": n, "equipment_type": t, "stage": s.value, "station": b}
-                for n, t, s, b in EQUIPMENT
-            ]
-        )
-        .on_conflict_do_nothing()
-    )
-    for stage, items in CHECKLISTS.items():
-        if await session.scalar(select(QcTemplate.id).where(QcTemplate.stage == stage.value)):
-            continue
-        await quality.create_template(
-            session,
-            stage,
-            None,
-            f"{stage} checklist",
-            [
-                CheckItem(uuid.uuid4(), d, required, kind, low, high, unit)
-                for d, required, kind, low, high, unit in items
-            ],
-            "seed",
-        )
 
 
 async def seed_database(

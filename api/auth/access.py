@@ -29,12 +29,13 @@ from redis.exceptions import RedisError
 from starlette.routing import BaseRoute
 
 from api.auth.tokens import Claims
-from api.deps import Services, ServicesDep
+from api.deps import SessionsDep, SignInsDep, TokensDep
 from api.errors import ServiceUnavailable
 from domain.access import READ_ONLY_ACTIONS, STAGE_ACTIONS, Action, Role, may, roles_for
 from domain.errors import Forbidden, Unauthenticated
 from domain.stages import Stage
-from persistence import users
+from persistence.database import SessionFactory
+from services.accounts import users
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/user/sign-in", auto_error=False)
 
@@ -53,22 +54,25 @@ _ENDED = "the session has ended; sign in again"
 
 
 async def authenticate(
-    services: ServicesDep, token: Annotated[str | None, Depends(_bearer)]
+    token: Annotated[str | None, Depends(_bearer)],
+    tokens: TokensDep,
+    sign_ins: SignInsDep,
+    sessions: SessionsDep,
 ) -> Principal:
     if not token:
         raise Unauthenticated("sign in first: send 'Authorization: Bearer <access token>'")
-    claims = services.tokens.decode(token, "access")
+    claims = tokens.decode(token, "access")
     try:
-        live = await services.sessions_store.live(claims)
+        live = await sign_ins.live(claims)
     except RedisError:
-        return await _from_database(services, claims)
+        return await _from_database(sessions, claims)
     if live is None:
         raise Unauthenticated(_ENDED)
     return Principal(claims.user_id, claims.email, live.roles, claims.sid)
 
 
-async def _from_database(services: Services, claims: Claims) -> Principal:
-    async with services.sessions() as session:
+async def _from_database(sessions: SessionFactory, claims: Claims) -> Principal:
+    async with sessions() as session:
         user = await users.find_user(session, claims.user_id)
     if user is None or not users.token_still_valid(user, claims.issued_at):
         raise Unauthenticated(_ENDED)

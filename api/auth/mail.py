@@ -12,10 +12,11 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.service import RPCError
 
-from api.deps import Services
+from api.deps import Workflows
 from contracts.email import EmailRef
-from persistence import outbox
+from core.settings import Settings
 from persistence.database import after_commit
+from services.accounts import outbox
 from workflow_client.email import start_delivery
 
 log = structlog.get_logger(__name__)
@@ -23,13 +24,13 @@ _STARTING: set[asyncio.Task[None]] = set()  # kept until done (a task nobody hol
 
 
 async def send(
-    services: Services, session: AsyncSession, recipient: str, subject: str, body: str
+    workflows: Workflows, session: AsyncSession, recipient: str, subject: str, body: str
 ) -> None:
     """Queue a message; its delivery starts in the background once this transaction commits."""
     ref = EmailRef(email_id=await outbox.enqueue(session, recipient, subject, body))
 
     async def soon() -> None:
-        task = asyncio.create_task(_start(services, ref, subject))
+        task = asyncio.create_task(_start(workflows, ref, subject))
         _STARTING.add(task)
         task.add_done_callback(_STARTING.discard)
 
@@ -41,11 +42,11 @@ def starts_under_way() -> int:
     return len(_STARTING)
 
 
-async def _start(services: Services, ref: EmailRef, subject: str) -> None:
-    settings = services.settings
+async def _start(workflows: Workflows, ref: EmailRef, subject: str) -> None:
+    settings = workflows.settings
     try:
         async with asyncio.timeout(settings.workflow_call_timeout_seconds):
-            await start_delivery(services.temporal, settings.temporal_task_queue, ref, subject)
+            await start_delivery(workflows.temporal, settings.temporal_task_queue, ref, subject)
     except (RPCError, TimeoutError) as failure:
         log.warning(
             "mail.delivery_deferred",
@@ -55,15 +56,15 @@ async def _start(services: Services, ref: EmailRef, subject: str) -> None:
         )
 
 
-def _curl(services: Services, path: str, body: str) -> str:
+def _curl(settings: Settings, path: str, body: str) -> str:
     return (
-        f"  curl -X POST {services.settings.public_url}{path} \\\n"
+        f"  curl -X POST {settings.public_url}{path} \\\n"
         f"    -H 'Content-Type: application/json' -d '{body}'"
     )
 
 
-def confirmation(services: Services, token: str) -> tuple[str, str]:
-    hours = services.settings.email_token_expire_hours
+def confirmation(settings: Settings, token: str) -> tuple[str, str]:
+    hours = settings.email_token_expire_hours
     return (
         "Confirm your Zhuchka MES account",
         f"""Welcome to Zhuchka MES.
@@ -75,7 +76,7 @@ chose when you signed up:
 
 For example:
 
-{_curl(services, "/api/user/email/confirm", f'{{"token": "{token}", "password": "..."}}')}
+{_curl(settings, "/api/user/email/confirm", f'{{"token": "{token}", "password": "..."}}')}
 
 If you did not sign up, ignore this message: nothing happens without the password.
 """,
@@ -86,8 +87,8 @@ def _reset_body(token: str) -> str:
     return f'{{"token": "{token}", "new_password": "..."}}'
 
 
-def password_reset(services: Services, token: str) -> tuple[str, str]:
-    hours = services.settings.email_token_expire_hours
+def password_reset(settings: Settings, token: str) -> tuple[str, str]:
+    hours = settings.email_token_expire_hours
     return (
         "Reset your Zhuchka MES password",
         f"""Someone asked to reset the password of your Zhuchka MES account. If it was not you,
@@ -95,7 +96,7 @@ ignore this message: nothing changes.
 
 To choose a new password, open this page (valid for {hours} hours):
 
-  {services.settings.public_url}/reset-password#token={token}
+  {settings.public_url}/reset-password#token={token}
 
 or send the token with the new password to the API:
 
@@ -103,15 +104,15 @@ or send the token with the new password to the API:
 
 For example:
 
-{_curl(services, "/api/user/password/reset/confirm", _reset_body(token))}
+{_curl(settings, "/api/user/password/reset/confirm", _reset_body(token))}
 
 Every session of the account ends when the password changes.
 """,
     )
 
 
-def already_registered(services: Services) -> tuple[str, str]:
-    reset = f"{services.settings.public_url}/api/user/password/reset/request"
+def already_registered(settings: Settings) -> tuple[str, str]:
+    reset = f"{settings.public_url}/api/user/password/reset/request"
     return (
         "Someone tried to sign up with your address",
         f"""Someone tried to create a Zhuchka MES account with this email address, which already

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.auth.access import requires
-from api.deps import ServicesDep
+from api.deps import SettingsDep
 from domain.access import Action
 
 router = APIRouter()
@@ -20,8 +20,7 @@ class AboutOut(BaseModel):
 
 
 @router.get("", dependencies=[requires(Action.READ)])
-async def about(request: Request, services: ServicesDep) -> AboutOut:
-    settings = services.settings
+async def about(request: Request, settings: SettingsDep) -> AboutOut:
     return AboutOut(
         version=request.app.version,
         environment=settings.environment,

@@ -19,17 +19,27 @@ from api.auth import mail
 from api.auth.access import PUBLIC, CurrentUser
 from api.auth.password_rule import check_password
 from api.auth.passwords import DUMMY_HASH, hash_password, verify_password
-from api.auth.sessions import TokenPair
-from api.deps import Services, ServicesDep, SessionDep
+from api.auth.rate_limit import RateLimiter
+from api.auth.sessions import SessionStore, TokenPair
+from api.deps import (
+    LimiterDep,
+    SessionDep,
+    SettingsDep,
+    SignInsDep,
+    TokensDep,
+    Workflows,
+    WorkflowsDep,
+)
 from api.errors import ErrorOut
 from api.idempotency import digest
+from core.settings import Settings
 from domain.access import Action, Role, may, stages_reported_by
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.stages import Stage
-from persistence import users
 from persistence.database import after_commit
 from persistence.tables import User
-from persistence.users import TokenPurpose
+from services.accounts import users
+from services.accounts.users import TokenPurpose
 
 router = APIRouter()
 log = structlog.get_logger(__name__)
@@ -117,62 +127,80 @@ def _account_key(email: str) -> str:
     return f"account:{digest(users.normalise_email(email))[:32]}"
 
 
-async def _limit(services: ServicesDep, request: Request, bucket: str, email: str) -> None:
+async def _limit(
+    limiter: RateLimiter, settings: Settings, request: Request, bucket: str, email: str
+) -> None:
     """Per client address and per account (however the address is typed): what sends mail."""
-    limits = services.settings
-    await services.limiter.hit(bucket, f"ip:{_client(request)}", limits.rate_limit_per_ip)
-    await services.limiter.hit(bucket, _account_key(email), limits.rate_limit_per_account)
+    await limiter.hit(bucket, f"ip:{_client(request)}", settings.rate_limit_per_ip)
+    await limiter.hit(bucket, _account_key(email), settings.rate_limit_per_account)
+
+
+async def _mail_asked(
+    body: EmailIn, request: Request, limiter: LimiterDep, settings: SettingsDep
+) -> EmailIn:
+    """The address a message is asked for, once the client and the account are within the
+    limits of what sends mail."""
+    await _limit(limiter, settings, request, "mail", body.email)
+    return body
+
+
+MailAsked = Annotated[EmailIn, Depends(_mail_asked)]
 
 
 async def _mail_token(
-    services: ServicesDep,
+    workflows: Workflows,
     session: SessionDep,
     user: User,
     purpose: TokenPurpose,
-    compose: Callable[[Services, str], tuple[str, str]],
+    compose: Callable[[Settings, str], tuple[str, str]],
     *,
     password_hash: str | None = None,
 ) -> None:
     """A single-use token for the account (a confirmation with its sign-up's password), mailed
     to it."""
-    hours = timedelta(hours=services.settings.email_token_expire_hours)
+    settings = workflows.settings
+    hours = timedelta(hours=settings.email_token_expire_hours)
     token = await users.issue_token(session, user, purpose, hours, password_hash=password_hash)
-    await mail.send(services, session, user.email, *compose(services, token))
+    await mail.send(workflows, session, user.email, *compose(settings, token))
 
 
 async def end_sessions(
-    services: Services, session: AsyncSession, user: User, *, keep: str | None = None
+    sign_ins: SessionStore, session: AsyncSession, user: User, *, keep: str | None = None
 ) -> int:
     """End the account's sessions (but `keep`) once this change is committed, so no session
     started meanwhile keeps what it changes; returns how many there are. The database notes
     that every session before now ended (it is what is checked while Redis is down, where
     `keep` cannot be told apart: it ends there too)."""
     users.end_sessions(user)
-    ending = await services.sessions_store.others(user.id, keep=keep)
-    after_commit(session, lambda: services.sessions_store.end_all(user.id, keep=keep))
+    ending = await sign_ins.others(user.id, keep=keep)
+    after_commit(session, lambda: sign_ins.end_all(user.id, keep=keep))
     return ending
 
 
 async def _set_password(
-    services: ServicesDep, session: AsyncSession, user: User, new: str, *, keep: str | None
+    sign_ins: SessionStore, session: AsyncSession, user: User, new: str, *, keep: str | None
 ) -> int:
     """Set a checked new password; ends the account's sessions (but `keep`), returns how many."""
     await asyncio.to_thread(check_password, new, email=user.email)
     user.password_hash = await hash_password(new)
     user.password_changed_at = datetime.now(UTC)
-    return await end_sessions(services, session, user, keep=keep)
+    return await end_sessions(sign_ins, session, user, keep=keep)
 
 
 @router.post("/sign-up", status_code=202, dependencies=[PUBLIC], responses=LIMITED)
 async def sign_up(
-    body: SignUp, request: Request, session: SessionDep, services: ServicesDep
+    body: SignUp,
+    request: Request,
+    session: SessionDep,
+    workflows: WorkflowsDep,
+    limiter: LimiterDep,
 ) -> Accepted:
     """Create an account (role `viewer`); it works once the emailed token is confirmed.
 
     The answer is the same whether or not the address already has an account (it gets a
     message instead: a new confirmation token if it waits for one, else a note that someone
     tried to sign up with it), so sign-up does not tell who has an account."""
-    await _limit(services, request, "sign-up", body.email)
+    await _limit(limiter, workflows.settings, request, "sign-up", body.email)
     await asyncio.to_thread(check_password, body.password, email=body.email)
     password_hash = await hash_password(body.password)
     existing = await users.by_email(session, body.email)
@@ -187,7 +215,7 @@ async def sign_up(
             full_name=body.full_name,
         )
         await _mail_token(
-            services,
+            workflows,
             session,
             user,
             TokenPurpose.CONFIRM_EMAIL,
@@ -197,7 +225,7 @@ async def sign_up(
         log.info("user.signed_up", user_id=str(user.id))
     elif existing.email_confirmed_at is None:  # another sign-up: its own token and password
         await _mail_token(
-            services,
+            workflows,
             session,
             existing,
             TokenPurpose.CONFIRM_EMAIL,
@@ -205,7 +233,8 @@ async def sign_up(
             password_hash=password_hash,
         )
     else:
-        await mail.send(services, session, existing.email, *mail.already_registered(services))
+        already = mail.already_registered(workflows.settings)
+        await mail.send(workflows, session, existing.email, *already)
         log.info("user.sign_up_for_existing_account", user_id=str(existing.id))
     return Accepted(detail="check your mail: a confirmation token is on its way")
 
@@ -228,13 +257,12 @@ async def confirm_email(body: ConfirmIn, session: SessionDep) -> UserOut:
 
 @router.post("/email/resend", status_code=202, dependencies=[PUBLIC], responses=LIMITED)
 async def resend_confirmation(
-    body: EmailIn, request: Request, session: SessionDep, services: ServicesDep
+    body: MailAsked, session: SessionDep, workflows: WorkflowsDep
 ) -> Accepted:
     """Send a new confirmation token to an unconfirmed account. Always 202."""
-    await _limit(services, request, "mail", body.email)
     user = await users.by_email(session, body.email)
     if user is not None and user.email_confirmed_at is None:
-        await _mail_token(services, session, user, TokenPurpose.CONFIRM_EMAIL, mail.confirmation)
+        await _mail_token(workflows, session, user, TokenPurpose.CONFIRM_EMAIL, mail.confirmation)
     return Accepted(detail="if the account waits for confirmation, a new token is on its way")
 
 
@@ -251,7 +279,9 @@ async def sign_in(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
     session: SessionDep,
-    services: ServicesDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
+    sign_ins: SignInsDep,
 ) -> TokensOut:
     """OAuth2 password flow: `username` (the email) and `password` as a form.
 
@@ -261,30 +291,26 @@ async def sign_in(
     over many addresses is limited too, and only such a spread could lock the owner out."""
     if len(form.username) > 320 or len(form.password) > 1024:
         raise Unauthenticated("wrong email or password")  # longer than any account's
-    limits, client = services.settings, _client(request)
+    client = _client(request)
     account = _account_key(form.username)
     here = f"{account}:ip:{client}"
-    await services.limiter.hit("sign-in", f"ip:{client}", limits.rate_limit_per_ip)
+    await limiter.hit("sign-in", f"ip:{client}", settings.rate_limit_per_ip)
     wrong = "wrong passwords"
-    await services.limiter.check(
-        "sign-in-failures", here, limits.rate_limit_per_account, what=wrong
-    )
-    backstop = limits.rate_limit_per_account * ACCOUNT_BACKSTOP
-    await services.limiter.check("sign-in-failures", account, backstop, what=wrong)
+    await limiter.check("sign-in-failures", here, settings.rate_limit_per_account, what=wrong)
+    backstop = settings.rate_limit_per_account * ACCOUNT_BACKSTOP
+    await limiter.check("sign-in-failures", account, backstop, what=wrong)
     user = await users.by_email(session, form.username, share_lock=True)
     valid = await verify_password(user.password_hash if user else DUMMY_HASH, form.password)
     if user is None or not valid:
-        await services.limiter.fail("sign-in-failures", here)
-        await services.limiter.fail("sign-in-failures", account)
+        await limiter.fail("sign-in-failures", here)
+        await limiter.fail("sign-in-failures", account)
         raise Unauthenticated("wrong email or password")
     if not user.is_active:
         raise Forbidden("the account is deactivated")
     if user.email_confirmed_at is None:
         raise Forbidden("confirm the email address first (see the message we sent)")
-    await services.limiter.forget("sign-in-failures", here)
-    pair = await services.sessions_store.start(
-        user.id, user.email, tuple(Role(r) for r in user.roles)
-    )
+    await limiter.forget("sign-in-failures", here)
+    pair = await sign_ins.start(user.id, user.email, tuple(Role(r) for r in user.roles))
     log.info("user.signed_in", user_id=str(user.id))
     return _tokens(pair)
 
@@ -294,21 +320,23 @@ async def sign_in(
     dependencies=[PUBLIC],
     responses={401: {"model": ErrorOut, "description": "Expired, already used, or ended"}},
 )
-async def refresh(body: RefreshIn, session: SessionDep, services: ServicesDep) -> TokensOut:
+async def refresh(
+    body: RefreshIn, session: SessionDep, tokens: TokensDep, sign_ins: SignInsDep
+) -> TokensOut:
     """A new pair for the current refresh token; an older one ends the session (401). The
     account is read again: deactivated, it is refused; its roles are what the database says."""
-    claims = services.tokens.decode(body.refresh_token, "refresh")
+    claims = tokens.decode(body.refresh_token, "refresh")
     user = await users.find_user(session, claims.user_id)
     if user is None or not user.is_active or user.email_confirmed_at is None:
-        await services.sessions_store.end(claims.sid, claims.user_id)
+        await sign_ins.end(claims.sid, claims.user_id)
         raise Unauthenticated("the session has ended; sign in again")
     roles = tuple(Role(r) for r in user.roles)
-    return _tokens(await services.sessions_store.rotate(claims, roles))
+    return _tokens(await sign_ins.rotate(claims, roles))
 
 
 @router.post("/sign-out", status_code=204)
-async def sign_out(principal: CurrentUser, services: ServicesDep) -> Response:
-    await services.sessions_store.end(principal.sid, principal.user_id)
+async def sign_out(principal: CurrentUser, sign_ins: SignInsDep) -> Response:
+    await sign_ins.end(principal.sid, principal.user_id)
     return Response(status_code=204)
 
 
@@ -326,39 +354,44 @@ async def me(principal: CurrentUser, session: SessionDep) -> MeOut:
 
 @router.patch("/password/change", responses=LIMITED)
 async def change_password(
-    body: PasswordChange, principal: CurrentUser, session: SessionDep, services: ServicesDep
+    body: PasswordChange,
+    principal: CurrentUser,
+    session: SessionDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
+    sign_ins: SignInsDep,
 ) -> Accepted:
     """Change the password; every other session of the account ends."""
-    await services.limiter.hit(
-        "password-change", f"account:{principal.user_id}", services.settings.rate_limit_per_account
+    await limiter.hit(
+        "password-change", f"account:{principal.user_id}", settings.rate_limit_per_account
     )
     user = await users.get_user(session, principal.user_id, lock=True)
     if not await verify_password(user.password_hash, body.old_password):
         raise InvalidInput("the old password is wrong", field="old_password")
-    ended = await _set_password(services, session, user, body.new_password, keep=principal.sid)
+    ended = await _set_password(sign_ins, session, user, body.new_password, keep=principal.sid)
     log.info("user.password_changed", user_id=str(user.id), sessions_ended=ended)
     return Accepted(detail=f"password changed; {ended} other session(s) ended")
 
 
 @router.post("/password/reset/request", status_code=202, dependencies=[PUBLIC], responses=LIMITED)
 async def request_password_reset(
-    body: EmailIn, request: Request, session: SessionDep, services: ServicesDep
+    body: MailAsked, session: SessionDep, workflows: WorkflowsDep
 ) -> Accepted:
     """Always 202: the answer never tells whether the email has an account."""
-    await _limit(services, request, "mail", body.email)
     user = await users.by_email(session, body.email)
     if user is not None and user.is_active:
-        await _mail_token(services, session, user, TokenPurpose.RESET_PASSWORD, mail.password_reset)
+        reset = mail.password_reset
+        await _mail_token(workflows, session, user, TokenPurpose.RESET_PASSWORD, reset)
     return Accepted(detail="if the email has an account, a reset token is on its way")
 
 
 @router.post("/password/reset/confirm", dependencies=[PUBLIC])
 async def confirm_password_reset(
-    body: PasswordReset, session: SessionDep, services: ServicesDep
+    body: PasswordReset, session: SessionDep, sign_ins: SignInsDep
 ) -> Accepted:
     """Set a new password with the emailed token; every session of the account ends."""
     user, _ = await users.use_token(session, body.token, TokenPurpose.RESET_PASSWORD)
-    ended = await _set_password(services, session, user, body.new_password, keep=None)
+    ended = await _set_password(sign_ins, session, user, body.new_password, keep=None)
     if user.email_confirmed_at is None:  # the token proves the address
         user.email_confirmed_at = user.password_changed_at
     log.info("user.password_reset", user_id=str(user.id), sessions_ended=ended)

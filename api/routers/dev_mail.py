@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.auth.access import requires
-from api.deps import ServicesDep
+from api.deps import SettingsDep
 from core.mailbox import read_mailbox
 from domain.access import Action
 
@@ -25,9 +25,9 @@ class MessageOut(BaseModel):
 
 
 @router.get("/mail", dependencies=[requires(Action.DIAGNOSE)])
-async def mail(services: ServicesDep, to: str | None = None) -> list[MessageOut]:
+async def mail(settings: SettingsDep, to: str | None = None) -> list[MessageOut]:
     """Newest first; `to` filters by recipient."""
-    messages = read_mailbox(services.settings.data_dir / "mail")
+    messages = read_mailbox(settings.data_dir / "mail")
     return [
         MessageOut(to=m.to, subject=m.subject, body=m.body, received_at=m.received_at)
         for m in messages

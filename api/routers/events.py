@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from api.auth.access import requires
-from api.deps import ServicesDep
+from api.deps import EventsDep, SettingsDep
 from api.errors import ErrorOut, ServiceUnavailable
 from api.live_events import Lost
 from domain.access import Action
@@ -52,9 +52,8 @@ def _frame(event: str, data: object) -> str:
         503: {"model": ErrorOut, "description": "The database cannot be reached"},
     },
 )
-async def events(services: ServicesDep) -> StreamingResponse:
+async def events(hub: EventsDep, settings: SettingsDep) -> StreamingResponse:
     """Changes to orders and purchase orders as they are committed, by whoever made them."""
-    hub = services.events
     if not hub.listening:
         raise ServiceUnavailable("live events wait for the database; try again shortly")
 
@@ -62,7 +61,7 @@ async def events(services: ServicesDep) -> StreamingResponse:
         async with hub.stream() as queue:
             yield "retry: 1000\n" + _frame("ready", {})
             loop = asyncio.get_running_loop()
-            ends = loop.time() + services.settings.events_stream_seconds
+            ends = loop.time() + settings.events_stream_seconds
             while (left := ends - loop.time()) > 0:
                 try:
                     event = await asyncio.wait_for(queue.get(), min(HEARTBEAT_SECONDS, left))

@@ -5,29 +5,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import structlog
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.auth.access import Principal, StageCompleter, requires
-from api.deps import ServicesDep, SessionDep
-from api.order_views import EscalationOut, OrderOut, StageOut, load_order
+from api.commands import orders
+from api.deps import SessionDep, WorkflowsDep
+from api.queries.orders import EscalationOut, OrderOut, StageOut, order_now
 from api.routers.quality import InspectionOut, inspections_out
-from api.workflow_calls import execute_update, running_order
 from contracts.orders import HoldRequest, PriorityChange, ResumeRequest, StartStage
 from domain.access import Action
 from domain.errors import InvalidInput
 from domain.stages import AUTOMATIC_STAGES, Stage
 from domain.stock import Priority
-from persistence import quality, work_queue
-from workflows.order_workflow import OrderWorkflow
+from services import quality
+from services.floor import work_queue
 
 router = APIRouter()
 READ = requires(Action.READ)
 Planner = Annotated[Principal, requires(Action.MANAGE_ORDERS)]
-log = structlog.get_logger(__name__)
 
 
 # --- the queue and the orders on the floor -----------------------------------------------
@@ -111,85 +109,48 @@ class PriorityIn(BaseModel):
     priority: Priority
 
 
-async def _update(
-    services: ServicesDep,
-    order_id: uuid.UUID,
-    update: Any,
-    argument: BaseModel,
-    event: str,
-    **logged: str,
-) -> OrderOut:
-    """Run one of the order workflow's updates and answer with the order as it now is."""
-    running = await running_order(services, order_id)
-    await execute_update(
-        running.handle,
-        update,
-        argument,
-        within=services.settings.workflow_call_timeout_seconds,
-    )
-    log.info(event, order=running.number, workflow_id=running.handle.id, **logged)
-    async with services.sessions() as session:
-        return await load_order(session, order_id)
-
-
 @router.post("/orders/{order_id}/stages/{stage}/start")
 async def start_stage(
-    order_id: uuid.UUID, stage: Stage, body: StartIn, services: ServicesDep, user: StageCompleter
+    order_id: uuid.UUID,
+    stage: Stage,
+    body: StartIn,
+    workflows: WorkflowsDep,
+    user: StageCompleter,
 ) -> OrderOut:
     """A worker takes the order's current stage: 409 naming the missing skill, or the busy
     equipment. The equipment (the one chosen, or the first free one that fits) is theirs until
     the stage is completed."""
-    return await _update(
-        services,
-        order_id,
-        OrderWorkflow.start_stage,
-        StartStage(
-            stage=stage,
-            worker_id=body.worker_id,
-            started_by=user.email,
-            equipment_id=body.equipment_id,
-        ),
-        "order.stage_started",
-        stage=stage.value,
-        by=user.email,
+    start = StartStage(
+        stage=stage, worker_id=body.worker_id, started_by=user.email, equipment_id=body.equipment_id
     )
+    await orders.start_stage(workflows, order_id, start)
+    return await order_now(workflows.sessions, order_id)
 
 
 @router.post("/orders/{order_id}/hold")
 async def hold_order(
-    order_id: uuid.UUID, body: HoldIn, services: ServicesDep, planner: Planner
+    order_id: uuid.UUID, body: HoldIn, workflows: WorkflowsDep, planner: Planner
 ) -> OrderOut:
     """Stop the floor from starting the order's next stage (work under way may finish);
     reservations stay."""
-    hold = HoldRequest(reason=body.reason, by=planner.email)
-    return await _update(
-        services, order_id, OrderWorkflow.hold, hold, "order.held", by=planner.email
-    )
+    await orders.hold(workflows, order_id, HoldRequest(reason=body.reason, by=planner.email))
+    return await order_now(workflows.sessions, order_id)
 
 
 @router.post("/orders/{order_id}/resume")
-async def resume_order(order_id: uuid.UUID, services: ServicesDep, planner: Planner) -> OrderOut:
-    resume = ResumeRequest(by=planner.email)
-    return await _update(
-        services, order_id, OrderWorkflow.resume, resume, "order.resumed", by=planner.email
-    )
+async def resume_order(order_id: uuid.UUID, workflows: WorkflowsDep, planner: Planner) -> OrderOut:
+    await orders.resume(workflows, order_id, ResumeRequest(by=planner.email))
+    return await order_now(workflows.sessions, order_id)
 
 
 @router.patch("/orders/{order_id}")
 async def change_priority(
-    order_id: uuid.UUID, body: PriorityIn, services: ServicesDep, planner: Planner
+    order_id: uuid.UUID, body: PriorityIn, workflows: WorkflowsDep, planner: Planner
 ) -> OrderOut:
     """Re-prioritise: the queues and the Temporal search attributes follow at once."""
     change = PriorityChange(priority=body.priority, by=planner.email)
-    return await _update(
-        services,
-        order_id,
-        OrderWorkflow.change_priority,
-        change,
-        "order.priority",
-        priority=body.priority.value,
-        by=planner.email,
-    )
+    await orders.change_priority(workflows, order_id, change)
+    return await order_now(workflows.sessions, order_id)
 
 
 # --- a unit's story ----------------------------------------------------------------------

@@ -16,9 +16,9 @@ from api.fields import Flag, Minutes, SkillLevel
 from domain.access import Action
 from domain.errors import InvalidInput, NotFound
 from domain.stages import AUTOMATIC_STAGES, Stage
-from persistence import resources
-from persistence.catalogue import get_existing, product_by_sku
 from persistence.tables import Equipment, StageRequirement, Worker
+from services.floor import resources
+from services.inventory.catalogue import get_existing, product_by_sku
 
 router = APIRouter()
 READ = requires(Action.READ)

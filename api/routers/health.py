@@ -16,11 +16,14 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
+from redis.asyncio import Redis
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
+from temporalio.client import Client
 
 from api.auth.access import PUBLIC, requires
-from api.deps import Services, ServicesDep
+from api.deps import AuditsDep, EngineDep, RedisDep, TemporalDep
 from api.errors import RETRY_AFTER_SECONDS, ErrorOut
 from domain.access import Action
 
@@ -57,9 +60,11 @@ async def health() -> Health:
     dependencies=[PUBLIC],
     responses={503: {"model": DeepHealth, "description": "A dependency does not answer"}},
 )
-async def readiness(services: ServicesDep, response: Response) -> DeepHealth:
+async def readiness(
+    engine: EngineDep, redis: RedisDep, temporal: TemporalDep, response: Response
+) -> DeepHealth:
     """Ready when the API can serve orders: database, Redis and Temporal all answer."""
-    checks = await _dependencies(services)
+    checks = await _dependencies(engine, redis, temporal)
     public = {name: check.model_copy(update={"error": None}) for name, check in checks.items()}
     return _verdict(public, response)
 
@@ -72,17 +77,25 @@ async def readiness(services: ServicesDep, response: Response) -> DeepHealth:
         403: {"model": ErrorOut, "description": "Admins only"},
     },
 )
-async def deep(services: ServicesDep, response: Response) -> DeepHealth:
+async def deep(
+    engine: EngineDep,
+    redis: RedisDep,
+    temporal: TemporalDep,
+    audits: AuditsDep,
+    response: Response,
+) -> DeepHealth:
     """Every dependency with its error, and the stock invariants (levels = ledger, reserved =
     reservations, quarantined = quarantine bins): admins only; the audit's verdict may be up
     to half a minute old."""
 
     async def stock() -> None:
-        audit = await services.audits.get()
+        audit = await audits.get()
         if not audit.consistent:
             raise RuntimeError("; ".join(str(p) for p in audit.problems[:5]))
 
-    dependencies, audit = await asyncio.gather(_dependencies(services), _timed(stock))
+    dependencies, audit = await asyncio.gather(
+        _dependencies(engine, redis, temporal), _timed(stock)
+    )
     return _verdict({**dependencies, "stock": audit}, response)
 
 
@@ -112,17 +125,17 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-async def _dependencies(services: Services) -> dict[str, Check]:
+async def _dependencies(engine: AsyncEngine, redis: Redis, temporal: Client) -> dict[str, Check]:
     async def database() -> None:
-        async with services.engine.connect() as connection:
+        async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
-    async def redis() -> None:
-        await services.redis.ping()
+    async def cache() -> None:
+        await redis.ping()
 
-    async def temporal() -> None:
-        await services.temporal.workflow_service.get_system_info(GetSystemInfoRequest())
+    async def server() -> None:
+        await temporal.workflow_service.get_system_info(GetSystemInfoRequest())
 
-    probes = {"database": database, "redis": redis, "temporal": temporal}
+    probes = {"database": database, "redis": cache, "temporal": server}
     results = await asyncio.gather(*(_timed(probe) for probe in probes.values()))
     return dict(zip(probes, results, strict=True))

@@ -13,12 +13,12 @@ from sqlalchemy import Select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
-from api.routers.stock import movements_query
+from api.queries.stock import movements_query
 from domain.access import Action
 from domain.errors import InvalidInput
 from domain.inventory_import import parse_items, parse_stock
-from persistence import inventory_csv, inventory_reports
 from persistence.tables import StockMovement
+from services.inventory import inventory_csv, inventory_reports
 
 router = APIRouter()
 READ = requires(Action.READ)

@@ -11,17 +11,17 @@ from typing import Annotated, Self
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import func, select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from api.fields import Dimension, Flag, Level, Page
+from api.queries import catalogue
+from api.queries.catalogue import ItemFilter
 from domain.access import Action
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput
 from domain.items import BARCODE_PATTERN, SKU_PATTERN, ItemType
-from persistence.catalogue import delete_item, get_existing, insert_unique, update_unique
-from persistence.search import mentions
 from persistence.tables import Item
+from services.inventory.catalogue import delete_item, get_existing, insert_unique, update_unique
 
 router = APIRouter()
 READ = requires(Action.READ)
@@ -137,33 +137,19 @@ async def list_items(
     page: Annotated[Page, Query()] = 1,
     size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> ItemPage:
-    query = select(Item)
-    if search:
-        query = query.where(mentions(search, Item.name, Item.sku, Item.description))
-    if item_type:
-        query = query.where(Item.item_type == item_type)
-    if category:
-        query = query.where(func.lower(Item.category) == category.lower())
-    if barcode:
-        query = query.where(Item.barcode == barcode)
-    if active is not None:
-        query = query.where(Item.is_active.is_(active))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    column = getattr(Item, sort.value)
-    order = [column.desc() if descending else column.asc(), Item.sku]
-    rows = await session.scalars(query.order_by(*order).offset((page - 1) * size).limit(size))
+    found = ItemFilter(
+        search=search, item_type=item_type, category=category, barcode=barcode, active=active
+    )
+    total, rows = await catalogue.item_page(session, found, sort.value, descending, page, size)
     return ItemPage(
-        items=[ItemOut.model_validate(i) for i in rows], total=total or 0, page=page, size=size
+        items=[ItemOut.model_validate(i) for i in rows], total=total, page=page, size=size
     )
 
 
 @router.get("/items/by-barcode/{code}", dependencies=[READ])
 async def item_by_barcode(code: str, session: SessionDep) -> ItemOut:
     """For scanners: the item with this barcode."""
-    item = await session.scalar(select(Item).where(Item.barcode == code))
-    if item is None:
-        raise NotFound(f"no item has barcode {code!r}", barcode=code)
-    return ItemOut.model_validate(item)
+    return ItemOut.model_validate(await catalogue.item_by_barcode(session, code))
 
 
 @router.get("/items/{item_id}", dependencies=[READ])

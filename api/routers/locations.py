@@ -10,18 +10,18 @@ from typing import Annotated, Self
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from api.fields import RecordedAt
 from api.metrics import ZONE_READINGS_OUT_OF_RANGE
+from api.queries import locations
 from domain.access import Action
 from domain.locations import Range, reading_problems
 from domain.stock import ZoneType
-from persistence.catalogue import get_existing, insert_unique
-from persistence.locations import default_bin
 from persistence.tables import Bin, Warehouse, Zone, ZoneReading
+from services.inventory.catalogue import get_existing, insert_unique
+from services.inventory.locations import default_bin
 
 router = APIRouter()
 READ = requires(Action.READ)
@@ -136,8 +136,7 @@ async def create_warehouse(
 
 @router.get("/warehouses", dependencies=[READ])
 async def list_warehouses(session: SessionDep) -> list[WarehouseOut]:
-    rows = await session.scalars(select(Warehouse).order_by(Warehouse.code))
-    return [WarehouseOut.model_validate(w) for w in rows]
+    return [WarehouseOut.model_validate(w) for w in await locations.warehouses(session)]
 
 
 @router.get("/warehouses/{warehouse_id}", dependencies=[READ])
@@ -163,20 +162,12 @@ async def create_zone(
 
 @router.get("/warehouses/{warehouse_id}/zones", dependencies=[READ])
 async def list_zones(warehouse_id: uuid.UUID, session: SessionDep) -> list[ZoneOut]:
-    await get_existing(session, Warehouse, warehouse_id, "warehouse")
-    rows = await session.scalars(
-        select(Zone).where(Zone.warehouse_id == warehouse_id).order_by(Zone.name)
-    )
-    return [ZoneOut.model_validate(z) for z in rows]
+    return [ZoneOut.model_validate(z) for z in await locations.zones_of(session, warehouse_id)]
 
 
 @router.get("/warehouses/{warehouse_id}/bins", dependencies=[READ])
 async def list_warehouse_bins(warehouse_id: uuid.UUID, session: SessionDep) -> list[BinOut]:
-    await get_existing(session, Warehouse, warehouse_id, "warehouse")
-    rows = await session.scalars(
-        select(Bin).where(Bin.warehouse_id == warehouse_id).order_by(Bin.code)
-    )
-    return [BinOut.model_validate(b) for b in rows]
+    return [BinOut.model_validate(b) for b in await locations.bins_of(session, warehouse_id)]
 
 
 @router.post("/zones/{zone_id}/bins", status_code=201)
@@ -195,9 +186,7 @@ async def create_bin(
 
 @router.get("/zones/{zone_id}/bins", dependencies=[READ])
 async def list_bins(zone_id: uuid.UUID, session: SessionDep) -> list[BinOut]:
-    await get_existing(session, Zone, zone_id, "zone")
-    rows = await session.scalars(select(Bin).where(Bin.zone_id == zone_id).order_by(Bin.code))
-    return [BinOut.model_validate(b) for b in rows]
+    return [BinOut.model_validate(b) for b in await locations.bins_in(session, zone_id)]
 
 
 @router.post("/zones/{zone_id}/readings", status_code=201)
@@ -238,9 +227,5 @@ async def list_readings(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[ReadingOut]:
     """Newest first; `out_of_range=true` lists the flagged ones."""
-    await get_existing(session, Zone, zone_id, "zone")
-    query = select(ZoneReading).where(ZoneReading.zone_id == zone_id)
-    if out_of_range is not None:
-        query = query.where(ZoneReading.out_of_range.is_(out_of_range))
-    rows = await session.scalars(query.order_by(ZoneReading.recorded_at.desc()).limit(limit))
+    rows = await locations.readings(session, zone_id, out_of_range, limit)
     return [ReadingOut.model_validate(r) for r in rows]

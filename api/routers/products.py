@@ -3,31 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from api.auth.access import Principal, requires
-from api.deps import ServicesDep, SessionDep
-from api.fields import Flag, Quantity
+from api.deps import SessionDep, SettingsDep
+from api.fields import Flag
+from api.queries.products import BomLineIn, ProductOut, all_products, bom_in_stock, products_out
 from domain.access import Action
 from domain.bom import BomLine as DomainBomLine
 from domain.bom import can_build, explode
-from persistence.catalogue import create_product, default_warehouse, get_existing, product_by_sku
-from persistence.order_reservations import awaited_by_open_orders
-from persistence.tables import BomLine, Item, Product, StockLevel, Warehouse
+from persistence.tables import Item, Warehouse
+from services.inventory.catalogue import (
+    create_product,
+    default_warehouse,
+    get_existing,
+    product_by_sku,
+)
+from services.orders.order_reservations import awaited_by_open_orders
 
 router = APIRouter()
 Planner = Annotated[Principal, requires(Action.MANAGE_PRODUCTS)]
-
-
-class BomLineIn(BaseModel):
-    sku: str = Field(min_length=1, max_length=64)
-    quantity: Quantity
 
 
 class ProductCreate(BaseModel):
@@ -35,47 +33,6 @@ class ProductCreate(BaseModel):
     name: str | None = Field(None, max_length=200, description="Defaults to the item's name")
     requires_soldering: Flag = Field(False, description="Soldered (not hot-swap): adds soldering")
     bom: list[BomLineIn] = Field(min_length=1, max_length=200)
-
-
-class ProductOut(BaseModel):
-    id: uuid.UUID
-    item_id: uuid.UUID
-    sku: str
-    name: str
-    requires_soldering: bool
-    bom: list[BomLineIn]
-    created_at: datetime
-
-
-async def _products_out(session: SessionDep, products: Sequence[Product]) -> list[ProductOut]:
-    """The products with their items and bills of materials, in two queries however many."""
-    ids = [p.id for p in products]
-    items = {
-        item.id: item
-        for item in await session.scalars(
-            select(Item).where(Item.id.in_([p.item_id for p in products]))
-        )
-    }
-    boms: dict[uuid.UUID, list[BomLineIn]] = {}
-    for product_id, sku, quantity in await session.execute(
-        select(BomLine.product_id, Item.sku, BomLine.quantity)
-        .join(Item, Item.id == BomLine.item_id)
-        .where(BomLine.product_id.in_(ids))
-        .order_by(Item.sku)
-    ):
-        boms.setdefault(product_id, []).append(BomLineIn(sku=sku, quantity=quantity))
-    return [
-        ProductOut(
-            id=product.id,
-            item_id=product.item_id,
-            sku=items[product.item_id].sku,
-            name=items[product.item_id].name,
-            requires_soldering=product.requires_soldering,
-            bom=boms.get(product.id, []),
-            created_at=product.created_at,
-        )
-        for product in products
-    ]
 
 
 @router.post("/products", status_code=201)
@@ -90,15 +47,14 @@ async def create_product_endpoint(
         item = await session.get(Item, product.item_id)
         assert item is not None
         item.name = body.name
-    [created] = await _products_out(session, [product])
+    [created] = await products_out(session, [product])
     return created
 
 
 @router.get("/products", dependencies=[requires(Action.READ)])
 async def list_products(session: SessionDep) -> list[ProductOut]:
     """The catalogue of buildable products, each with its bill of materials."""
-    products = (await session.scalars(select(Product).order_by(Product.created_at))).all()
-    return await _products_out(session, products)
+    return await products_out(session, await all_products(session))
 
 
 class CoverageLine(BaseModel):
@@ -126,7 +82,7 @@ class CoverageOut(BaseModel):
 async def product_coverage(
     sku: Annotated[str, Path(max_length=64)],
     session: SessionDep,
-    services: ServicesDep,
+    settings: SettingsDep,
     quantity: Annotated[int, Query(gt=0, le=10_000)] = 1,
     warehouse_id: uuid.UUID | None = None,
 ) -> CoverageOut:
@@ -137,20 +93,9 @@ async def product_coverage(
     warehouse = (
         await get_existing(session, Warehouse, warehouse_id, "warehouse")
         if warehouse_id
-        else await default_warehouse(session, services.settings.default_warehouse_code)
+        else await default_warehouse(session, settings.default_warehouse_code)
     )
-    rows = (
-        await session.execute(
-            select(Item.id, Item.sku, Item.name, BomLine.quantity, StockLevel.available)
-            .join(Item, Item.id == BomLine.item_id)
-            .outerjoin(
-                StockLevel,
-                (StockLevel.item_id == Item.id) & (StockLevel.warehouse_id == warehouse.id),
-            )
-            .where(BomLine.product_id == product.id)
-            .order_by(Item.sku)
-        )
-    ).all()
+    rows = await bom_in_stock(session, product.id, warehouse.id)
     bom = [DomainBomLine(row.sku, row.quantity) for row in rows]
     needs = explode(bom, quantity)
     awaited = await awaited_by_open_orders(session, warehouse.id, [row.id for row in rows])

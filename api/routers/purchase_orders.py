@@ -5,40 +5,34 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import structlog
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from api.auth.access import Principal, requires
-from api.deps import Services, ServicesDep, SessionDep
+from api.commands import purchase_orders as commands
+from api.deps import SessionDep, WorkflowsDep
 from api.fields import Offset, PlanningDate, Quantity
 from api.idempotency import IdempotencyKey, digest, stored_key
-from api.purchase_order_views import PurchaseOrderOut, purchase_order_view, purchase_order_views
-from api.workflow_calls import execute_update, temporal_call
+from api.queries.purchase_orders import (
+    PurchaseOrderFilter,
+    PurchaseOrderOut,
+    purchase_order_page,
+    purchase_order_view,
+    purchase_order_views,
+)
 from contracts.purchase_orders import (
     GoodsReceipt,
     PurchaseOrderAction,
-    PurchaseOrderRef,
     ReceivedLine,
-    purchase_order_workflow_id,
 )
 from domain.access import Action
-from domain.errors import AlreadyRecorded, DomainError, IllegalTransition, InvalidInput
-from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus
-from persistence import goods_receipt, purchase_orders
-from persistence.catalogue import default_warehouse
-from persistence.search import mentions
-from persistence.tables import (
-    PurchaseOrder,
-    PurchaseOrderLine,
-    PurchaseOrderReceipt,
-    Supplier,
-)
-from workflow_client.purchase_orders import start_purchase_order_workflow
-from workflows.purchase_order import PurchaseOrderWorkflow
+from domain.errors import InvalidInput
+from domain.purchasing import PurchaseOrderStatus
+from services.inventory.catalogue import default_warehouse
+from services.purchasing import purchase_orders
 
 router = APIRouter()
 log = structlog.get_logger(__name__)
@@ -101,36 +95,12 @@ async def list_purchase_orders(
 ) -> list[PurchaseOrderOut]:
     """Purchase orders, newest first, with their lines, receipts and the orders they serve;
     the total count is in the `X-Total-Count` header."""
-    query = select(PurchaseOrder)
-    if status:
-        query = query.where(PurchaseOrder.status == status)
-    if supplier_id:
-        query = query.where(PurchaseOrder.supplier_id == supplier_id)
-    if item_id:
-        query = query.where(
-            PurchaseOrder.id.in_(
-                select(PurchaseOrderLine.purchase_order_id).where(
-                    PurchaseOrderLine.item_id == item_id
-                )
-            )
-        )
-    if late is not None:
-        overdue = PurchaseOrder.status.in_([s.value for s in OPEN_STATUSES]) & (
-            PurchaseOrder.expected_date < datetime.now(UTC).date()
-        )
-        query = query.where(overdue if late else ~overdue)
-    if search:
-        query = query.where(
-            mentions(search, PurchaseOrder.number)
-            | PurchaseOrder.supplier_id.in_(
-                select(Supplier.id).where(mentions(search, Supplier.name))
-            )
-        )
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    response.headers["X-Total-Count"] = str(total or 0)
-    newest = query.order_by(PurchaseOrder.number.desc()).offset(offset).limit(limit)
-    pos = (await session.scalars(newest)).all()
-    return await purchase_order_views(session, list(pos))
+    found = PurchaseOrderFilter(
+        status=status, supplier_id=supplier_id, item_id=item_id, late=late, search=search
+    )
+    total, page = await purchase_order_page(session, found, limit, offset)
+    response.headers["X-Total-Count"] = str(total)
+    return page
 
 
 @router.get("/purchase-orders/{po_id}", dependencies=[READ])
@@ -147,7 +117,7 @@ async def get_purchase_order(
 async def create_purchase_order(
     body: PurchaseOrderCreate,
     session: SessionDep,
-    services: ServicesDep,
+    workflows: WorkflowsDep,
     buyer: Buyer,
     idempotency_key: IdempotencyKey = None,
 ) -> PurchaseOrderOut:
@@ -168,7 +138,7 @@ async def create_purchase_order(
             return (await purchase_order_views(session, [made]))[0]
     warehouse_id = (
         body.warehouse_id
-        or (await default_warehouse(session, services.settings.default_warehouse_code)).id
+        or (await default_warehouse(session, workflows.settings.default_warehouse_code)).id
     )
     po = await purchase_orders.create_manual(
         session,
@@ -182,107 +152,43 @@ async def create_purchase_order(
         idempotency_key=key,
         request_digest=request if key else None,
     )
-    await _start_workflow(services, po)
+    await commands.start_workflow(workflows, po)
     log.info("purchase_order.created", number=po.number, by=buyer.email)
     return (await purchase_order_views(session, [po]))[0]
 
 
-async def _start_workflow(services: Services, po: PurchaseOrder) -> None:
-    async with temporal_call(
-        "could not start the purchase order's workflow",
-        within=services.settings.workflow_call_timeout_seconds,
-    ):
-        await start_purchase_order_workflow(
-            services.temporal,
-            services.settings.temporal_task_queue,
-            PurchaseOrderRef(purchase_order_id=po.id, number=po.number),
-        )
-
-
-async def _update(
-    services: Services,
-    po_id: uuid.UUID,
-    update: Any,
-    argument: Any,
-    name: str,
-    *,
-    reached: PurchaseOrderStatus | None = None,
-    update_id: str | None = None,
-) -> PurchaseOrderOut:
-    """Run an update on the purchase order's workflow (started when it is missing: its start
-    was lost, or it predates workflows); a finished purchase order answers 409 at once. When
-    the purchase order is already `reached` (a repeat: a retry, a double click), it answers
-    with the purchase order as it is (the workflow does the same for concurrent repeats).
-    Requests with the same `update_id` are one: a repeat joins the first."""
-    async with services.sessions() as session:
-        po = await purchase_orders.get_purchase_order(session, po_id)
-        if reached is not None and po.status == reached:
-            return (await purchase_order_views(session, [po]))[0]
-    if po.status not in OPEN_STATUSES:
-        raise IllegalTransition(f"the purchase order is already {po.status}", status=po.status)
-    handle = services.temporal.get_workflow_handle(purchase_order_workflow_id(po.number))
-    await execute_update(
-        handle,
-        update,
-        argument,
-        update_id=update_id,
-        within=services.settings.workflow_call_timeout_seconds,
-        start_missing=lambda: _start_workflow(services, po),
-    )
-    log.info(f"purchase_order.{name}", number=po.number)
-    return await purchase_order_view(services, po_id)
-
-
 @router.post("/purchase-orders/{po_id}/send")
-async def send(po_id: uuid.UUID, services: ServicesDep, buyer: Buyer) -> PurchaseOrderOut:
+async def send(po_id: uuid.UUID, workflows: WorkflowsDep, buyer: Buyer) -> PurchaseOrderOut:
     """Draft to sent (a purchase order already sent answers as it is)."""
     action = PurchaseOrderAction(actor=buyer.email)
-    return await _update(
-        services,
-        po_id,
-        PurchaseOrderWorkflow.send,
-        action,
-        "sent",
-        reached=PurchaseOrderStatus.SENT,
-    )
+    await commands.move(workflows, po_id, PurchaseOrderStatus.SENT, action)
+    return await purchase_order_view(workflows.sessions, po_id)
 
 
 @router.post("/purchase-orders/{po_id}/confirm")
-async def confirm(po_id: uuid.UUID, services: ServicesDep, buyer: Buyer) -> PurchaseOrderOut:
+async def confirm(po_id: uuid.UUID, workflows: WorkflowsDep, buyer: Buyer) -> PurchaseOrderOut:
     """Sent to confirmed by the supplier (a confirmed one answers as it is)."""
     action = PurchaseOrderAction(actor=buyer.email)
-    return await _update(
-        services,
-        po_id,
-        PurchaseOrderWorkflow.confirm,
-        action,
-        "confirmed",
-        reached=PurchaseOrderStatus.CONFIRMED,
-    )
+    await commands.move(workflows, po_id, PurchaseOrderStatus.CONFIRMED, action)
+    return await purchase_order_view(workflows.sessions, po_id)
 
 
 @router.post("/purchase-orders/{po_id}/cancel")
 async def cancel(
-    po_id: uuid.UUID, services: ServicesDep, buyer: Buyer, body: CancelIn | None = None
+    po_id: uuid.UUID, workflows: WorkflowsDep, buyer: Buyer, body: CancelIn | None = None
 ) -> PurchaseOrderOut:
     """From draft or sent; the orders that waited on it look for their components again. A
     cancelled purchase order answers as it is."""
     action = PurchaseOrderAction(actor=buyer.email, reason=body.reason if body else None)
-    return await _update(
-        services,
-        po_id,
-        PurchaseOrderWorkflow.cancel,
-        action,
-        "cancelled",
-        reached=PurchaseOrderStatus.CANCELLED,
-    )
+    await commands.move(workflows, po_id, PurchaseOrderStatus.CANCELLED, action)
+    return await purchase_order_view(workflows.sessions, po_id)
 
 
 @router.post("/purchase-orders/{po_id}/receive")
 async def receive(
     po_id: uuid.UUID,
     body: ReceiptIn,
-    services: ServicesDep,
+    workflows: WorkflowsDep,
     receiver: Receiver,
     idempotency_key: IdempotencyKey = None,
 ) -> PurchaseOrderOut:
@@ -304,42 +210,13 @@ async def receive(
             "a repeated request books the delivery once",
             field="reference",
         )
-    request = digest("receive", body.model_dump(mode="json"))
-    async with services.sessions() as session:
-        booked = await goods_receipt.receipt_under(session, po_id, key)
-    if booked is not None:
-        if booked.request_digest not in (None, request):
-            raise _booked_differently(body.reference, booked)
-        return await purchase_order_view(services, po_id)
     receipt = GoodsReceipt(
         lines=[ReceivedLine(item_id=ln.item_id, quantity=ln.quantity) for ln in body.lines],
         bin_id=body.bin_id,
         actor=receiver.email,
         receipt_key=key,
         reference=body.reference,
-        digest=request,
+        digest=digest("receive", body.model_dump(mode="json")),
     )
-    return await _update(
-        services,
-        po_id,
-        PurchaseOrderWorkflow.receive,
-        receipt,
-        "received",
-        update_id=f"receive:{digest(key, request)}",
-    )
-
-
-def _booked_differently(reference: str | None, booked: PurchaseOrderReceipt) -> DomainError:
-    when = f"{booked.received_at:%Y-%m-%d %H:%M} UTC by {booked.received_by or 'someone'}"
-    if reference:
-        return AlreadyRecorded(
-            f"delivery note {reference} was already booked on {when} with other lines; "
-            "this receipt was not booked",
-            reference=reference,
-        )
-    return InvalidInput(
-        f"this Idempotency-Key already booked a delivery on {when} with other lines; use a "
-        "new key for a new delivery",
-        field="Idempotency-Key",
-        location="header",
-    )
+    await commands.receive(workflows, po_id, receipt)
+    return await purchase_order_view(workflows.sessions, po_id)

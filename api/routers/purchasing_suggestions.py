@@ -10,21 +10,18 @@ from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from api.auth.access import Principal, requires
-from api.deps import ServicesDep, SessionDep
+from api.deps import SessionDep, WorkflowsDep
+from api.queries.catalogue import item_skus
+from api.queries.suppliers import supplier_names
 from api.workflow_calls import temporal_call
 from contracts.purchase_orders import (
     ReorderScanInput,
     ReorderScanResult,
 )
 from domain.access import Action
-from persistence import replenishment
-from persistence.tables import (
-    Item,
-    Supplier,
-)
+from services.purchasing import replenishment
 from workflows.reorder_scan import ReorderScanWorkflow
 
 router = APIRouter()
@@ -68,8 +65,8 @@ async def suggestions(session: SessionDep) -> SuggestionsOut:
     packs above the minimum, at the best price break, within each supplier's credit limit."""
     found = await replenishment.suggestions(session, datetime.now(UTC).date())
     items = {s.item for s in found.suggestions} | {h.item for h in found.held}
-    skus = dict((await session.execute(select(Item.id, Item.sku).where(Item.id.in_(items)))).all())
-    names = dict((await session.execute(select(Supplier.id, Supplier.name))).all())
+    skus = await item_skus(session, items)
+    names = await supplier_names(session)
     by_supplier: dict[uuid.UUID, list[SuggestedLine]] = {}
     for s in found.suggestions:
         by_supplier.setdefault(s.supplier, []).append(
@@ -106,17 +103,17 @@ async def suggestions(session: SessionDep) -> SuggestionsOut:
 
 
 @router.post("/reorder-scan")
-async def reorder_scan(services: ServicesDep, buyer: Buyer) -> ReorderScanResult:
+async def reorder_scan(workflows: WorkflowsDep, buyer: Buyer) -> ReorderScanResult:
     """Run the reorder scan now (it also runs on its schedule): drafts for items below their
     reorder point."""
     async with temporal_call(
         "the reorder scan did not finish",
-        within=services.settings.workflow_call_timeout_seconds * 4,
+        within=workflows.within * 4,
     ):
-        return await services.temporal.execute_workflow(
+        return await workflows.temporal.execute_workflow(
             ReorderScanWorkflow.run,
             ReorderScanInput(),
             id=f"reorder-scan-by-{uuid.uuid4().hex[:8]}",
-            task_queue=services.settings.temporal_task_queue,
+            task_queue=workflows.settings.temporal_task_queue,
             static_summary=f"reorder scan run by {buyer.email}",
         )

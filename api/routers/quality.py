@@ -13,25 +13,23 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from api.fields import Flag, Reading
+from api.queries import quality as queries
+from api.queries.catalogue import product_skus
 from domain.access import Action
 from domain.quality import CheckItem, CheckKind, InspectionStatus
 from domain.stages import INSPECTION_STAGES, Stage
-from persistence import quality
-from persistence.catalogue import get_existing, product_by_sku
 from persistence.tables import (
     Inspection,
     InspectionResult,
-    Item,
     Order,
-    OrderStageRecord,
-    Product,
     QcTemplate,
 )
+from services import quality
+from services.inventory.catalogue import get_existing, product_by_sku
 
 router = APIRouter()
 READ = requires(Action.READ)
@@ -80,14 +78,7 @@ async def _templates_out(
     session: SessionDep, checklists: Sequence[quality.Checklist]
 ) -> list[TemplateOut]:
     product_ids = {c.template.product_id for c in checklists if c.template.product_id}
-    skus: dict[uuid.UUID, str] = {}
-    if product_ids:
-        for product_id, sku in await session.execute(
-            select(Product.id, Item.sku)
-            .join(Item, Item.id == Product.item_id)
-            .where(Product.id.in_(product_ids))
-        ):
-            skus[product_id] = sku
+    skus = await product_skus(session, product_ids) if product_ids else {}
     return [
         TemplateOut(
             id=c.template.id,
@@ -151,16 +142,8 @@ async def list_templates(
     product_sku: str | None = None,
     active: bool | None = True,
 ) -> list[TemplateOut]:
-    query = select(QcTemplate).order_by(QcTemplate.stage, QcTemplate.created_at.desc())
-    if stage is not None:
-        query = query.where(QcTemplate.stage == stage.value)
-    if product_sku is not None:
-        product = await product_by_sku(session, product_sku)
-        query = query.where(QcTemplate.product_id == product.id)
-    if active is not None:
-        query = query.where(QcTemplate.active == active)
-    templates = list(await session.scalars(query))
-    return await _templates_out(session, await quality.load_checklists(session, templates))
+    found = await queries.templates(session, stage, product_sku, active)
+    return await _templates_out(session, await quality.load_checklists(session, found))
 
 
 @router.get("/templates/{template_id}", dependencies=[READ])
@@ -231,12 +214,7 @@ async def _open_inspection(session: SessionDep, order_id: uuid.UUID) -> Inspecti
     order = await get_existing(session, Order, order_id, "order")
     if order.stage is None or Stage(order.stage) not in INSPECTION_STAGES:
         return None
-    entry = await session.scalar(
-        select(OrderStageRecord)
-        .where(OrderStageRecord.order_id == order_id, OrderStageRecord.completed_at.is_(None))
-        .order_by(OrderStageRecord.seq.desc())
-        .limit(1)
-    )
+    entry = await queries.open_stage(session, order_id)
     checklist = await quality.checklist_for(session, Stage(order.stage), order.product_id)
     started = entry is not None and entry.work_started_at is not None
     return InspectionOut(

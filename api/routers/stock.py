@@ -7,23 +7,28 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Self
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import Select, func, select, tuple_
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from api.fields import Offset, SignedQuantity
 from api.idempotency import IdempotencyKey, digest, stored_key
+from api.queries import stock as queries
+from api.queries.stock import (
+    MovementFilter,
+    StockFilter,
+    StockOut,
+    movements_by_id,
+    stock_page,
+)
 from domain.access import Action
 from domain.errors import InvalidInput
 from domain.limits import MAX_QUANTITY
 from domain.stock import AdjustmentReason, MovementType
-from persistence.locations import ensure_item_and_warehouse
-from persistence.reservations import release_reservation, reserve_exact
-from persistence.search import mentions
-from persistence.stock_ledger import LedgerEntry, movement_under, post_movement, transfer
-from persistence.tables import Bin, BinStock, Item, Reservation, StockLevel, StockMovement
+from services.inventory.locations import ensure_item_and_warehouse
+from services.inventory.reservations import release_reservation, reserve_exact
+from services.inventory.stock_ledger import LedgerEntry, movement_under, post_movement, transfer
 
 router = APIRouter()
 READ = requires(Action.READ)
@@ -90,25 +95,6 @@ class MoveOut(MovementOut):
     legs: list[MovementOut]
 
 
-class BinLevelOut(BaseModel):
-    bin_id: uuid.UUID
-    bin_code: str
-    on_hand: int
-
-
-class StockOut(BaseModel):
-    item_id: uuid.UUID
-    sku: str
-    warehouse_id: uuid.UUID
-    on_hand: int
-    reserved: int
-    quarantined: int = Field(
-        description="On hand in quarantine bins: neither reservable nor pickable"
-    )
-    available: int = Field(description="on_hand - quarantined - reserved")
-    bins: list[BinLevelOut]
-
-
 class ReservationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
@@ -154,11 +140,7 @@ async def move_stock(
     else:
         ids = await post_movement(session, entry)
     if ids:
-        rows = list(
-            await session.scalars(
-                select(StockMovement).where(StockMovement.id.in_(ids)).order_by(StockMovement.id)
-            )
-        )
+        rows = await movements_by_id(session, ids)
     else:  # booked before under this key
         assert key is not None
         rows = await movement_under(session, key)
@@ -188,92 +170,10 @@ async def stock(
 ) -> list[StockOut]:
     """Per item and warehouse, by SKU: on hand, reserved, available, and on hand by bin; the
     total count is in the `X-Total-Count` header."""
-    query = select(StockLevel, Item.sku).join(Item, Item.id == StockLevel.item_id)
-    if search:
-        query = query.where(mentions(search, Item.sku, Item.name, Item.barcode))
-    if item_id:
-        query = query.where(StockLevel.item_id == item_id)
-    if warehouse_id:
-        query = query.where(StockLevel.warehouse_id == warehouse_id)
-    if bin_id:
-        query = query.where(
-            select(BinStock.item_id)
-            .where(
-                BinStock.bin_id == bin_id,
-                BinStock.item_id == StockLevel.item_id,
-                BinStock.warehouse_id == StockLevel.warehouse_id,
-                BinStock.on_hand > 0,
-            )
-            .exists()
-        )
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    response.headers["X-Total-Count"] = str(total or 0)
-    ordered = query.order_by(Item.sku, StockLevel.warehouse_id).offset(offset).limit(limit)
-    levels = (await session.execute(ordered)).all()
-    bins: dict[tuple[uuid.UUID, uuid.UUID], list[BinLevelOut]] = {}
-    if levels:
-        in_bins = await session.execute(
-            select(
-                BinStock.item_id, BinStock.warehouse_id, BinStock.bin_id, Bin.code, BinStock.on_hand
-            )
-            .join(Bin, Bin.id == BinStock.bin_id)
-            .where(
-                tuple_(BinStock.item_id, BinStock.warehouse_id).in_(
-                    {(level.item_id, level.warehouse_id) for level, _ in levels}
-                ),
-                BinStock.on_hand > 0,
-            )
-            .order_by(Bin.code)
-        )
-        for item, warehouse, bin_, code, on_hand in in_bins:
-            bins.setdefault((item, warehouse), []).append(
-                BinLevelOut(bin_id=bin_, bin_code=code, on_hand=on_hand)
-            )
-    return [
-        StockOut(
-            item_id=level.item_id,
-            sku=sku,
-            warehouse_id=level.warehouse_id,
-            on_hand=level.on_hand,
-            reserved=level.reserved,
-            quarantined=level.quarantined,
-            available=level.available,
-            bins=bins.get((level.item_id, level.warehouse_id), []),
-        )
-        for level, sku in levels
-    ]
-
-
-def movements_query(
-    item_id: uuid.UUID | None = None,
-    warehouse_id: uuid.UUID | None = None,
-    bin_id: uuid.UUID | None = None,
-    order_id: uuid.UUID | None = None,
-    purchase_order_id: uuid.UUID | None = None,
-    movement_type: MovementType | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> Select[StockMovement]:
-    """The ledger filtered, newest first (shared with the CSV export)."""
-    query = select(StockMovement)
-    for column, value in (
-        (StockMovement.item_id, item_id),
-        (StockMovement.warehouse_id, warehouse_id),
-        (StockMovement.bin_id, bin_id),
-        (StockMovement.order_id, order_id),
-        (StockMovement.purchase_order_id, purchase_order_id),
-        (StockMovement.movement_type, movement_type),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if since:
-        query = query.where(StockMovement.created_at >= since)
-    if until:
-        query = query.where(StockMovement.created_at < until)
-    return query.order_by(StockMovement.id.desc())
-
-
-MovementFilter = Annotated[Select[StockMovement], Depends(movements_query)]
+    found = StockFilter(item_id=item_id, warehouse_id=warehouse_id, bin_id=bin_id, search=search)
+    total, page = await stock_page(session, found, limit, offset)
+    response.headers["X-Total-Count"] = str(total)
+    return page
 
 
 @router.get("/movements", dependencies=[READ])
@@ -330,16 +230,7 @@ async def reservations(
     status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[ReservationOut]:
-    query = select(Reservation)
-    if item_id:
-        query = query.where(Reservation.item_id == item_id)
-    if warehouse_id:
-        query = query.where(Reservation.warehouse_id == warehouse_id)
-    if order_id:
-        query = query.where(Reservation.order_id == order_id)
-    if status:
-        query = query.where(Reservation.status == status)
-    rows = await session.scalars(query.order_by(Reservation.created_at.desc()).limit(limit))
+    rows = await queries.reservations(session, item_id, warehouse_id, order_id, status, limit)
     return [ReservationOut.model_validate(r) for r in rows]
 
 

@@ -4,21 +4,22 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
-from sqlalchemy import select
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep
 from api.fields import Days, Flag, Money, Percent, Quantity, UnitPrice
+from api.queries import suppliers as queries
 from domain.access import Action
-from persistence import purchase_orders, supplier_offers, suppliers
-from persistence.catalogue import get_existing, update_unique
-from persistence.tables import Supplier, SupplierContact, SupplierItem
+from persistence.tables import Supplier, SupplierItem
+from services.inventory.catalogue import get_existing, update_unique
+from services.purchasing import purchase_orders, supplier_offers, suppliers
 
 router = APIRouter()
 READ = requires(Action.READ)
@@ -134,16 +135,20 @@ class PerformanceOut(BaseModel):
     average_lead_time_days: float | None = Field(description="From sending to full receipt")
 
 
+async def _suppliers_out(session: SessionDep, found: Sequence[Supplier]) -> list[SupplierOut]:
+    contacts = await queries.contacts_of(session, [s.id for s in found])
+    names = [name for name in SupplierOut.model_fields if name != "contacts"]
+    return [
+        SupplierOut(
+            **{name: getattr(supplier, name) for name in names},
+            contacts=[Contact.model_validate(c) for c in contacts[supplier.id]],
+        )
+        for supplier in found
+    ]
+
+
 async def _supplier_out(session: SessionDep, supplier: Supplier) -> SupplierOut:
-    contacts = await session.scalars(
-        select(SupplierContact)
-        .where(SupplierContact.supplier_id == supplier.id)
-        .order_by(SupplierContact.name)
-    )
-    fields = {
-        name: getattr(supplier, name) for name in SupplierOut.model_fields if name != "contacts"
-    }
-    return SupplierOut(**fields, contacts=[Contact.model_validate(c) for c in contacts])
+    return (await _suppliers_out(session, [supplier]))[0]
 
 
 async def _offers_out(session: SessionDep, offers: list[SupplierItem]) -> list[SupplierItemOut]:
@@ -184,13 +189,7 @@ async def create_supplier(body: SupplierCreate, session: SessionDep, _: Buyer) -
 async def list_suppliers(
     session: SessionDep, status: Literal["active", "blocked"] | None = None
 ) -> list[SupplierOut]:
-    query = select(Supplier)
-    if status:
-        query = query.where(Supplier.status == status)
-    return [
-        await _supplier_out(session, s)
-        for s in await session.scalars(query.order_by(Supplier.name))
-    ]
+    return await _suppliers_out(session, await queries.suppliers(session, status))
 
 
 @router.get("/suppliers/{supplier_id}", dependencies=[READ])
@@ -230,11 +229,7 @@ async def add_supplier_item(
 
 @router.get("/suppliers/{supplier_id}/items", dependencies=[READ])
 async def list_supplier_items(supplier_id: uuid.UUID, session: SessionDep) -> list[SupplierItemOut]:
-    await get_existing(session, Supplier, supplier_id, "supplier")
-    offers = await session.scalars(
-        select(SupplierItem).where(SupplierItem.supplier_id == supplier_id)
-    )
-    return await _offers_out(session, list(offers))
+    return await _offers_out(session, await queries.offers_of(session, supplier_id))
 
 
 @router.patch("/suppliers/{supplier_id}/items/{offer_id}")

@@ -9,17 +9,15 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import any_, func, literal, select
 
 from api.auth.access import Principal, requires
-from api.deps import ServicesDep, SessionDep
+from api.deps import SessionDep, SignInsDep
 from api.fields import Page
+from api.queries.users import user_page
 from api.routers.account import UserOut, end_sessions
 from domain.access import Action, Role
 from domain.errors import Conflict
-from persistence import users
-from persistence.search import mentions
-from persistence.tables import User
+from services.accounts import users
 
 router = APIRouter()
 log = structlog.get_logger(__name__)
@@ -47,17 +45,9 @@ async def list_users(
     page: Annotated[Page, Query()] = 1,
     size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> UserPage:
-    query = select(User)
-    if role:
-        query = query.where(literal(role.value) == any_(User.roles))
-    if active is not None:
-        query = query.where(User.is_active.is_(active))
-    if search:
-        query = query.where(mentions(search, User.email))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(User.email).offset((page - 1) * size).limit(size))
+    total, rows = await user_page(session, role, active, search, page, size)
     return UserPage(
-        items=[UserOut.model_validate(u) for u in rows], total=total or 0, page=page, size=size
+        items=[UserOut.model_validate(u) for u in rows], total=total, page=page, size=size
     )
 
 
@@ -73,7 +63,7 @@ def _not_self(admin: Principal, user_id: uuid.UUID, what: str) -> None:
 
 @router.put("/{user_id}/roles")
 async def set_roles(
-    user_id: uuid.UUID, body: RolesIn, admin: Admin, session: SessionDep, services: ServicesDep
+    user_id: uuid.UUID, body: RolesIn, admin: Admin, session: SessionDep, sign_ins: SignInsDep
 ) -> UserOut:
     """Replace the account's roles; its sessions end, so the new roles apply at next sign-in."""
     if Role.ADMIN not in body.roles:
@@ -81,20 +71,20 @@ async def set_roles(
     user = await users.get_user(session, user_id, lock=True)
     await users.keep_an_admin(session, user, stays_admin=Role.ADMIN in body.roles)
     user.roles = sorted({r.value for r in body.roles})
-    await end_sessions(services, session, user)
+    await end_sessions(sign_ins, session, user)
     log.info("user.roles_set", user_id=str(user.id), roles=user.roles, by=admin.email)
     return UserOut.model_validate(user)
 
 
 @router.post("/{user_id}/deactivate")
 async def deactivate(
-    user_id: uuid.UUID, admin: Admin, session: SessionDep, services: ServicesDep
+    user_id: uuid.UUID, admin: Admin, session: SessionDep, sign_ins: SignInsDep
 ) -> UserOut:
     _not_self(admin, user_id, "deactivate")
     user = await users.get_user(session, user_id, lock=True)
     await users.keep_an_admin(session, user, stays_admin=False)
     user.is_active = False
-    ended = await end_sessions(services, session, user)
+    ended = await end_sessions(sign_ins, session, user)
     log.info("user.deactivated", user_id=str(user.id), sessions_ended=ended, by=admin.email)
     return UserOut.model_validate(user)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.stack_state import pid_alive, pid_file, read_pid
-from zhuchka.devstack.supervisor import Backoff, ChildProcess, Supervised, Unit
+from zhuchka.devstack.supervision import Backoff, ChildProcess, Supervised, Unit
 
 PATIENCE = 120.0
 CRASHES = 12  # twice what used to stop the whole stack

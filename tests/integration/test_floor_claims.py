@@ -10,8 +10,8 @@ import pytest
 
 from domain.errors import Conflict, NotFound
 from domain.stages import Stage
-from persistence import floor, resources
 from persistence.database import SessionFactory
+from services.floor import resources, stage_work
 from tests.support import Demo, place_order
 
 
@@ -35,7 +35,7 @@ async def test_two_orders_racing_for_one_station_get_it_once(
     async def claim(order_id: uuid.UUID) -> str | None:
         try:
             async with sessions.begin() as session:
-                return (await floor.claim(session, order_id, Stage.SOLDERING, ivan)).equipment
+                return (await stage_work.claim(session, order_id, Stage.SOLDERING, ivan)).equipment
         except Conflict:
             return None
 
@@ -45,9 +45,9 @@ async def test_two_orders_racing_for_one_station_get_it_once(
     loser = orders[won.index(None)].order_id
 
     async with sessions.begin() as session:  # a retry of the winner's claim keeps the station
-        assert (await floor.claim(session, winner, Stage.SOLDERING, ivan)).equipment == "SS-1"
+        assert (await stage_work.claim(session, winner, Stage.SOLDERING, ivan)).equipment == "SS-1"
     async with sessions.begin() as session:
-        assert await floor.release(session, winner, Stage.SOLDERING) == 1
+        assert await stage_work.release(session, winner, Stage.SOLDERING) == 1
     assert await claim(loser) == "SS-1"
     async with sessions() as session:
         station = (await resources.equipment_list(session))[0][0]
@@ -60,11 +60,13 @@ async def test_a_claim_without_equipment_checks_only_the_skill(
     ivan = await _ivan(sessions)
     order = await place_order(sessions, demo)
     async with sessions.begin() as session:
-        assert (await floor.claim(session, order.order_id, Stage.ASSEMBLY, ivan)).equipment is None
+        assert (
+            await stage_work.claim(session, order.order_id, Stage.ASSEMBLY, ivan)
+        ).equipment is None
         with pytest.raises(Conflict, match="Ivan has no qc skill"):
-            await floor.claim(session, order.order_id, Stage.QC, ivan)
+            await stage_work.claim(session, order.order_id, Stage.QC, ivan)
         with pytest.raises(NotFound):
-            await floor.claim(session, order.order_id, Stage.ASSEMBLY, uuid.uuid4())
+            await stage_work.claim(session, order.order_id, Stage.ASSEMBLY, uuid.uuid4())
 
 
 async def test_equipment_in_use_cannot_go_to_maintenance(
@@ -73,7 +75,7 @@ async def test_equipment_in_use_cannot_go_to_maintenance(
     ivan = await _ivan(sessions)
     order = await place_order(sessions, demo, sku="KB-65-SOL")
     async with sessions.begin() as session:
-        await floor.claim(session, order.order_id, Stage.SOLDERING, ivan)
+        await stage_work.claim(session, order.order_id, Stage.SOLDERING, ivan)
     async with sessions.begin() as session:
         station = (await resources.equipment_list(session))[0][0]
         with pytest.raises(Conflict, match=f"in use by {order.number}"):
@@ -84,5 +86,5 @@ async def test_serial_numbers_are_made_once_per_unit(sessions: SessionFactory, d
     order = await place_order(sessions, demo, quantity=3)
     for _ in range(2):  # a retried activity makes no new numbers
         async with sessions.begin() as session:
-            serials = await floor.assign_serials(session, order.order_id)
+            serials = await stage_work.assign_serials(session, order.order_id)
     assert serials == [f"KB-65-HS-{order.number}-{n:02d}" for n in (1, 2, 3)]

@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 
 from domain.stock import Priority
 from persistence.database import SessionFactory
-from persistence.order_stock import (
+from persistence.tables import Reservation, StockMovement
+from services.orders.order_stock import (
     consume_for_order,
     record_shipment,
     release_for_order,
     reserve_for_order,
 )
-from persistence.tables import Reservation, StockMovement
 from tests.support import Demo, assert_stock_consistent, place_order, stock_of
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from domain.errors import Conflict, IllegalTransition
 from domain.purchasing import PurchaseOrderStatus
 from domain.stock import Priority
-from persistence import goods_receipt, procurement, purchase_orders
 from persistence.database import SessionFactory
-from persistence.order_stock import reserve_for_order
 from persistence.tables import PurchaseOrder, PurchaseOrderLine
+from services.orders.order_stock import reserve_for_order
+from services.purchasing import goods_receipt, procurement, purchase_orders
 from tests.support import Demo, assert_stock_consistent, place_order, stock_of
 
 TODAY = date(2026, 11, 28)

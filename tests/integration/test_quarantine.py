@@ -15,10 +15,10 @@ from core.settings import Settings
 from domain.errors import InsufficientStock
 from domain.stock import MovementType
 from persistence.database import SessionFactory
-from persistence.order_stock import consume_for_order, reserve_for_order
-from persistence.reservations import reserve_exact
-from persistence.stock_ledger import LedgerEntry, post_movement, transfer
 from persistence.tables import Bin, Zone
+from services.inventory.reservations import reserve_exact
+from services.inventory.stock_ledger import LedgerEntry, post_movement, transfer
+from services.orders.order_stock import consume_for_order, reserve_for_order
 from tests.support import Demo, api_client, assert_stock_consistent, place_order, stock_of
 
 

@@ -22,11 +22,11 @@ from core.settings import Settings
 from domain.errors import Conflict, DomainError
 from domain.stock import AdjustmentReason, MovementType, ReservationStatus
 from persistence.database import SessionFactory, create_session_factory
-from persistence.locations import default_bin
-from persistence.reservations import release_reservation, reserve_exact
-from persistence.stock_audit import audit_stock
-from persistence.stock_ledger import LedgerEntry, post_movement, transfer
 from persistence.tables import Base, Bin, Item, Reservation, Warehouse, Zone
+from services.inventory.locations import default_bin
+from services.inventory.reservations import release_reservation, reserve_exact
+from services.inventory.stock_audit import audit_stock
+from services.inventory.stock_ledger import LedgerEntry, post_movement, transfer
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from domain.errors import Conflict, InsufficientStock
 from domain.stock import MovementType, ZoneType
 from persistence.database import SessionFactory
-from persistence.locations import default_bin
-from persistence.reservations import release_reservation, reserve_exact
-from persistence.stock_ledger import LedgerEntry, post_movement
 from persistence.tables import Warehouse, Zone
+from services.inventory.locations import default_bin
+from services.inventory.reservations import release_reservation, reserve_exact
+from services.inventory.stock_ledger import LedgerEntry, post_movement
 from tests.support import Demo, assert_stock_consistent, ledger_sum, stock_of
 
 

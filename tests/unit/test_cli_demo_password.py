@@ -6,9 +6,9 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-import zhuchka.demo_data
+import zhuchka.demo_floor
 from api.auth.password_rule import check_password
-from zhuchka.demo_data import DEMO_USERS, demo_password, demo_password_file
+from zhuchka.demo_floor import DEMO_USERS, demo_password, demo_password_file
 
 
 def test_each_data_directory_makes_its_own_once(tmp_path: Path) -> None:
@@ -29,6 +29,6 @@ def test_it_passes_the_password_rule(tmp_path: Path) -> None:
 
 
 def test_no_demo_password_is_a_constant() -> None:
-    assert not hasattr(zhuchka.demo_data, "DEMO_PASSWORD")
-    source = Path(zhuchka.demo_data.__file__).read_text()
+    assert not hasattr(zhuchka.demo_floor, "DEMO_PASSWORD")
+    source = Path(zhuchka.demo_floor.__file__).read_text()
     assert "Zhuchka-demo-2026" not in source

@@ -3,7 +3,7 @@ dying, back to the start once it has stayed up a while. It never runs out."""
 
 from __future__ import annotations
 
-from zhuchka.devstack.supervisor import Backoff
+from zhuchka.devstack.supervision import Backoff
 
 
 def test_it_doubles_up_to_the_cap_and_never_gives_up() -> None:

@@ -89,6 +89,7 @@ LAYERS = [
     {"core", "domain"},
     {"contracts"},
     {"persistence", "workflow_client"},
+    {"services"},
     {"activities"},
     {"workflows"},
     {"api", "worker"},
@@ -106,3 +107,22 @@ def test_each_layer_imports_only_the_layers_below_it() -> None:
         if layer[imported] >= layer[package]
     )
     assert not upward, f"imports that do not go down a layer: {upward}"
+
+
+def test_routers_leave_the_sql_to_queries_and_services() -> None:
+    with_sql = sorted(
+        str(path.relative_to(PROJECT_ROOT))
+        for path in (PROJECT_ROOT / "api" / "routers").glob("*.py")
+        if "select(" in path.read_text()
+    )
+    assert not with_sql, f"routers that build SQL (move it to api/queries/): {with_sql}"
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = sorted(
+        f"{path.relative_to(PROJECT_ROOT)}: {lines}"
+        for package in PACKAGES
+        for path in (PROJECT_ROOT / package).rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > 400
+    )
+    assert not long, f"modules over 400 lines (split them by what they do): {long}"

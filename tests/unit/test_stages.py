@@ -1,6 +1,6 @@
 import pytest
 
-from domain.errors import OrderClosed, WrongStage
+from domain.errors import InvalidInput, OrderClosed, WrongStage
 from domain.stages import OrderStatus, Progress, Stage, route_for
 
 
@@ -83,15 +83,16 @@ def test_procurement_is_automatic_and_cannot_be_reported_by_a_person() -> None:
     assert progress.complete(Stage.PROCUREMENT).stage is Stage.ASSEMBLY
 
 
-def test_inspections_need_a_verdict() -> None:
+def test_an_inspection_reported_without_a_verdict_is_malformed() -> None:
     progress = walk(
         Progress.start(requires_soldering=False),
         (Stage.DESIGN, None),
         (Stage.PROCUREMENT, None),
         (Stage.ASSEMBLY, None),
     )
-    with pytest.raises(WrongStage, match="verdict"):
+    with pytest.raises(InvalidInput, match="verdict") as refused:
         progress.complete(Stage.TESTING, None)
+    assert refused.value.details["field"] == "passed"
 
 
 def test_closed_orders_take_no_more_completions_or_cancellations() -> None:

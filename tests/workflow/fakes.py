@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ class FakeShop:
     switches_short: int = 0  # the shortage the next reservation reports
     fail_consume: bool = False
     station_busy: bool = False  # claiming soldering equipment is refused
+    paused: str | None = None  # an activity that waits for `resume` once it has started
+    resume: asyncio.Event = field(default_factory=asyncio.Event)
     calls: list[str] = field(default_factory=list)
     snapshots: list[OrderSnapshot] = field(default_factory=list)
 
@@ -61,6 +64,7 @@ class FakeShop:
     @activity.defn(name="consume_components")
     async def consume_components(self, step: OrderStep) -> int:
         self.calls.append(f"consume_components:{step.actor}")
+        await self._pause("consume_components")
         if self.fail_consume:
             raise ApplicationError(
                 "cannot issue 68: only 0 available", type="insufficient_stock", non_retryable=True
@@ -70,6 +74,7 @@ class FakeShop:
     @activity.defn(name="record_shipment")
     async def record_shipment(self, step: OrderStep) -> None:
         self.calls.append("record_shipment")
+        await self._pause("record_shipment")
 
     @activity.defn(name="release_order")
     async def release_order(self, ref: OrderRef) -> ReleaseResult:
@@ -103,6 +108,10 @@ class FakeShop:
     async def assign_serials(self, ref: OrderRef) -> list[str]:
         self.calls.append("assign_serials")
         return ["KB-65-SOL-T-01"]
+
+    async def _pause(self, name: str) -> None:
+        if self.paused == name:
+            await self.resume.wait()
 
     def activities(self) -> list[Callable[..., Any]]:
         return [

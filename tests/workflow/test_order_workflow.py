@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from temporalio.client import (
     WorkflowExecutionStatus,
@@ -11,11 +13,11 @@ from temporalio.exceptions import CancelledError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
-from contracts.orders import CancelRequest
+from contracts.orders import CancelRequest, OrderSnapshot
 from domain.stages import OrderStatus, Stage
 from tests.workflow.fakes import FakeShop
 from tests.workflow.histories import record_history
-from tests.workflow.orders import Start, order_input
+from tests.workflow.orders import Running, Start, order_input
 from workflows.order_workflow import OrderWorkflow
 
 
@@ -195,3 +197,49 @@ async def test_a_failed_step_is_reported_and_the_order_stays(start: Start, shop:
     shop.fail_consume = False
     state = await order.complete(Stage.ASSEMBLY)
     assert state.stage is Stage.TESTING
+
+
+async def _cancelled_from_temporal_during(
+    order: Running, stage: Stage, activity: str, passed: bool | None = None
+) -> OrderSnapshot:
+    """Report `stage` done, and cancel the workflow from Temporal while the report's
+    `activity` runs (it holds the workflow's lock); what the report answered."""
+    order.shop.paused = activity
+    report = asyncio.create_task(order.complete(stage, passed))
+    async with asyncio.timeout(10):
+        while not any(call.startswith(activity) for call in order.shop.calls):
+            await asyncio.sleep(0.05)
+    await order.handle.cancel()
+    order.shop.resume.set()
+    return await report
+
+
+async def test_a_cancel_from_temporal_waits_for_the_stage_under_way_then_compensates(
+    start: Start, shop: FakeShop
+) -> None:
+    order = await start()
+    await order.complete(Stage.DESIGN)
+    await order.until(lambda s: s.stage is Stage.ASSEMBLY)
+    assembled = await _cancelled_from_temporal_during(order, Stage.ASSEMBLY, "consume_components")
+    assert assembled.stage is Stage.TESTING  # the assembly under way was recorded
+    with pytest.raises(WorkflowFailureError) as failed:
+        await order.handle.result()
+    assert isinstance(failed.value.cause, CancelledError)
+    assert shop.calls[-2:] == ["assign_serials", "release_order"]
+    assert shop.snapshots[-1].status is OrderStatus.CANCELLED
+
+
+async def test_an_order_shipped_while_a_cancel_from_temporal_came_stays_shipped(
+    start: Start, shop: FakeShop
+) -> None:
+    order = await start()
+    await order.complete(Stage.DESIGN)
+    await order.until(lambda s: s.stage is Stage.ASSEMBLY)
+    for stage, passed in [(Stage.ASSEMBLY, None), (Stage.TESTING, True), (Stage.QC, True)]:
+        await order.complete(stage, passed)
+    shipped = await _cancelled_from_temporal_during(order, Stage.SHIPPING, "record_shipment")
+    assert shipped.status is OrderStatus.COMPLETED
+    async with asyncio.timeout(30):  # not stuck failing its workflow task
+        result = await order.handle.result()
+    assert result.status is OrderStatus.COMPLETED
+    assert "release_order" not in shop.calls

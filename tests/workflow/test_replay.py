@@ -1,6 +1,6 @@
 """Histories of real runs, checked in: a change to the workflow that would break orders
-already running fails here. Record them again (only for an intended, patched change) with
-ZHUCHKA_RECORD_HISTORIES=1 pytest tests/workflow."""
+already running fails here. Once a version is released, such a change needs `workflow.patched`;
+before that, record them again with ZHUCHKA_RECORD_HISTORIES=1 pytest tests/workflow."""
 
 from __future__ import annotations
 

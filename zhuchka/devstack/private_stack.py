@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.settings import Settings
 from core.stack_state import STACK_ENV, pid_file, read_env_file, read_pid
-from zhuchka.demo_data import demo_password_file
+from zhuchka.demo_floor import demo_password_file
 from zhuchka.devstack.ports import free_port
 
 PORT_SETTINGS = (

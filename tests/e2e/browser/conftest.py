@@ -22,7 +22,7 @@ from core.settings import PROJECT_ROOT, Settings
 from domain.access import Role
 from persistence.tables import User
 from tests.e2e.conftest import Stack, serving
-from zhuchka.demo_data import seed_demo_floor
+from zhuchka.demo_floor import seed_demo_floor
 from zhuchka.devstack.chromium import FLAGS, chromium_path
 
 WEB_DIST = PROJECT_ROOT / "web" / "dist"

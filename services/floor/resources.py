@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.stages import AUTOMATIC_STAGES, Stage
-from persistence.catalogue import insert_unique
 from persistence.tables import (
     Equipment,
     Order,
@@ -21,6 +20,7 @@ from persistence.tables import (
     Worker,
     WorkerSkill,
 )
+from services.inventory.catalogue import insert_unique
 
 EQUIPMENT_STATUSES = ("available", "in_use", "maintenance")
 

@@ -27,8 +27,6 @@ from domain.purchasing import (
     order_quantity,
     plan_purchases,
 )
-from persistence.purchase_orders import next_purchase_order_number, now
-from persistence.supplier_offers import offers_for
 from persistence.tables import (
     Item,
     Order,
@@ -37,6 +35,8 @@ from persistence.tables import (
     PurchaseOrderLine,
     Supplier,
 )
+from services.purchasing.purchase_orders import next_purchase_order_number, now
+from services.purchasing.supplier_offers import offers_for
 
 OPEN = [s.value for s in OPEN_STATUSES]
 

@@ -31,8 +31,8 @@ from domain.stock import (
     pick_bins,
 )
 from persistence.database import hold_lock
-from persistence.locations import bin_zone, default_bin
 from persistence.tables import Bin, BinStock, StockLevel, StockMovement, Zone
+from services.inventory.locations import bin_zone, default_bin
 
 StockKey = tuple[uuid.UUID, uuid.UUID]  # (item_id, warehouse_id)
 

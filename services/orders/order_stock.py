@@ -14,11 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.orders import ReserveResult, Shortage
 from domain.stock import MovementType, ReservationStatus, StockPosition, ZoneType
-from persistence.catalogue import get_existing
-from persistence.locations import default_bin
-from persistence.order_reservations import outstanding_needs, top_up_reservations
-from persistence.procurement import trim_demands
-from persistence.stock_ledger import (
+from persistence.tables import Item, Order, OrderRequirement, Product, Reservation, Unit
+from services.inventory.catalogue import get_existing
+from services.inventory.locations import default_bin
+from services.inventory.stock_ledger import (
     LedgerEntry,
     StockKey,
     issue_reserved,
@@ -26,7 +25,8 @@ from persistence.stock_ledger import (
     post_movement,
     save_position,
 )
-from persistence.tables import Item, Order, OrderRequirement, Product, Reservation, Unit
+from services.orders.order_reservations import outstanding_needs, top_up_reservations
+from services.purchasing.procurement import trim_demands
 
 
 async def reserve_for_order(session: AsyncSession, order_id: uuid.UUID) -> ReserveResult:

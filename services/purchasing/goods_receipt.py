@@ -21,15 +21,6 @@ from domain.purchasing import (
 )
 from domain.stages import OrderStatus
 from domain.stock import Demand, MovementType, Priority, allocate
-from persistence.order_reservations import outstanding_needs, top_up_reservations
-from persistence.purchase_orders import get_purchase_order, now
-from persistence.stock_ledger import (
-    LedgerEntry,
-    StockKey,
-    lock_positions,
-    post_movement,
-    save_position,
-)
 from persistence.tables import (
     Order,
     PurchaseOrder,
@@ -38,6 +29,15 @@ from persistence.tables import (
     PurchaseOrderReceipt,
     Supplier,
 )
+from services.inventory.stock_ledger import (
+    LedgerEntry,
+    StockKey,
+    lock_positions,
+    post_movement,
+    save_position,
+)
+from services.orders.order_reservations import outstanding_needs, top_up_reservations
+from services.purchasing.purchase_orders import get_purchase_order, now
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InsufficientStock
 from domain.stock import ReservationStatus
-from persistence.catalogue import get_existing
 from persistence.database import hold_lock
-from persistence.locations import ensure_item_and_warehouse
-from persistence.stock_ledger import lock_positions, save_position
 from persistence.tables import Reservation, StockLevel
+from services.inventory.catalogue import get_existing
+from services.inventory.locations import ensure_item_and_warehouse
+from services.inventory.stock_ledger import lock_positions, save_position
 
 
 async def reserve_exact(

@@ -13,7 +13,6 @@ from contracts.orders import ClaimResult
 from domain.errors import Conflict, EquipmentBusy, NotFound
 from domain.floor import check_skill
 from domain.stages import Stage
-from persistence.resources import skills_of
 from persistence.tables import (
     Equipment,
     Item,
@@ -24,6 +23,7 @@ from persistence.tables import (
     Unit,
     Worker,
 )
+from services.floor.resources import skills_of
 
 
 async def claim(

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, NotFound
 from domain.stock import ZoneType
-from persistence.catalogue import get_existing
 from persistence.database import hold_lock
 from persistence.tables import Bin, Item, Warehouse, Zone
+from services.inventory.catalogue import get_existing
 
 DEFAULT_BIN_CODES = {ZoneType.RECEIVING: "RECEIVING", ZoneType.SHIPPING: "DISPATCH"}
 DEFAULT_ZONE_NAMES = {ZoneType.RECEIVING: "Receiving", ZoneType.SHIPPING: "Shipping"}

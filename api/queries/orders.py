@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.queries.grouping import grouped
+from api.queries.paging import count
 from domain.errors import NotFound
-from domain.stages import OrderStatus, Stage
+from domain.stages import FINAL_STATUSES, OrderStatus, Stage
 from domain.stock import Priority, ReservationStatus
+from persistence.database import SessionFactory
+from persistence.search import mentions
 from persistence.tables import (
     Item,
     Order,
@@ -164,70 +170,64 @@ async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOu
     if not ids:
         return []
 
-    stages: dict[uuid.UUID, list[StageOut]] = defaultdict(list)
-    for record in await session.scalars(
-        select(OrderStageRecord)
-        .where(OrderStageRecord.order_id.in_(ids))
-        .order_by(OrderStageRecord.seq)
-    ):
-        stages[record.order_id].append(StageOut.of(record))
-
-    escalations: dict[uuid.UUID, list[EscalationOut]] = defaultdict(list)
-    for escalation in await session.scalars(
-        select(OrderEscalation)
-        .where(OrderEscalation.order_id.in_(ids))
-        .order_by(OrderEscalation.seq)
-    ):
-        escalations[escalation.order_id].append(EscalationOut.model_validate(escalation))
-
-    serials: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for unit in await session.scalars(
-        select(Unit).where(Unit.order_id.in_(ids)).order_by(Unit.position)
-    ):
-        serials[unit.order_id].append(unit.serial)
-
-    reservations: dict[uuid.UUID, list[OrderReservationOut]] = defaultdict(list)
-    held: dict[tuple[uuid.UUID, uuid.UUID], int] = defaultdict(int)
-    for reservation, sku in await session.execute(
-        select(Reservation, Item.sku)
-        .join(Item, Item.id == Reservation.item_id)
-        .where(Reservation.order_id.in_(ids))
-        .order_by(Item.sku)
-    ):
-        assert reservation.order_id is not None
-        reservations[reservation.order_id].append(
+    stages = grouped(
+        (record.order_id, StageOut.of(record))
+        for record in await session.scalars(
+            select(OrderStageRecord)
+            .where(OrderStageRecord.order_id.in_(ids))
+            .order_by(OrderStageRecord.seq)
+        )
+    )
+    escalations = grouped(
+        (escalation.order_id, EscalationOut.model_validate(escalation))
+        for escalation in await session.scalars(
+            select(OrderEscalation)
+            .where(OrderEscalation.order_id.in_(ids))
+            .order_by(OrderEscalation.seq)
+        )
+    )
+    serials = grouped(
+        (unit.order_id, unit.serial)
+        for unit in await session.scalars(
+            select(Unit).where(Unit.order_id.in_(ids)).order_by(Unit.position)
+        )
+    )
+    reserved = (
+        await session.execute(
+            select(Reservation, Item.sku)
+            .join(Item, Item.id == Reservation.item_id)
+            .where(Reservation.order_id.in_(ids))
+            .order_by(Item.sku)
+        )
+    ).all()
+    reservations = grouped(
+        (
+            r.order_id,
             OrderReservationOut(
-                id=reservation.id,
-                item_id=reservation.item_id,
-                sku=sku,
-                quantity=reservation.quantity,
-                status=reservation.status,
-            )
+                id=r.id, item_id=r.item_id, sku=sku, quantity=r.quantity, status=r.status
+            ),
         )
-        if reservation.status != ReservationStatus.RELEASED:
-            held[reservation.order_id, reservation.item_id] += reservation.quantity
-
-    requirements: dict[uuid.UUID, list[OrderLineNeed]] = defaultdict(list)
-    for requirement, sku in await session.execute(
-        select(OrderRequirement, Item.sku)
-        .join(Item, Item.id == OrderRequirement.item_id)
-        .where(OrderRequirement.order_id.in_(ids))
-        .order_by(Item.sku)
-    ):
-        requirements[requirement.order_id].append(
-            OrderLineNeed(item_id=requirement.item_id, sku=sku, quantity=requirement.quantity)
+        for r, sku in reserved
+    )
+    held: dict[tuple[uuid.UUID | None, uuid.UUID], int] = defaultdict(int)
+    for r, _ in reserved:
+        if r.status != ReservationStatus.RELEASED:
+            held[r.order_id, r.item_id] += r.quantity
+    requirements = grouped(
+        (
+            requirement.order_id,
+            OrderLineNeed(item_id=requirement.item_id, sku=sku, quantity=requirement.quantity),
         )
-
-    purchases: dict[uuid.UUID, list[OrderPurchaseOut]] = defaultdict(list)
-    for demand, po, item_id, sku in await session.execute(
-        select(PurchaseOrderDemand, PurchaseOrder, PurchaseOrderLine.item_id, Item.sku)
-        .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
-        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-        .join(Item, Item.id == PurchaseOrderLine.item_id)
-        .where(PurchaseOrderDemand.order_id.in_(ids))
-        .order_by(PurchaseOrder.number, Item.sku)
-    ):
-        purchases[demand.order_id].append(
+        for requirement, sku in await session.execute(
+            select(OrderRequirement, Item.sku)
+            .join(Item, Item.id == OrderRequirement.item_id)
+            .where(OrderRequirement.order_id.in_(ids))
+            .order_by(Item.sku)
+        )
+    )
+    purchases = grouped(
+        (
+            demand.order_id,
             OrderPurchaseOut(
                 id=po.id,
                 number=po.number,
@@ -237,8 +237,17 @@ async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOu
                 sku=sku,
                 waiting_for=demand.quantity,
                 allocated=demand.allocated,
-            )
+            ),
         )
+        for demand, po, item_id, sku in await session.execute(
+            select(PurchaseOrderDemand, PurchaseOrder, PurchaseOrderLine.item_id, Item.sku)
+            .join(PurchaseOrderLine, PurchaseOrderLine.id == PurchaseOrderDemand.line_id)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .join(Item, Item.id == PurchaseOrderLine.item_id)
+            .where(PurchaseOrderDemand.order_id.in_(ids))
+            .order_by(PurchaseOrder.number, Item.sku)
+        )
+    )
 
     def shortages(order: Order) -> list[OrderLineNeed]:
         if order.stage != Stage.PROCUREMENT:
@@ -282,3 +291,68 @@ async def load_orders(session: AsyncSession, query: OrdersQuery) -> list[OrderOu
         )
         for order, product_sku in rows
     ]
+
+
+class OrderSort(StrEnum):
+    CREATED = "created_at"
+    DUE = "due_date"
+    NUMBER = "number"
+    PRIORITY = "priority"
+    CUSTOMER = "customer"
+
+
+# Most urgent first when ascending, as queues read.
+_PRIORITY_RANK = case({p.value: -p.rank for p in Priority}, value=Order.priority)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: OrderStatus | None = None
+    stage: Stage | None = None
+    priority: Priority | None = None
+    search: str | None = None  # in the number, the customer and the product's SKU
+    product_sku: str | None = None
+    open_only: bool = False
+    due_before: date | None = None
+
+
+async def order_page(
+    session: AsyncSession,
+    found: OrderFilter,
+    sort: OrderSort,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[OrderOut]]:
+    """How many orders match, and one page of them."""
+    query = orders_query()
+    if found.status:
+        query = query.where(Order.status == found.status)
+    if found.stage:
+        query = query.where(Order.stage == found.stage)
+    if found.priority:
+        query = query.where(Order.priority == found.priority)
+    if found.search:
+        query = query.where(mentions(found.search, Order.number, Order.customer, Item.sku))
+    if found.product_sku:
+        query = query.where(Item.sku == found.product_sku)
+    if found.open_only:
+        query = query.where(Order.status.not_in([s.value for s in FINAL_STATUSES]))
+    if found.due_before:
+        query = query.where(Order.due_date <= found.due_before)
+    total = await count(session, query)
+    column = {
+        OrderSort.CREATED: Order.created_at,
+        OrderSort.DUE: Order.due_date,
+        OrderSort.NUMBER: Order.number,
+        OrderSort.PRIORITY: _PRIORITY_RANK,
+        OrderSort.CUSTOMER: Order.customer,
+    }[sort]
+    ordered = query.order_by(column.desc() if descending else column.asc(), Order.number)
+    return total, await load_orders(session, ordered.offset(offset).limit(limit))
+
+
+async def order_now(sessions: SessionFactory, order_id: uuid.UUID) -> OrderOut:
+    """Read after a workflow changed the order: a short read of its own."""
+    async with sessions() as session:
+        return await load_order(session, order_id)

@@ -11,7 +11,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict
-from persistence.catalogue import get_existing, insert_unique, update_unique
 from persistence.tables import (
     Item,
     PurchaseOrder,
@@ -20,6 +19,7 @@ from persistence.tables import (
     SupplierItem,
     SupplierPriceBreak,
 )
+from services.inventory.catalogue import get_existing, insert_unique, update_unique
 
 
 async def set_contacts(

@@ -21,7 +21,6 @@ from domain.purchasing import (
 )
 from domain.stages import FINAL_STATUSES
 from persistence.database import hold_lock
-from persistence.supplier_offers import offers_for
 from persistence.tables import (
     Order,
     PurchaseOrder,
@@ -31,6 +30,7 @@ from persistence.tables import (
     Supplier,
     Warehouse,
 )
+from services.purchasing.supplier_offers import offers_for
 
 
 def now() -> datetime:

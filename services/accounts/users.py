@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Role
 from domain.errors import Conflict, InvalidInput, NotFound
-from persistence.catalogue import insert_unique
 from persistence.database import hold_lock
 from persistence.tables import User, UserToken
+from services.inventory.catalogue import insert_unique
 
 
 class TokenPurpose(StrEnum):

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import Conflict
 from domain.stock import AdjustmentReason, MovementType
 from domain.stocktake import CountLine, StocktakeStatus, check_open, differences
-from persistence.catalogue import get_existing
-from persistence.locations import bin_in
-from persistence.stock_ledger import LedgerEntry, post_movement
 from persistence.tables import Bin, BinStock, Item, Stocktake, StocktakeLine, Warehouse, Zone
+from services.inventory.catalogue import get_existing
+from services.inventory.locations import bin_in
+from services.inventory.stock_ledger import LedgerEntry, post_movement
 
 CountKey = tuple[uuid.UUID, uuid.UUID]  # (item_id, bin_id)
 

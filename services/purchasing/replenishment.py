@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.purchasing import OPEN_STATUSES, PurchasePlan
 from domain.stages import Stage
 from domain.stock import ReservationStatus
-from persistence.procurement import place, plan
 from persistence.tables import (
     Item,
     Order,
@@ -26,6 +25,7 @@ from persistence.tables import (
     Reservation,
     StockLevel,
 )
+from services.purchasing.procurement import place, plan
 
 OPEN = [s.value for s in OPEN_STATUSES]
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import OrderClosed
 from domain.stages import FINAL_STATUSES
 from domain.stock import ReservationStatus
-from persistence.stock_ledger import StockKey
 from persistence.tables import Order, OrderRequirement, Reservation
+from services.inventory.stock_ledger import StockKey
 
 
 async def outstanding_needs(session: AsyncSession, order_id: uuid.UUID) -> dict[uuid.UUID, int]:

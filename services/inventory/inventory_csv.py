@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.inventory_import import ItemRow, RowError, StockRow
 from domain.stock import MovementType
-from persistence.stock_ledger import LedgerEntry, post_movement
 from persistence.tables import Bin, BinStock, Item, StockLevel, StockMovement, Warehouse
+from services.inventory.stock_ledger import LedgerEntry, post_movement
 
 
 @dataclass

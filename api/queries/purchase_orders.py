@@ -4,6 +4,7 @@ waiting on each line, deliveries, the supplier's name and currency, late or not.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -11,9 +12,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import Services
-from domain.purchasing import PurchaseOrderStatus, is_late
-from persistence import purchase_orders
+from api.queries.grouping import grouped
+from api.queries.paging import count
+from domain.purchasing import OPEN_STATUSES, PurchaseOrderStatus, is_late
+from persistence.database import SessionFactory
+from persistence.search import mentions
 from persistence.tables import (
     Bin,
     Item,
@@ -24,6 +27,7 @@ from persistence.tables import (
     PurchaseOrderReceipt,
     Supplier,
 )
+from services.purchasing import purchase_orders
 
 
 class DemandOut(BaseModel):
@@ -116,31 +120,35 @@ async def purchase_order_views(
             )
         )
     }
-    by_line: dict[uuid.UUID, list[DemandOut]] = {}
-    for demand, number in demands:
-        by_line.setdefault(demand.line_id, []).append(
+    by_line = grouped(
+        (
+            demand.line_id,
             DemandOut(
                 order_id=demand.order_id,
                 order_number=number,
                 waiting_for=demand.quantity,
                 allocated=demand.allocated,
-            )
+            ),
         )
-    by_po: dict[uuid.UUID, list[PurchaseOrderLineOut]] = {}
-    for line, sku in lines:
-        by_po.setdefault(line.purchase_order_id, []).append(
+        for demand, number in demands
+    )
+    by_po = grouped(
+        (
+            line.purchase_order_id,
             PurchaseOrderLineOut(
                 item_id=line.item_id,
                 sku=sku,
                 quantity=line.quantity,
                 received_quantity=line.received_quantity,
                 unit_price=line.unit_price,
-                orders=by_line.get(line.id, []),
-            )
+                orders=by_line[line.id],
+            ),
         )
-    received: dict[uuid.UUID, list[ReceiptOut]] = {}
-    for receipt, sku, bin_code in receipts:
-        received.setdefault(receipt.purchase_order_id, []).append(
+        for line, sku in lines
+    )
+    received = grouped(
+        (
+            receipt.purchase_order_id,
             ReceiptOut(
                 item_id=receipt.item_id,
                 sku=sku,
@@ -150,8 +158,10 @@ async def purchase_order_views(
                 reference=receipt.reference,
                 received_by=receipt.received_by,
                 received_at=receipt.received_at,
-            )
+            ),
         )
+        for receipt, sku, bin_code in receipts
+    )
     today = datetime.now(UTC).date()
     return [
         PurchaseOrderOut(
@@ -166,9 +176,9 @@ async def purchase_order_views(
             expected_date=po.expected_date,
             is_late=is_late(po.status, po.expected_date, today),
             escalated_at=po.escalated_at,
-            total=sum(
-                (ln.unit_price * ln.quantity for ln in by_po.get(po.id, [])), Decimal(0)
-            ).quantize(Decimal("0.01")),
+            total=sum((ln.unit_price * ln.quantity for ln in by_po[po.id]), Decimal(0)).quantize(
+                Decimal("0.01")
+            ),
             notes=po.notes,
             created_by=po.created_by,
             created_at=po.created_at,
@@ -176,15 +186,59 @@ async def purchase_order_views(
             confirmed_at=po.confirmed_at,
             received_at=po.received_at,
             cancelled_at=po.cancelled_at,
-            lines=by_po.get(po.id, []),
-            receipts=received.get(po.id, []),
+            lines=by_po[po.id],
+            receipts=received[po.id],
         )
         for po in pos
     ]
 
 
-async def purchase_order_view(services: Services, po_id: uuid.UUID) -> PurchaseOrderOut:
+async def purchase_order_view(sessions: SessionFactory, po_id: uuid.UUID) -> PurchaseOrderOut:
     """Read after a workflow changed the purchase order: a short read of its own."""
-    async with services.sessions() as session:
+    async with sessions() as session:
         po = await purchase_orders.get_purchase_order(session, po_id)
         return (await purchase_order_views(session, [po]))[0]
+
+
+@dataclass(frozen=True)
+class PurchaseOrderFilter:
+    status: PurchaseOrderStatus | None = None
+    supplier_id: uuid.UUID | None = None
+    item_id: uuid.UUID | None = None  # those with a line of it
+    late: bool | None = None  # past their expected date and still coming (or not)
+    search: str | None = None  # in the number and the supplier's name
+
+
+async def purchase_order_page(
+    session: AsyncSession, found: PurchaseOrderFilter, limit: int, offset: int
+) -> tuple[int, list[PurchaseOrderOut]]:
+    """How many purchase orders match, and one page of them, newest first."""
+    query = select(PurchaseOrder)
+    if found.status:
+        query = query.where(PurchaseOrder.status == found.status)
+    if found.supplier_id:
+        query = query.where(PurchaseOrder.supplier_id == found.supplier_id)
+    if found.item_id:
+        query = query.where(
+            PurchaseOrder.id.in_(
+                select(PurchaseOrderLine.purchase_order_id).where(
+                    PurchaseOrderLine.item_id == found.item_id
+                )
+            )
+        )
+    if found.late is not None:
+        overdue = PurchaseOrder.status.in_([s.value for s in OPEN_STATUSES]) & (
+            PurchaseOrder.expected_date < datetime.now(UTC).date()
+        )
+        query = query.where(overdue if found.late else ~overdue)
+    if found.search:
+        query = query.where(
+            mentions(found.search, PurchaseOrder.number)
+            | PurchaseOrder.supplier_id.in_(
+                select(Supplier.id).where(mentions(found.search, Supplier.name))
+            )
+        )
+    total = await count(session, query)
+    newest = query.order_by(PurchaseOrder.number.desc()).offset(offset).limit(limit)
+    pos = (await session.scalars(newest)).all()
+    return total, await purchase_order_views(session, list(pos))

@@ -1,0 +1,1 @@
+"""Accounts, their single-use tokens, and the mail they are sent."""
