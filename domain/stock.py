@@ -111,15 +111,19 @@ class StockPosition:
         check_on_hand(self.on_hand + quantity)
         return self._with(self.on_hand + quantity, self.reserved)
 
-    def issue(self, quantity: int) -> StockPosition:
-        """Take unreserved stock out of the warehouse."""
+    def _check_free(self, verb: str, quantity: int) -> None:
+        """`quantity` is positive and no more than the unreserved, usable stock."""
         _positive(quantity)
         if quantity > self.available:
             raise InsufficientStock(
-                f"cannot issue {quantity}: only {self.available} available",
+                f"cannot {verb} {quantity}: only {self.available} available",
                 requested=quantity,
                 available=self.available,
             )
+
+    def issue(self, quantity: int) -> StockPosition:
+        """Take unreserved stock out of the warehouse."""
+        self._check_free("issue", quantity)
         return self._with(self.on_hand - quantity, self.reserved)
 
     def adjust(self, delta: int) -> StockPosition:
@@ -166,13 +170,7 @@ class StockPosition:
 
     def reserve(self, quantity: int) -> StockPosition:
         """Reserve exactly `quantity` or fail."""
-        _positive(quantity)
-        if quantity > self.available:
-            raise InsufficientStock(
-                f"cannot reserve {quantity}: only {self.available} available",
-                requested=quantity,
-                available=self.available,
-            )
+        self._check_free("reserve", quantity)
         return self._with(self.on_hand, self.reserved + quantity)
 
     def reserve_up_to(self, quantity: int) -> tuple[int, StockPosition]:

@@ -28,15 +28,9 @@ READ = requires(Action.READ)
 CatalogueKeeper = Annotated[Principal, requires(Action.MANAGE_CATALOGUE)]
 
 
-class ItemFields(BaseModel):
-    """The attributes an item can be created or edited with."""
+class ItemOptions(BaseModel):
+    """The attributes an item may leave unset, whether it is created or edited."""
 
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=4000)
-    item_type: ItemType
-    category: str = Field(min_length=1, max_length=64)
-    unit_of_measure: str = Field("PIECE", min_length=1, max_length=32)
-    min_stock_level: Level = 0
     max_stock_level: Level | None = None
     reorder_point: Level | None = None
     barcode: str | None = Field(None, min_length=1, max_length=64, pattern=BARCODE_PATTERN)
@@ -45,6 +39,17 @@ class ItemFields(BaseModel):
     length_mm: Dimension | None = None
     width_mm: Dimension | None = None
     height_mm: Dimension | None = None
+
+
+class ItemFields(ItemOptions):
+    """The attributes an item can be created or edited with."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=4000)
+    item_type: ItemType
+    category: str = Field(min_length=1, max_length=64)
+    unit_of_measure: str = Field("PIECE", min_length=1, max_length=32)
+    min_stock_level: Level = 0
 
     @model_validator(mode="after")
     def _levels(self) -> Self:
@@ -57,7 +62,7 @@ class ItemCreate(ItemFields):
     sku: str = Field(min_length=1, max_length=64, pattern=SKU_PATTERN)
 
 
-class ItemUpdate(BaseModel):
+class ItemUpdate(ItemOptions):
     """Any of the attributes; `is_active: false` archives the item."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
@@ -66,14 +71,6 @@ class ItemUpdate(BaseModel):
     category: str | None = Field(None, min_length=1, max_length=64)
     unit_of_measure: str | None = Field(None, min_length=1, max_length=32)
     min_stock_level: Level | None = None
-    max_stock_level: Level | None = None
-    reorder_point: Level | None = None
-    barcode: str | None = Field(None, min_length=1, max_length=64, pattern=BARCODE_PATTERN)
-    unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    weight_grams: Dimension | None = None
-    length_mm: Dimension | None = None
-    width_mm: Dimension | None = None
-    height_mm: Dimension | None = None
     is_active: Flag | None = None
 
 

@@ -2241,6 +2241,22 @@ export interface components {
         InspectionStatus: "pending" | "in_progress" | "passed" | "failed";
         /** ItemCreate */
         ItemCreate: {
+            /** Max Stock Level */
+            max_stock_level?: number | null;
+            /** Reorder Point */
+            reorder_point?: number | null;
+            /** Barcode */
+            barcode?: string | null;
+            /** Unit Cost */
+            unit_cost?: number | string | null;
+            /** Weight Grams */
+            weight_grams?: number | null;
+            /** Length Mm */
+            length_mm?: number | null;
+            /** Width Mm */
+            width_mm?: number | null;
+            /** Height Mm */
+            height_mm?: number | null;
             /** Name */
             name: string;
             /**
@@ -2261,22 +2277,6 @@ export interface components {
              * @default 0
              */
             min_stock_level: number;
-            /** Max Stock Level */
-            max_stock_level?: number | null;
-            /** Reorder Point */
-            reorder_point?: number | null;
-            /** Barcode */
-            barcode?: string | null;
-            /** Unit Cost */
-            unit_cost?: number | string | null;
-            /** Weight Grams */
-            weight_grams?: number | null;
-            /** Length Mm */
-            length_mm?: number | null;
-            /** Width Mm */
-            width_mm?: number | null;
-            /** Height Mm */
-            height_mm?: number | null;
             /** Sku */
             sku: string;
         };
@@ -2353,17 +2353,6 @@ export interface components {
          * @description Any of the attributes; `is_active: false` archives the item.
          */
         ItemUpdate: {
-            /** Name */
-            name?: string | null;
-            /** Description */
-            description?: string | null;
-            item_type?: components["schemas"]["ItemType"] | null;
-            /** Category */
-            category?: string | null;
-            /** Unit Of Measure */
-            unit_of_measure?: string | null;
-            /** Min Stock Level */
-            min_stock_level?: number | null;
             /** Max Stock Level */
             max_stock_level?: number | null;
             /** Reorder Point */
@@ -2380,6 +2369,17 @@ export interface components {
             width_mm?: number | null;
             /** Height Mm */
             height_mm?: number | null;
+            /** Name */
+            name?: string | null;
+            /** Description */
+            description?: string | null;
+            item_type?: components["schemas"]["ItemType"] | null;
+            /** Category */
+            category?: string | null;
+            /** Unit Of Measure */
+            unit_of_measure?: string | null;
+            /** Min Stock Level */
+            min_stock_level?: number | null;
             /** Is Active */
             is_active?: boolean | null;
         };

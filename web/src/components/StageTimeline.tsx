@@ -3,6 +3,7 @@ import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
 import { when } from "../format";
+import { TableHead } from "./TableHead";
 
 export function minutes(seconds: number | null | undefined, t: TFunction): string {
   if (seconds === null || seconds === undefined) return "—";
@@ -17,19 +18,19 @@ export function StageTimeline({ stages }: { stages: Schemas["StageOut"][] }) {
   return (
       <Table.ScrollContainer minWidth={800}>
         <Table striped withTableBorder data-testid="timeline">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("order.stage")}</Table.Th>
-              <Table.Th>{t("order.state")}</Table.Th>
-              <Table.Th>{t("order.who")}</Table.Th>
-              <Table.Th>{t("order.equipment")}</Table.Th>
-              <Table.Th>{t("order.entered")}</Table.Th>
-              <Table.Th>{t("order.completed")}</Table.Th>
-              <Table.Th>{t("order.queueTime")}</Table.Th>
-              <Table.Th>{t("order.workTime")}</Table.Th>
-              <Table.Th>{t("order.notes")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead
+            columns={[
+              t("order.stage"),
+              t("order.state"),
+              t("order.who"),
+              t("order.equipment"),
+              t("order.entered"),
+              t("order.completed"),
+              t("order.queueTime"),
+              t("order.workTime"),
+              t("order.notes"),
+            ]}
+          />
           <Table.Tbody>
             {stages.map((s) => (
               <Table.Tr key={s.seq}>

@@ -24,6 +24,7 @@ import { badges, groupByStage, matches, STAGES, type Badge as BadgeName } from "
 import { Pager } from "../components/Pager";
 import { priorityOptions } from "../api/lists";
 import { Problem } from "../components/Problem";
+import { TableHead } from "../components/TableHead";
 import { when } from "../format";
 import { NewOrder } from "./NewOrder";
 
@@ -112,15 +113,15 @@ function FinishedOrders({ status, text }: { status: "completed" | "cancelled"; t
     <Stack>
       <Problem error={orders.error} />
       <Table striped withTableBorder data-testid={`finished-${status}`}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t("purchasing.number")}</Table.Th>
-            <Table.Th>{t("order.product")}</Table.Th>
-            <Table.Th>{t("order.customer")}</Table.Th>
-            <Table.Th>{t("order.dueDate")}</Table.Th>
-            <Table.Th>{status === "completed" ? t("order.completed") : t("order.reason")}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t("purchasing.number"),
+            t("order.product"),
+            t("order.customer"),
+            t("order.dueDate"),
+            status === "completed" ? t("order.completed") : t("order.reason"),
+          ]}
+        />
         <Table.Tbody>
           {orders.data?.rows.map((order) => (
             <Table.Tr key={order.id}>

@@ -7,6 +7,7 @@ import { api, newKey, unwrap, type Priority } from "../api/client";
 import { today } from "../board";
 import { priorityOptions } from "../api/lists";
 import { Problem } from "../components/Problem";
+import { TableHead } from "../components/TableHead";
 
 /** Take an order: the product's BOM against stock before it is sent, one order per intent. */
 export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -107,15 +108,15 @@ export function NewOrder({ opened, onClose }: { opened: boolean; onClose: () => 
                 {covered ? t("newOrder.covered") : t("newOrder.short")}
               </Alert>
               <Table striped withTableBorder>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t("stock.sku")}</Table.Th>
-                    <Table.Th>{t("newOrder.needed")}</Table.Th>
-                    <Table.Th>{t("stock.available")}</Table.Th>
-                    <Table.Th>{t("newOrder.awaited")}</Table.Th>
-                    <Table.Th>{t("newOrder.shortBy")}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
+                <TableHead
+                  columns={[
+                    t("stock.sku"),
+                    t("newOrder.needed"),
+                    t("stock.available"),
+                    t("newOrder.awaited"),
+                    t("newOrder.shortBy"),
+                  ]}
+                />
                 <Table.Tbody>
                   {coverage.data.lines.map((line) => (
                     <Table.Tr key={line.sku}>

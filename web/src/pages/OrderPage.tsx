@@ -25,6 +25,7 @@ import { priorityOptions } from "../api/lists";
 import { Problem } from "../components/Problem";
 import { InspectionHistory } from "./Inspections";
 import { StageTimeline } from "../components/StageTimeline";
+import { TableHead } from "../components/TableHead";
 import { when } from "../format";
 import { PRIORITY_COLOR } from "./Board";
 
@@ -178,13 +179,7 @@ export function OrderPage() {
             {t("order.components")}
           </Title>
           <Table withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("stock.sku")}</Table.Th>
-                <Table.Th>{t("order.quantity")}</Table.Th>
-                <Table.Th>{t("order.state")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={[t("stock.sku"), t("order.quantity"), t("order.state")]} />
             <Table.Tbody>
               {o.reservations.map((r) => (
                 <Table.Tr key={r.id}>

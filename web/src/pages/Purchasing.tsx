@@ -24,6 +24,7 @@ import { Pager } from "../components/Pager";
 import { useAuth } from "../auth/AuthProvider";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { Problem } from "../components/Problem";
+import { TableHead } from "../components/TableHead";
 import { done } from "../notify";
 import { useBins } from "./StockMoves";
 import { Suggestions, Suppliers } from "./Suppliers";
@@ -120,16 +121,16 @@ function PurchaseOrderList() {
       {list.data?.length === 0 && <Text c="dimmed">{t("purchasing.none")}</Text>}
       {!!list.data?.length && (
         <Table striped withTableBorder>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("purchasing.number")}</Table.Th>
-              <Table.Th>{t("purchasing.supplier")}</Table.Th>
-              <Table.Th>{t("order.status")}</Table.Th>
-              <Table.Th>{t("purchasing.expected")}</Table.Th>
-              <Table.Th>{t("purchasing.lines")}</Table.Th>
-              <Table.Th>{t("purchasing.total")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead
+            columns={[
+              t("purchasing.number"),
+              t("purchasing.supplier"),
+              t("order.status"),
+              t("purchasing.expected"),
+              t("purchasing.lines"),
+              t("purchasing.total"),
+            ]}
+          />
           <Table.Tbody>
             {list.data?.map((po) => (
               <Table.Tr key={po.id}>
@@ -285,15 +286,15 @@ export function PurchaseOrderPage() {
       </Group>
       <Problem error={step.error} />
       <Table withTableBorder data-testid="po-lines">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t("stock.sku")}</Table.Th>
-            <Table.Th>{t("order.quantity")}</Table.Th>
-            <Table.Th>{t("purchasing.received")}</Table.Th>
-            <Table.Th>{t("purchasing.price")}</Table.Th>
-            <Table.Th>{t("purchasing.waitingOrders")}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t("stock.sku"),
+            t("order.quantity"),
+            t("purchasing.received"),
+            t("purchasing.price"),
+            t("purchasing.waitingOrders"),
+          ]}
+        />
         <Table.Tbody>
           {p.lines.map((line) => (
             <Table.Tr key={line.item_id}>

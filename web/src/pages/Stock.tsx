@@ -7,6 +7,7 @@ import { api, unwrap, unwrapPage } from "../api/client";
 import { Pager } from "../components/Pager";
 import { useAuth } from "../auth/AuthProvider";
 import { Problem } from "../components/Problem";
+import { TableHead } from "../components/TableHead";
 import { CsvFiles } from "./CsvFiles";
 import { StockMoves, useWarehouses } from "./StockMoves";
 import { Stocktake } from "./Stocktake";
@@ -44,17 +45,17 @@ function Levels() {
       <Problem error={stock.error} />
       {stock.isPending && <Loader />}
       <Table striped withTableBorder>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t("stock.sku")}</Table.Th>
-            <Table.Th>{t("moves.warehouse")}</Table.Th>
-            <Table.Th>{t("stock.onHand")}</Table.Th>
-            <Table.Th>{t("stock.reserved")}</Table.Th>
-            <Table.Th>{t("stock.quarantined")}</Table.Th>
-            <Table.Th>{t("stock.available")}</Table.Th>
-            <Table.Th>{t("stock.bins")}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t("stock.sku"),
+            t("moves.warehouse"),
+            t("stock.onHand"),
+            t("stock.reserved"),
+            t("stock.quarantined"),
+            t("stock.available"),
+            t("stock.bins"),
+          ]}
+        />
         <Table.Tbody>
           {rows.map((row) => (
             <Table.Tr key={`${row.item_id}-${row.warehouse_id}`}>
@@ -93,15 +94,15 @@ function LowStock() {
   if (low.data.length === 0) return <Text c="dimmed">{t("stock.noneLow")}</Text>;
   return (
     <Table striped withTableBorder>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>{t("stock.sku")}</Table.Th>
-          <Table.Th>{t("stock.available")}</Table.Th>
-          <Table.Th>{t("stock.onOrder")}</Table.Th>
-          <Table.Th>{t("stock.threshold")}</Table.Th>
-          <Table.Th>{t("stock.shortfall")}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
+      <TableHead
+        columns={[
+          t("stock.sku"),
+          t("stock.available"),
+          t("stock.onOrder"),
+          t("stock.threshold"),
+          t("stock.shortfall"),
+        ]}
+      />
       <Table.Tbody>
         {low.data.map((row) => (
           <Table.Tr key={row.item_id}>

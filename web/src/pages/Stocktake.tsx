@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../api/client";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { Problem } from "../components/Problem";
+import { TableHead } from "../components/TableHead";
 import { done } from "../notify";
 import { useWarehouses } from "./StockMoves";
 
@@ -95,15 +96,15 @@ export function Stocktake() {
             />
           </Group>
           <Table striped withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("stock.bins")}</Table.Th>
-                <Table.Th>{t("stock.sku")}</Table.Th>
-                <Table.Th>{t("stocktake.expected")}</Table.Th>
-                <Table.Th>{t("stocktake.counted")}</Table.Th>
-                <Table.Th>{t("stocktake.difference")}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead
+              columns={[
+                t("stock.bins"),
+                t("stock.sku"),
+                t("stocktake.expected"),
+                t("stocktake.counted"),
+                t("stocktake.difference"),
+              ]}
+            />
             <Table.Tbody>
               {lines.map((line) => {
                 const key = `${line.item_id}|${line.bin_id}`;

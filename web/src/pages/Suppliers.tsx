@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useItems } from "../api/lists";
 import { Problem } from "../components/Problem";
+import { TableHead } from "../components/TableHead";
 
 /** What would be bought now, per supplier, and what is held back and why. */
 export function Suggestions() {
@@ -79,15 +80,15 @@ function SupplierDetail({ supplier, skus }: { supplier: Schemas["SupplierOut"]; 
       )}
       <Problem error={offers.error ?? performance.error} />
       <Table withTableBorder>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t("stock.sku")}</Table.Th>
-            <Table.Th>{t("purchasing.price")}</Table.Th>
-            <Table.Th>{t("suppliers.moq")}</Table.Th>
-            <Table.Th>{t("suppliers.pack")}</Table.Th>
-            <Table.Th>{t("suppliers.lead")}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t("stock.sku"),
+            t("purchasing.price"),
+            t("suppliers.moq"),
+            t("suppliers.pack"),
+            t("suppliers.lead"),
+          ]}
+        />
         <Table.Tbody>
           {offers.data?.map((offer) => (
             <Table.Tr key={offer.id}>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../api/client";
 import { Pager } from "../components/Pager";
 import { Problem } from "../components/Problem";
+import { TableHead } from "../components/TableHead";
 
 const ROLES: Schemas["Role"][] = ["admin", "planner", "floor_worker", "inspector", "buyer", "storekeeper", "viewer"];
 
@@ -40,14 +41,7 @@ export function Users() {
       <Problem error={users.error ?? change.error} />
       {users.isPending && <Loader />}
       <Table withTableBorder>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t("signIn.email")}</Table.Th>
-            <Table.Th>{t("users.roles")}</Table.Th>
-            <Table.Th>{t("users.state")}</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead columns={[t("signIn.email"), t("users.roles"), t("users.state"), ""]} />
         <Table.Tbody>
           {users.data?.items.map((user) => (
             <Table.Tr key={user.id}>
