@@ -78,6 +78,10 @@ lint: $(STAMP) $(WEB_STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# The whole API under a morning's mix of requests (locust, 50 people for 60 s) on a private stack.
+load: $(STAMP)
+	$(BIN)/python -m bench.load
+
 # Resolves pyproject.toml again with uv (in a throwaway virtualenv), keeping the current pins
 # where they still fit; `make lock UPGRADE=--upgrade` moves every package to its newest release.
 # The runtime lock is resolved within the dev lock, so the image runs what the tests ran.

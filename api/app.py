@@ -50,6 +50,7 @@ from api.routers import (
     users,
 )
 from api.security_headers import SecurityHeaders
+from api.server_timing import ServerTiming, time_statements
 from api.web_app import serve_web_app
 from core.settings import Settings, get_settings
 from persistence.database import create_engine, create_session_factory
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings)
+        if settings.server_timing:
+            time_statements(engine)
         redis = redis_client(settings)
         tokens = TokenCodec(settings)
         sessions = create_session_factory(engine)
@@ -127,6 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(SecurityHeaders)
+    if settings.server_timing:
+        app.add_middleware(ServerTiming)
     install_error_handlers(app)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     _documentation(app)

@@ -20,6 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import Workflows
 from api.errors import ServiceUnavailable
+from api.server_timing import timed
 from contracts.failures import as_domain_error
 from domain.errors import Conflict, NotFound, OrderClosed
 from domain.stages import FINAL_STATUSES
@@ -33,7 +34,8 @@ async def temporal_call(failed: str, *, within: float) -> AsyncIterator[None]:
     within `within` seconds, never a hung request or a 500."""
     try:
         async with asyncio.timeout(within):
-            yield
+            with timed("temporal"):
+                yield
     except (RPCError, TimeoutError) as failure:
         why = str(failure) or "Temporal did not answer in time"
         raise ServiceUnavailable(f"{failed}: {why}") from failure
@@ -54,13 +56,14 @@ async def execute_update(
     is tried once more."""
     try:
         async with asyncio.timeout(within):
-            try:
-                return await handle.execute_update(update, argument, id=update_id)
-            except RPCError as failure:
-                if failure.status != RPCStatusCode.NOT_FOUND or start_missing is None:
-                    raise
-                await start_missing()
-                return await handle.execute_update(update, argument, id=update_id)
+            with timed("temporal"):
+                try:
+                    return await handle.execute_update(update, argument, id=update_id)
+                except RPCError as failure:
+                    if failure.status != RPCStatusCode.NOT_FOUND or start_missing is None:
+                        raise
+                    await start_missing()
+                    return await handle.execute_update(update, argument, id=update_id)
     except WorkflowUpdateFailedError as failure:
         raise as_domain_error(failure.cause) or Conflict(str(failure.cause)) from failure
     except RPCError as failure:

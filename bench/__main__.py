@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import board_render, dev_start, order_throughput, reservations
+from bench import board_render, dev_start, order_throughput, reservations, stage_latency
 from bench.stack import private_stack
 
 
@@ -68,13 +68,22 @@ def _on_a_running_stack(args: argparse.Namespace) -> dict[str, Any]:
                 concurrency=args.reserve_concurrency,
             )
         )
+    memory = orders["resident_mb"]
+    minimal, same = orders["minimal_workflows_per_s"], orders["bare_workflows_per_s"]
+    api_mb, worker_mb = memory.get("api", 0.0), memory.get("worker", 0.0)
     print(
         f"""
-Order throughput ({orders["orders"]} orders, {orders["concurrency"]} at a time, each
-{orders["activities"]} activities + {orders["updates"]} updates; same Temporal server)
-  orders through the API       {orders["orders_per_s"]:8.2f} orders/s
-  bare workflow, no database   {orders["bare_workflows_per_s"]:8.2f} workflows/s
-  ratio                        {orders["ratio"]:8.2f}
+Order throughput ({orders["orders"]} orders, {orders["concurrency"]} at a time; bare workflows on
+the same Temporal server, no database)
+  orders through the API          {orders["orders_per_s"]:8.2f} orders/s
+  minimal pipeline: 7 stages of one activity + one update
+                                  {minimal:8.2f} workflows/s  ratio {orders["minimal_ratio"]:.2f}
+  same shape as an order: {orders["activities"]} {orders["kind"]} + {orders["updates"]} updates
+                                  {same:8.2f} workflows/s  ratio {orders["ratio"]:.2f}
+
+{stage_latency.report(orders["latency"])}
+
+Resident memory after the runs: API {api_mb:.0f} MB, worker {worker_mb:.0f} MB
 
 Hot-item reservations ({hot["requests"]} requests, {hot["concurrency"]} concurrent)
   one conditional UPDATE       {hot["conditional_update_per_s"]:8.0f} /s  (baseline)

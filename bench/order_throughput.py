@@ -1,5 +1,7 @@
-"""Orders per second through every stage, via the API, against a bare workflow with the same
-number of activities and updates on the same Temporal server."""
+"""Orders per second through every stage, via the API, against two bare workflows on the same
+Temporal server: the minimal shape of the pipeline (seven stages, one activity and one update
+each: the limit for it) and one with the same number of activities and updates as a real order.
+Then stage completions' latency at several stations at once (`stage_latency`)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bench.bare_workflow import BareOrderWorkflow, BareShape, bare_step
+from bench import stage_latency
+from bench.bare_workflow import BareOrderWorkflow, BareShape, MinimalOrderWorkflow, bare_step
 from bench.stack import RunningStack
 from workflow_client.connect import connect
 
@@ -106,47 +109,75 @@ async def _run_all(count: int, concurrency: int, one: Any) -> float:
 
 
 async def shape_of(client: Client, workflow_id: str) -> BareShape:
-    """How many activities a real order ran before its first update and after each one."""
+    """How many activities a real order ran before its first update and after each one, and
+    whether they ran as local activities."""
     history = await client.get_workflow_handle(workflow_id).fetch_history()
-    counts = [0]
+    counts, local = [0], 0
     for event in history.events:
+        marker = event.marker_recorded_event_attributes.marker_name
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             counts.append(0)
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
             counts[-1] += 1
-    return BareShape(activities_per_step=counts)
+        elif (
+            event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+            and marker == stage_latency.LOCAL_ACTIVITY_MARKER
+        ):
+            counts[-1] += 1
+            local += 1
+    return BareShape(activities_per_step=counts, local=local > sum(counts) / 2)
 
 
 async def measure(stack: RunningStack, *, orders: int, concurrency: int) -> dict[str, Any]:
     client = await connect(stack.settings)
+    latency_orders = sum(n * each for n, each in stage_latency.LEVELS.items())
     async with stack.client() as api:
-        await _stock_up(api, orders + 1)
+        await _stock_up(api, orders + 1 + latency_orders)
         checklists = await _passing_inspections(api)
         sample = await _one_order(api, checklists)  # warms up, tells the shape of a real order
         shape = await shape_of(client, sample)
         real = await _run_all(orders, concurrency, lambda: _one_order(api, checklists))
 
-    queue = f"bench-bare-{uuid.uuid4().hex[:6]}"
-    async with Worker(
-        client, task_queue=queue, workflows=[BareOrderWorkflow], activities=[bare_step]
-    ):
+        queue = f"bench-bare-{uuid.uuid4().hex[:6]}"
+        async with Worker(
+            client,
+            task_queue=queue,
+            workflows=[BareOrderWorkflow, MinimalOrderWorkflow],
+            activities=[bare_step],
+        ):
 
-        async def bare() -> None:
-            handle = await client.start_workflow(
-                BareOrderWorkflow.run, shape, id=f"bare-{uuid.uuid4()}", task_queue=queue
-            )
-            for _ in shape.activities_per_step[1:]:
-                await handle.execute_update(BareOrderWorkflow.step)
-            await handle.result()
+            async def same_shape() -> None:
+                handle = await client.start_workflow(
+                    BareOrderWorkflow.run, shape, id=f"bare-{uuid.uuid4()}", task_queue=queue
+                )
+                for _ in shape.activities_per_step[1:]:
+                    await handle.execute_update(BareOrderWorkflow.step)
+                await handle.result()
 
-        await bare()
-        baseline = await _run_all(orders, concurrency, bare)
+            async def minimal() -> None:
+                handle = await client.start_workflow(
+                    MinimalOrderWorkflow.run, id=f"minimal-{uuid.uuid4()}", task_queue=queue
+                )
+                for _ in range(MinimalOrderWorkflow.STAGES):
+                    await handle.execute_update(MinimalOrderWorkflow.stage)
+                await handle.result()
+
+            await same_shape()
+            await minimal()
+            baseline = await _run_all(orders, concurrency, same_shape)
+            least = await _run_all(orders, concurrency, minimal)
+            latency = await stage_latency.measure(api, client, queue, checklists)
     return {
         "orders": orders,
         "concurrency": concurrency,
         "activities": sum(shape.activities_per_step),
+        "kind": "local activities" if shape.local else "activities",
         "updates": len(shape.activities_per_step) - 1,
         "orders_per_s": orders / real,
+        "minimal_workflows_per_s": orders / least,
+        "minimal_ratio": least / real,
         "bare_workflows_per_s": orders / baseline,
-        "ratio": (orders / real) / (orders / baseline),
+        "ratio": baseline / real,
+        "latency": latency,
+        "resident_mb": stack.resident_mb(),
     }

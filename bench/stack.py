@@ -19,6 +19,11 @@ class RunningStack:
     api_url: str
     settings: Settings
     demo_password: str  # as the stack made it in its data folder
+    pids: dict[str, int]  # of the API and the worker
+
+    def resident_mb(self) -> dict[str, float]:
+        """Resident memory of the API and the worker, in MB."""
+        return {name: _resident_mb(pid) for name, pid in self.pids.items()}
 
     def client(self) -> httpx.AsyncClient:
         """An HTTP client signed in as the demo admin."""
@@ -37,12 +42,21 @@ class RunningStack:
 def private_stack() -> Iterator[RunningStack]:
     with tempfile.TemporaryDirectory(prefix="zhuchka-bench-") as folder:
         stack = PrivateStack(Path(folder), log_level="WARNING")
+        stack.env["SERVER_TIMING"] = "1"
         stack.start()
         try:
             yield RunningStack(
                 stack.api_url,
                 stack.settings(POSTGRES_POOL_SIZE=40, POSTGRES_MAX_OVERFLOW=0),
                 stack.demo_password(),
+                {name: pid for name in ("api", "worker") if (pid := stack.pid(name))},
             )
         finally:
             stack.stop()
+
+
+def _resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     web_dist: Path = Field(PROJECT_ROOT / "web" / "dist", alias="WEB_DIST")
     # How long the API waits for the workflow to answer an update before giving up with 503.
     workflow_call_timeout_seconds: float = Field(15.0, alias="WORKFLOW_CALL_TIMEOUT_SECONDS")
+    # A Server-Timing header on every answer (session check, database, Temporal); see
+    # api/server_timing.py. Off by default: it tells callers how long the checks took.
+    server_timing: bool = Field(False, alias="SERVER_TIMING")
     # How often a waiting order looks at stock again without a delivery signal.
     procurement_recheck_seconds: int = Field(3600, alias="PROCUREMENT_RECHECK_SECONDS")
     # After this many failed inspections an order is put on hold for the planner (0: never).

@@ -31,6 +31,7 @@ from starlette.routing import BaseRoute
 from api.auth.tokens import Claims
 from api.deps import SessionsDep, SignInsDep, TokensDep
 from api.errors import ServiceUnavailable
+from api.server_timing import timed
 from domain.access import READ_ONLY_ACTIONS, STAGE_ACTIONS, Action, Role, may, roles_for
 from domain.errors import Forbidden, Unauthenticated
 from domain.stages import Stage
@@ -63,7 +64,8 @@ async def authenticate(
         raise Unauthenticated("sign in first: send 'Authorization: Bearer <access token>'")
     claims = tokens.decode(token, "access")
     try:
-        live = await sign_ins.live(claims)
+        with timed("auth"):
+            live = await sign_ins.live(claims)
     except RedisError:
         return await _from_database(sessions, claims)
     if live is None:
