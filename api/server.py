@@ -47,3 +47,16 @@ def api_server(settings: Settings, app: FastAPI | None = None) -> uvicorn.Server
         timeout_graceful_shutdown=math.ceil(settings.workflow_call_timeout_seconds) + 5,
     )
     return ApiServer(config, app)
+
+
+def shared_socket(settings: Settings) -> socket.socket:
+    """The API's listening socket, shared with the other API processes on this port
+    (SO_REUSEPORT: the kernel hands each new connection to one of them)."""
+    family = socket.AF_INET6 if ":" in settings.api_host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listening.bind((settings.api_host, settings.api_port))
+    listening.listen(2048)
+    listening.set_inheritable(True)
+    return listening

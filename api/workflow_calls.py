@@ -115,7 +115,9 @@ async def running_order(
             .where(OrderStageRecord.order_id == order_id)
             .order_by(OrderStageRecord.seq)
         )
-        handle = workflows.temporal.get_workflow_handle_for(OrderWorkflow.run, order.workflow_id)
+        handle: WorkflowHandle[OrderWorkflow, object] = workflows.temporal.get_workflow_handle(
+            order.workflow_id
+        )
         running = RunningOrder(
             handle, order.number, order.product_id, order.status, order.stage, list(passes)
         )

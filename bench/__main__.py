@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import board_render, dev_start, order_throughput, reservations, stage_latency
+from bench import (
+    board_render,
+    dev_start,
+    order_throughput,
+    reservations,
+    scale_out,
+    stage_latency,
+)
 from bench.stack import private_stack
 
 
@@ -24,8 +31,8 @@ def main() -> None:
     parser.add_argument("--start-rounds", type=int, default=1, help="starts of each kind")
     parser.add_argument(
         "--only",
-        choices=["start", "stack", "board"],
-        help="only the start, only the running stack, or only the board's render",
+        choices=["start", "stack", "scale", "board"],
+        help="only the start, the running stack, the scale-out or the board's render",
     )
     args = parser.parse_args()
     measured: dict[str, Any] = {}
@@ -34,6 +41,8 @@ def main() -> None:
         print(dev_start.report(measured["start"]))
     if args.only in (None, "stack"):
         measured |= _on_a_running_stack(args)
+    if args.only in (None, "scale"):
+        measured["scale_out"] = _scaled_out(args)
     if args.only in (None, "board"):
         with private_stack() as stack:
             measured["board"] = asyncio.run(board_render.measure(stack))
@@ -50,6 +59,17 @@ def main() -> None:
             indent=2,
         )
     )
+
+
+def _scaled_out(args: argparse.Namespace, workers: int = 2, apis: int = 2) -> dict[str, Any]:
+    runs = {}
+    for name, scale in (("single", (1, 1)), ("scaled", (workers, apis))):
+        with private_stack(workers=scale[0], api_replicas=scale[1]) as stack:
+            runs[name] = asyncio.run(
+                scale_out.measure(stack, orders=args.orders, concurrency=args.order_concurrency)
+            )
+    print(scale_out.report(runs["single"], runs["scaled"], workers, apis))
+    return runs
 
 
 def _on_a_running_stack(args: argparse.Namespace) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,11 +20,20 @@ class RunningStack:
     api_url: str
     settings: Settings
     demo_password: str  # as the stack made it in its data folder
-    pids: dict[str, int]  # of the API and the worker
+    pids: dict[str, int]  # of the API processes and the workers
 
     def resident_mb(self) -> dict[str, float]:
-        """Resident memory of the API and the worker, in MB."""
+        """Resident memory of each API process and worker, in MB."""
         return {name: _resident_mb(pid) for name, pid in self.pids.items()}
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time each API process and worker has used so far (shows each took its share)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for name, pid in self.pids.items():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        return used
 
     def client(self) -> httpx.AsyncClient:
         """An HTTP client signed in as the demo admin."""
@@ -39,9 +49,11 @@ class RunningStack:
 
 
 @contextmanager
-def private_stack() -> Iterator[RunningStack]:
+def private_stack(*, workers: int = 1, api_replicas: int = 1) -> Iterator[RunningStack]:
     with tempfile.TemporaryDirectory(prefix="zhuchka-bench-") as folder:
-        stack = PrivateStack(Path(folder), log_level="WARNING")
+        stack = PrivateStack(
+            Path(folder), log_level="WARNING", workers=workers, api_replicas=api_replicas
+        )
         stack.env["SERVER_TIMING"] = "1"
         stack.start()
         try:
@@ -49,7 +61,12 @@ def private_stack() -> Iterator[RunningStack]:
                 stack.api_url,
                 stack.settings(POSTGRES_POOL_SIZE=40, POSTGRES_MAX_OVERFLOW=0),
                 stack.demo_password(),
-                {name: pid for name in ("api", "worker") if (pid := stack.pid(name))},
+                {
+                    f"{name}-{n}" if n > 1 else name: pid
+                    for name, count in (("api", api_replicas), ("worker", workers))
+                    for n in range(1, count + 1)
+                    if (pid := stack.pid(f"{name}-{n}" if n > 1 else name))
+                },
             )
         finally:
             stack.stop()

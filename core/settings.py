@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", alias="API_HOST")
     cors_origins: list[str] = Field(default_factory=list, alias="CORS_ORIGINS")
     api_port: int = Field(8001, alias="API_PORT")
+    # Several API processes on one port (`zhuchka dev --api-replicas N`): each binds it with
+    # SO_REUSEPORT. Off by default, so that a second API on a taken port fails loudly.
+    api_reuse_port: bool = Field(False, alias="API_REUSE_PORT")
     # How long one live-event stream lasts before the browser opens a new one with its current
     # token (so a session that has ended stops hearing within this time).
     events_stream_seconds: float = Field(300.0, alias="EVENTS_STREAM_SECONDS", gt=0)

@@ -224,7 +224,7 @@ def leftover(data_dir: Path, name: str) -> int | None:
     else:
         environ = _environment(pid)
         ours = (
-            words[-1:] == [name]
+            words[-1:] == [name.split("-")[0]]  # worker-2 is a `zhuchka worker` too
             and "zhuchka" in text
             and Path(environ.get("ZHUCHKA_DATA_DIR", "/nonexistent")).resolve() == Path(folder)
         )

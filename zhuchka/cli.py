@@ -102,12 +102,17 @@ def _plain_reason(said: str) -> str:
 
 
 @app.command()
-def dev() -> None:
+def dev(
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Worker processes")] = 1,
+    api_replicas: Annotated[
+        int, typer.Option(min=1, max=8, help="API processes sharing the API's port")
+    ] = 1,
+) -> None:
     """Bring up the whole stack (embedded PostgreSQL, Redis, Temporal; worker; API)."""
     from zhuchka.devstack.supervisor import run_dev
 
     configure_logging(get_settings(), process="dev")
-    run_dev()
+    run_dev(workers=workers, api_replicas=api_replicas)
 
 
 @app.command()
@@ -135,11 +140,11 @@ def seed() -> None:
 @app.command()
 def api() -> None:
     """Serve the HTTP API."""
-    from api.server import api_server
+    from api.server import api_server, shared_socket
 
     settings = get_settings()
     configure_logging(settings, process="api")
-    api_server(settings).run()
+    api_server(settings).run(sockets=[shared_socket(settings)] if settings.api_reuse_port else None)
 
 
 @app.command()

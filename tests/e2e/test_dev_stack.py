@@ -269,3 +269,36 @@ def _log_events(dev: PrivateStack, event: str) -> list[dict[str, Any]]:
 
 def _ready(api: str) -> bool:
     return httpx.get(f"{api}/api/health/readiness", timeout=20).status_code == 200
+
+
+def test_two_workers_and_two_api_processes_share_the_work(tmp_path: Path) -> None:
+    """`zhuchka dev --workers 2 --api-replicas 2`: both APIs answer on the one port, orders
+    taken through them run to their end on either worker, and Ctrl-C stops all four."""
+    dev = PrivateStack(tmp_path, workers=2, api_replicas=2)
+    dev.start()
+    try:
+        replicas = ("worker", "worker-2", "api", "api-2")
+        pids = {name: dev.pid(name) for name in replicas}
+        assert all(pid is not None and pid_alive(pid) for pid in pids.values()), pids
+        assert pids["worker"] != pids["worker-2"]
+        assert pids["api"] != pids["api-2"]
+        planner = _sign_in(dev.api_url, "planner@zhuchka.example", dev.demo_password())
+        taken = [_take_an_order(dev.api_url, planner) for _ in range(6)]  # new connection each
+        for order in taken:  # design done: a worker runs procurement (reserves, or buys)
+            done = httpx.post(
+                f"{dev.api_url}/api/production/orders/{order['id']}/stages/design/complete",
+                json={"worker": "Pavel Orlov"},
+                headers=planner,
+                timeout=30,
+            )
+            assert done.status_code == 200, done.text
+
+            def procured(order_id: str = order["id"]) -> bool:
+                url = f"{dev.api_url}/api/production/orders/{order_id}"
+                now = httpx.get(url, headers=planner, timeout=20).json()
+                return now["stage"] == "assembly" or bool(now["purchase_orders"])
+
+            _eventually(dev, f"order {order['number']} reserved or bought for", procured)
+    finally:
+        assert dev.stop() == 0
+    assert not any(pid_alive(pid) for pid in pids.values() if pid is not None)

@@ -29,7 +29,10 @@ EXTERNAL_PREFIXES = ("POSTGRES_", "REDIS_", "TEMPORAL_ADDRESS", "SMTP_HOST")
 
 
 class PrivateStack:
-    def __init__(self, folder: Path, *, log_level: str = "INFO") -> None:
+    def __init__(
+        self, folder: Path, *, log_level: str = "INFO", workers: int = 1, api_replicas: int = 1
+    ) -> None:
+        self.scale = ["--workers", str(workers), "--api-replicas", str(api_replicas)]
         self.data_dir = folder / "data"
         self.log = folder / "dev.log"
         self.ports = {name: free_port() for name in PORT_SETTINGS}
@@ -50,7 +53,7 @@ class PrivateStack:
         banners = self._banners()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(  # from its folder: a .env in the checkout is not read
-                [sys.executable, "-m", "zhuchka", "dev"],
+                [sys.executable, "-m", "zhuchka", "dev", *self.scale],
                 env=self.env,
                 cwd=self.log.parent,
                 stdout=log,

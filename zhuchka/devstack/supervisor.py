@@ -41,7 +41,7 @@ from zhuchka import migrate
 from zhuchka.demo_data import seed_database
 from zhuchka.demo_floor import DEMO_USERS, demo_password, demo_password_file
 from zhuchka.devstack.mail_sink import MailSink
-from zhuchka.devstack.ports import is_listening
+from zhuchka.devstack.ports import free_port, is_listening
 from zhuchka.devstack.postgres import EmbeddedPostgres
 from zhuchka.devstack.redis import EmbeddedRedis
 from zhuchka.devstack.supervision import (
@@ -106,7 +106,8 @@ def _stop_leftovers(data_dir: Path) -> None:
     """Stop what a `zhuchka dev` of this folder that was killed (kill -9, a crash) left running,
     found by its pid file and checked by its command line. (A PostgreSQL left running is
     simply used again.)"""
-    for name in ("api", "worker", "temporal", "redis"):
+    replicas = sorted(p.stem for p in pids_dir(data_dir).glob("*-*.pid"))  # worker-2, api-2
+    for name in ("api", *replicas, "worker", "temporal", "redis"):
         pid = leftover(data_dir, name)
         if pid is not None:
             log.warning("dev.leftover_stopped", child=name, pid=pid)
@@ -114,7 +115,9 @@ def _stop_leftovers(data_dir: Path) -> None:
         remove_pid(data_dir, name)
 
 
-def run_dev() -> None:
+def run_dev(*, workers: int = 1, api_replicas: int = 1) -> None:
+    """The whole stack; `workers` worker processes and `api_replicas` API processes (sharing
+    the API's port, the kernel spreading the connections) to try scaling out on one machine."""
     settings = get_settings()
     data = settings.data_dir
     data.mkdir(parents=True, exist_ok=True)
@@ -192,8 +195,12 @@ def run_dev() -> None:
         _refuse_taken_ports(settings)
         child_env = {**os.environ, **env, "ZHUCHKA_DATA_DIR": str(data.resolve())}
         cli = [sys.executable, "-m", "zhuchka"]
-        supervise("worker", ChildProcess([*cli, "worker"], child_env))
-        supervise("api", ChildProcess([*cli, "api"], child_env))
+        for n in range(1, workers + 1):
+            own = {} if n == 1 else {"WORKER_METRICS_PORT": str(free_port())}
+            supervise(_replica("worker", n), ChildProcess([*cli, "worker"], child_env | own))
+        shared = {"API_REUSE_PORT": "true"} if api_replicas > 1 else {}
+        for n in range(1, api_replicas + 1):
+            supervise(_replica("api", n), ChildProcess([*cli, "api"], child_env | shared))
         _wait_for_the_api(settings, request)
         _banner(settings, time.monotonic() - started_at, password)
         while not request.requested:
@@ -207,6 +214,10 @@ def run_dev() -> None:
             part.stop()
         claim.release()
         print("Stopped. Data kept in", data, flush=True)
+
+
+def _replica(name: str, n: int) -> str:
+    return name if n == 1 else f"{name}-{n}"
 
 
 def _refuse_taken_ports(settings: Settings) -> None:
