@@ -108,19 +108,37 @@ async def _update(
     purchase order is already `reached` (a retry, a double click) there is nothing to do (the
     workflow does the same for concurrent repeats). Requests with the same `update_id` are
     one: a repeat joins the first."""
-    async with workflows.sessions() as session:
-        po = await purchase_orders.get_purchase_order(session, po_id)
+    po = await _read(workflows, po_id)
     if reached is not None and po.status == reached:
         return
+    _refuse_if_closed(po)
+
+    async def start_missing() -> None:  # never again for a purchase order that has closed
+        _refuse_if_closed(await _read(workflows, po_id))
+        await start_workflow(workflows, po)
+
+    handle = workflows.temporal.get_workflow_handle(purchase_order_workflow_id(po.number))
+    try:
+        await execute_update(
+            handle,
+            update,
+            argument,
+            update_id=update_id,
+            within=workflows.within,
+            start_missing=start_missing,
+        )
+    except DomainError:
+        # a concurrent repeat may have made the change first, and the workflow ended with it
+        if reached is None or (await _read(workflows, po_id)).status != reached:
+            raise
+    log.info(f"purchase_order.{name}", number=po.number)
+
+
+async def _read(workflows: Workflows, po_id: uuid.UUID) -> PurchaseOrder:
+    async with workflows.sessions() as session:
+        return await purchase_orders.get_purchase_order(session, po_id)
+
+
+def _refuse_if_closed(po: PurchaseOrder) -> None:
     if po.status not in OPEN_STATUSES:
         raise IllegalTransition(f"the purchase order is already {po.status}", status=po.status)
-    handle = workflows.temporal.get_workflow_handle(purchase_order_workflow_id(po.number))
-    await execute_update(
-        handle,
-        update,
-        argument,
-        update_id=update_id,
-        within=workflows.within,
-        start_missing=lambda: start_workflow(workflows, po),
-    )
-    log.info(f"purchase_order.{name}", number=po.number)
