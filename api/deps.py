@@ -40,6 +40,10 @@ class Services:
     events: LiveEvents
 
 
+# The dependencies below are `async def` although they only look something up: FastAPI runs a
+# plain `def` dependency in a worker thread, a hop per dependency on every request.
+
+
 def _services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
@@ -51,43 +55,43 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     await run_after_commit(session)
 
 
-def _engine(request: Request) -> AsyncEngine:
+async def _engine(request: Request) -> AsyncEngine:
     return _services(request).engine
 
 
-def _redis(request: Request) -> Redis:
+async def _redis(request: Request) -> Redis:
     return _services(request).redis
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return _services(request).settings
 
 
-def _sessions(request: Request) -> SessionFactory:
+async def _sessions(request: Request) -> SessionFactory:
     return _services(request).sessions
 
 
-def _temporal(request: Request) -> Client:
+async def _temporal(request: Request) -> Client:
     return _services(request).temporal
 
 
-def _limiter(request: Request) -> RateLimiter:
+async def _limiter(request: Request) -> RateLimiter:
     return _services(request).limiter
 
 
-def _sign_ins(request: Request) -> SessionStore:
+async def _sign_ins(request: Request) -> SessionStore:
     return _services(request).sessions_store
 
 
-def _tokens(request: Request) -> TokenCodec:
+async def _tokens(request: Request) -> TokenCodec:
     return _services(request).tokens
 
 
-def _events(request: Request) -> LiveEvents:
+async def _events(request: Request) -> LiveEvents:
     return _services(request).events
 
 
-def _audits(request: Request) -> RecentAudit:
+async def _audits(request: Request) -> RecentAudit:
     return _services(request).audits
 
 
@@ -119,7 +123,9 @@ class Workflows:
         return self.settings.workflow_call_timeout_seconds
 
 
-def _workflows(temporal: TemporalDep, sessions: SessionsDep, settings: SettingsDep) -> Workflows:
+async def _workflows(
+    temporal: TemporalDep, sessions: SessionsDep, settings: SettingsDep
+) -> Workflows:
     return Workflows(temporal, sessions, settings)
 
 

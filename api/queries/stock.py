@@ -104,7 +104,7 @@ async def stock_page(
     ]
 
 
-def movements_query(
+async def movements_query(
     item_id: uuid.UUID | None = None,
     warehouse_id: uuid.UUID | None = None,
     bin_id: uuid.UUID | None = None,
