@@ -101,6 +101,8 @@ the same Temporal server, no database)
   same shape as an order: {orders["activities"]} {orders["kind"]} + {orders["updates"]} updates
                                   {same:8.2f} workflows/s  ratio {orders["ratio"]:.2f}
 
+{order_throughput.cpu_report(orders["cpu_ms_per_order"], orders["cpu_ms_per_minimal"])}
+
 {stage_latency.report(orders["latency"])}
 
 Resident memory after the runs: API {api_mb:.0f} MB, worker {worker_mb:.0f} MB

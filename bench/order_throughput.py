@@ -96,6 +96,24 @@ async def _one_order(api: httpx.AsyncClient, checklists: dict[str, list[dict[str
     return str(order["workflow_id"])
 
 
+def _cpu_ms_each(before: dict[str, float], after: dict[str, float], count: int) -> dict[str, float]:
+    """Milliseconds of CPU each process spent per workflow between two readings."""
+    return {name: (after[name] - before[name]) * 1000 / count for name in after}
+
+
+def cpu_report(order: dict[str, float], minimal: dict[str, float]) -> str:
+    """Where the CPU goes: with the cores busy, throughput is the cores over an order's CPU."""
+    lines = [
+        "CPU per workflow, by process (ms; the bench process is the client, and for the",
+        "bare workflows also their worker)",
+        f"  {'process':12s} {'order':>8s} {'minimal':>8s}",
+    ]
+    for name in order:
+        lines.append(f"  {name:12s} {order[name]:8.0f} {minimal[name]:8.0f}")
+    lines.append(f"  {'all':12s} {sum(order.values()):8.0f} {sum(minimal.values()):8.0f}")
+    return "\n".join(lines)
+
+
 async def _run_all(count: int, concurrency: int, one: Any) -> float:
     gate = asyncio.Semaphore(concurrency)
 
@@ -136,7 +154,9 @@ async def measure(stack: RunningStack, *, orders: int, concurrency: int) -> dict
         checklists = await _passing_inspections(api)
         sample = await _one_order(api, checklists)  # warms up, tells the shape of a real order
         shape = await shape_of(client, sample)
+        before = stack.cpu_by_process()
         real = await _run_all(orders, concurrency, lambda: _one_order(api, checklists))
+        order_cpu = _cpu_ms_each(before, stack.cpu_by_process(), orders)
 
         queue = f"bench-bare-{uuid.uuid4().hex[:6]}"
         async with Worker(
@@ -165,7 +185,9 @@ async def measure(stack: RunningStack, *, orders: int, concurrency: int) -> dict
             await same_shape()
             await minimal()
             baseline = await _run_all(orders, concurrency, same_shape)
+            before = stack.cpu_by_process()
             least = await _run_all(orders, concurrency, minimal)
+            minimal_cpu = _cpu_ms_each(before, stack.cpu_by_process(), orders)
             latency = await stage_latency.measure(api, client, queue, checklists)
     return {
         "orders": orders,
@@ -178,6 +200,8 @@ async def measure(stack: RunningStack, *, orders: int, concurrency: int) -> dict
         "minimal_ratio": least / real,
         "bare_workflows_per_s": orders / baseline,
         "ratio": baseline / real,
+        "cpu_ms_per_order": order_cpu,
+        "cpu_ms_per_minimal": minimal_cpu,
         "latency": latency,
         "resident_mb": stack.resident_mb(),
     }

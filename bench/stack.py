@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 
 from core.settings import Settings
 from zhuchka.devstack.private_stack import PrivateStack
@@ -21,6 +23,7 @@ class RunningStack:
     settings: Settings
     demo_password: str  # as the stack made it in its data folder
     pids: dict[str, int]  # of the API processes and the workers
+    servers: dict[str, int]  # of PostgreSQL (its postmaster), Redis and Temporal
 
     def resident_mb(self) -> dict[str, float]:
         """Resident memory of each API process and worker, in MB."""
@@ -33,6 +36,17 @@ class RunningStack:
         for name, pid in self.pids.items():
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        return used
+
+    def cpu_by_process(self) -> dict[str, float]:
+        """CPU seconds used so far by each process of the stack, PostgreSQL with its backends
+        (those that ended included), and by this bench process (the client, and the workers of
+        the bare workflows)."""
+        used = self.cpu_seconds()
+        for name, pid in self.servers.items():
+            process = psutil.Process(pid)
+            used[name] = _cpu(process, children=name == "postgres")
+        used["bench"] = _cpu(psutil.Process())
         return used
 
     def client(self) -> httpx.AsyncClient:
@@ -67,9 +81,25 @@ def private_stack(*, workers: int = 1, api_replicas: int = 1) -> Iterator[Runnin
                     for n in range(1, count + 1)
                     if (pid := stack.pid(f"{name}-{n}" if n > 1 else name))
                 },
+                {
+                    name: pid
+                    for name in ("postgres", "redis", "temporal")
+                    if (pid := stack.pid(name))
+                },
             )
         finally:
             stack.stop()
+
+
+def _cpu(process: psutil.Process, *, children: bool = False) -> float:
+    times = process.cpu_times()
+    used = times.user + times.system
+    if children:
+        used += times.children_user + times.children_system
+        for child in process.children():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                used += sum(child.cpu_times()[:2])
+    return used
 
 
 def _resident_mb(pid: int) -> float:
