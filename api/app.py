@@ -31,6 +31,7 @@ from api.request_guard import RequestGuard
 from api.routers import (
     about,
     account,
+    calendars,
     dev_mail,
     events,
     floor,
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(products.router, prefix="/api/production", tags=["products"])
     app.include_router(orders.router, prefix="/api/production", tags=["orders"])
     app.include_router(floor_resources.router, prefix="/api/production", tags=["shop floor"])
+    app.include_router(calendars.router, prefix="/api/production", tags=["shop floor"])
     app.include_router(floor.router, prefix="/api/production", tags=["shop floor"])
     app.include_router(quality.router, prefix="/api/quality", tags=["quality control"])
     app.include_router(suppliers.router, prefix="/api/purchasing", tags=["suppliers"])

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select, text
@@ -168,3 +169,9 @@ def token_in(body: str) -> str:
     found = re.search(r"^ {2}([A-Za-z0-9_-]{20,})\s*$", body, re.MULTILINE)
     assert found, f"no token in: {body!r}"
     return found.group(1)
+
+
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    """The answer's JSON, once its status is the one expected (else its body is shown)."""
+    assert response.status_code == status, response.text
+    return response.json()

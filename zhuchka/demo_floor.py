@@ -5,7 +5,7 @@ created only when missing, so seeding twice changes nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,9 +17,11 @@ from core.local_secrets import local_secret
 from domain.access import Role
 from domain.quality import CheckItem, CheckKind
 from domain.stages import Stage
-from persistence.tables import Equipment, QcTemplate, User, Worker
+from domain.work_calendar import Shift
+from persistence.tables import Calendar, Equipment, QcTemplate, User, Worker
 from services import quality
-from services.floor import resources
+from services.floor import calendars, resources
+from services.floor.calendars import CalendarChange
 
 DEMO_USERS = [(f"{role.value}@zhuchka.example", role) for role in Role]
 DEMO_PASSWORD_FILE = "demo-password"  # noqa: S105 - the name of the file, not a password
@@ -80,10 +82,30 @@ WORKERS = [
     ("Marta Nowak", None, {Stage.ASSEMBLY: 2, Stage.SOLDERING: 1, Stage.SHIPPING: 3}),
     ("Olga Smirnova", "inspector", {Stage.TESTING: 3, Stage.QC: 4}),
 ]
+# The plant works a day shift in Moscow; the soldering station runs two shifts.
+WEEKDAYS = range(5)
+CALENDARS = [
+    CalendarChange(
+        "Day shift",
+        "Europe/Moscow",
+        [Shift(day, time(8), time(16, 30)) for day in WEEKDAYS],
+        is_default=True,
+    ),
+    CalendarChange(
+        "Two shifts",
+        "Europe/Moscow",
+        [
+            Shift(day, start, end)
+            for day in WEEKDAYS
+            for start, end in ((time(6), time(14)), (time(14), time(22)))
+        ],
+        is_default=False,
+    ),
+]
 EQUIPMENT = [
-    ("SS-1", "soldering_station", Stage.SOLDERING, "Bench 2"),
-    ("TR-1", "test_rig", Stage.TESTING, "Bench 3"),
-    ("TR-2", "test_rig", Stage.TESTING, "Bench 4"),
+    ("SS-1", "soldering_station", Stage.SOLDERING, "Bench 2", "Two shifts"),
+    ("TR-1", "test_rig", Stage.TESTING, "Bench 3", None),
+    ("TR-2", "test_rig", Stage.TESTING, "Bench 4", None),
 ]
 _Check = tuple[str, bool, CheckKind, Decimal | None, Decimal | None, str | None]
 CHECKLISTS: dict[Stage, list[_Check]] = {
@@ -98,7 +120,10 @@ CHECKLISTS: dict[Stage, list[_Check]] = {
 
 
 async def seed_demo_floor(session: AsyncSession) -> None:
-    """Workers, equipment and checklists (each only when missing)."""
+    """Calendars, workers, equipment and checklists (each only when missing)."""
+    for calendar in CALENDARS:
+        if not await session.scalar(select(Calendar.id).where(Calendar.name == calendar.name)):
+            await calendars.create_calendar(session, calendar)
     for name, role, skills in WORKERS:
         if await session.scalar(select(Worker.id).where(Worker.name == name)):
             continue
@@ -107,13 +132,21 @@ async def seed_demo_floor(session: AsyncSession) -> None:
             user_id = await session.scalar(
                 select(User.id).where(User.email == f"{role}@zhuchka.example")
             )
-        await resources.create_worker(session, name, user_id, skills, "Mon-Fri 08:00-16:30")
+        await resources.create_worker(session, name, user_id, skills)  # the default calendar
     await session.execute(
         insert(Equipment)
         .values(
             [
-                {"name": n, "equipment_type": t, "stage": s.value, "station": b}
-                for n, t, s, b in EQUIPMENT
+                {
+                    "name": n,
+                    "equipment_type": t,
+                    "stage": s.value,
+                    "station": b,
+                    "calendar_id": await session.scalar(
+                        select(Calendar.id).where(Calendar.name == c)
+                    ),
+                }
+                for n, t, s, b, c in EQUIPMENT
             ]
         )
         .on_conflict_do_nothing()

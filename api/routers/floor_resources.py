@@ -17,12 +17,13 @@ from domain.access import Action
 from domain.errors import InvalidInput, NotFound
 from domain.stages import AUTOMATIC_STAGES, Stage
 from persistence.tables import Equipment, StageRequirement, Worker
-from services.floor import resources
+from services.floor import calendars, resources
 from services.inventory.catalogue import get_existing, product_by_sku
 
 router = APIRouter()
 READ = requires(Action.READ)
 FloorManager = Annotated[Principal, requires(Action.MANAGE_FLOOR)]
+_FOLLOWS = "Its working hours; without one, the plant's default calendar"
 
 
 # --- workers -----------------------------------------------------------------------------
@@ -37,13 +38,13 @@ class WorkerCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     user_id: uuid.UUID | None = Field(None, description="The worker's sign-in account")
     skills: list[SkillIn] = Field(default_factory=list, max_length=20)
-    working_hours: str = Field("", max_length=200, examples=["Mon-Fri 08:00-16:30"])
+    calendar_id: uuid.UUID | None = Field(None, description=_FOLLOWS)
 
 
 class WorkerUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     skills: list[SkillIn] | None = Field(None, max_length=20)
-    working_hours: str | None = Field(None, max_length=200)
+    calendar_id: uuid.UUID | None = Field(None, description=_FOLLOWS + "; null to follow it again")
     available: Flag | None = Field(None, description="False while ill or away")
     active: Flag | None = None
 
@@ -53,7 +54,7 @@ class WorkerOut(BaseModel):
     name: str
     user_id: uuid.UUID | None
     skills: dict[Stage, int]
-    working_hours: str
+    calendar_id: uuid.UUID | None
     available: bool
     active: bool
 
@@ -77,7 +78,7 @@ async def _workers_out(session: SessionDep, found: list[Worker]) -> list[WorkerO
             name=w.name,
             user_id=w.user_id,
             skills=skills.get(w.id, {}),
-            working_hours=w.working_hours,
+            calendar_id=w.calendar_id,
             available=w.available,
             active=w.active,
         )
@@ -87,10 +88,11 @@ async def _workers_out(session: SessionDep, found: list[Worker]) -> list[WorkerO
 
 @router.post("/workers", status_code=201)
 async def create_worker(body: WorkerCreate, session: SessionDep, _: FloorManager) -> WorkerOut:
-    """A person on the floor, with a skill level per stage. 409 when the account already
-    belongs to a worker."""
+    """A person on the floor, with a skill level per stage and the calendar of their working
+    hours. 409 when the account already belongs to a worker."""
+    await calendars.check_calendar(session, body.calendar_id)
     worker = await resources.create_worker(
-        session, body.name, body.user_id, _skills(body.skills), body.working_hours
+        session, body.name, body.user_id, _skills(body.skills), body.calendar_id
     )
     return await _worker_out(session, worker)
 
@@ -114,10 +116,13 @@ async def update_worker(
     worker_id: uuid.UUID, body: WorkerUpdate, session: SessionDep, _: FloorManager
 ) -> WorkerOut:
     worker = await get_existing(session, Worker, worker_id, "worker")
-    for field in ("name", "working_hours", "available", "active"):
+    for field in ("name", "available", "active"):
         value = getattr(body, field)
         if value is not None:
             setattr(worker, field, value)
+    if "calendar_id" in body.model_fields_set:
+        await calendars.check_calendar(session, body.calendar_id)
+        worker.calendar_id = body.calendar_id
     if body.skills is not None:
         await resources.set_skills(session, worker.id, _skills(body.skills))
     await session.flush()
@@ -134,11 +139,13 @@ class EquipmentCreate(BaseModel):
     )
     stage: Stage
     station: str | None = Field(None, max_length=100)
+    calendar_id: uuid.UUID | None = Field(None, description=_FOLLOWS)
 
 
 class EquipmentUpdate(BaseModel):
     status: Literal["available", "maintenance"] | None = None
     station: str | None = Field(None, max_length=100)
+    calendar_id: uuid.UUID | None = Field(None, description=_FOLLOWS + "; null to follow it again")
     notes: str | None = Field(None, max_length=2000)
 
 
@@ -149,6 +156,7 @@ class EquipmentOut(BaseModel):
     equipment_type: str
     stage: Stage
     station: str | None
+    calendar_id: uuid.UUID | None
     status: str
     held_by_order: str | None = None
     held_for_stage: Stage | None
@@ -165,9 +173,11 @@ async def create_equipment(
     body: EquipmentCreate, session: SessionDep, _: FloorManager
 ) -> EquipmentOut:
     """A soldering station, a test rig, a flashing jig... 409 when the name is taken."""
+    await calendars.check_calendar(session, body.calendar_id)
     equipment = await resources.create_equipment(
         session, body.name, body.equipment_type, body.stage, body.station
     )
+    equipment.calendar_id = body.calendar_id
     return _equipment_out(equipment, None)
 
 
@@ -193,6 +203,9 @@ async def update_equipment(
         equipment.station = body.station
     if body.notes is not None:
         equipment.notes = body.notes
+    if "calendar_id" in body.model_fields_set:
+        await calendars.check_calendar(session, body.calendar_id)
+        equipment.calendar_id = body.calendar_id
     await session.flush()
     [(updated, held_by)] = await resources.equipment_list(session, equipment_id=equipment.id)
     return _equipment_out(updated, held_by)

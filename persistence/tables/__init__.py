@@ -5,6 +5,9 @@ from persistence.tables.accounts import OutboundEmail, User, UserToken
 from persistence.tables.base import Base
 from persistence.tables.catalogue import Bin, BomLine, Item, Product, Warehouse, Zone, ZoneReading
 from persistence.tables.floor import (
+    Calendar,
+    CalendarException,
+    CalendarShift,
     Equipment,
     ProductStageTarget,
     StageRequirement,
@@ -43,6 +46,9 @@ __all__ = [
     "Bin",
     "BinStock",
     "BomLine",
+    "Calendar",
+    "CalendarException",
+    "CalendarShift",
     "Equipment",
     "Inspection",
     "InspectionResult",

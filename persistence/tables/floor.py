@@ -1,14 +1,78 @@
-"""The shop floor's resources: people with their skills, equipment, and what each stage needs."""
+"""The shop floor's resources: people with their skills, equipment, when each is planned to
+work (calendars), and what each stage needs."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from persistence.tables.base import Base, created_at, uuid_pk
+
+
+class Calendar(Base):
+    """When someone or something is planned to work: a week of shifts in a time zone, and
+    exceptions. Workers and equipment without one of their own follow the plant's default."""
+
+    __tablename__ = "work_calendars"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    zone: Mapped[str] = mapped_column(String(64))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = created_at()
+
+    __table_args__ = (
+        Index(
+            "one_default_calendar", "is_default", unique=True, postgresql_where=text("is_default")
+        ),
+    )
+
+
+class CalendarShift(Base):
+    """A shift on a weekday (0 Monday): wall-clock times; an end not after the start is the
+    next day's."""
+
+    __tablename__ = "calendar_shifts"
+
+    calendar_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("work_calendars.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    starts: Mapped[time] = mapped_column(Time, primary_key=True)
+    ends: Mapped[time] = mapped_column(Time)
+
+    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_in_range"),)
+
+
+class CalendarException(Base):
+    """A span of real time closed (a holiday, maintenance) or worked besides the shifts."""
+
+    __tablename__ = "calendar_exceptions"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    calendar_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("work_calendars.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    working: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
 
 class Worker(Base):
@@ -17,7 +81,7 @@ class Worker(Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     name: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), unique=True)
-    working_hours: Mapped[str] = mapped_column(String(200), default="")
+    calendar_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("work_calendars.id"))
     available: Mapped[bool] = mapped_column(Boolean, default=True)  # today: not ill, not away
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = created_at()
@@ -46,6 +110,7 @@ class Equipment(Base):
     equipment_type: Mapped[str] = mapped_column(String(64), index=True)
     stage: Mapped[str] = mapped_column(String(24))
     station: Mapped[str | None] = mapped_column(String(100))
+    calendar_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("work_calendars.id"))
     status: Mapped[str] = mapped_column(String(16), default="available")
     held_by_order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("orders.id"))
     held_for_stage: Mapped[str | None] = mapped_column(String(24))

@@ -36,7 +36,7 @@ async def create_worker(
     name: str,
     user_id: uuid.UUID | None,
     skills: Mapping[Stage, int],
-    working_hours: str,
+    calendar_id: uuid.UUID | None = None,
 ) -> Worker:
     _check_skills(skills)
     if user_id is not None and await session.get(User, user_id) is None:
@@ -44,7 +44,7 @@ async def create_worker(
     worker = await insert_unique(
         session,
         Worker,
-        {"name": name, "user_id": user_id, "working_hours": working_hours},
+        {"name": name, "user_id": user_id, "calendar_id": calendar_id},
         [("user_id",)],
     )
     await set_skills(session, worker.id, skills)

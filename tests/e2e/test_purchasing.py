@@ -10,20 +10,15 @@ from typing import Any
 
 from domain.access import Role
 from tests.e2e.conftest import Stack
-from tests.support import days_ahead
+from tests.support import days_ahead, ok
 from workflow_client.schedules import REORDER_SCAN_SCHEDULE_ID, ensure_reorder_schedule
 
 SWITCH = "SW-LIN-RED"
 
 
-async def _ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
 async def _leave_switches(stack: Stack, keep: int) -> None:
     """Issue switches until `keep` are left on the shelf."""
-    await _ok(
+    ok(
         await stack.api.post(
             "/api/inventory/move",
             json={
@@ -49,7 +44,7 @@ async def _waiting(stack: Stack, order: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _po(stack: Stack, number: str) -> dict[str, Any]:
-    found = await _ok(await stack.api.get("/api/purchasing/purchase-orders"))
+    found = ok(await stack.api.get("/api/purchasing/purchase-orders"))
     return next(p for p in found if p["number"] == number)
 
 
@@ -76,15 +71,13 @@ async def test_a_delivery_goes_to_the_urgent_order_first(stack: Stack) -> None:
     }
     url = f"/api/purchasing/purchase-orders/{po['id']}"
     buyer = await stack.headers(Role.BUYER)
-    assert (await _ok(await stack.api.post(f"{url}/send", headers=buyer)))["status"] == "sent"
-    assert (await _ok(await stack.api.post(f"{url}/confirm", headers=buyer)))[
-        "status"
-    ] == "confirmed"
+    assert (ok(await stack.api.post(f"{url}/send", headers=buyer)))["status"] == "sent"
+    assert (ok(await stack.api.post(f"{url}/confirm", headers=buyer)))["status"] == "confirmed"
 
     # Two reels arrive: the urgent order's 136 first, though the low one waited longer.
     item = line["item_id"]
     storekeeper = await stack.headers(Role.STOREKEEPER)
-    part = await _ok(
+    part = ok(
         await stack.api.post(
             f"{url}/receive",
             json={"lines": [{"item_id": item, "quantity": 140}], "reference": "DN-104"},
@@ -101,7 +94,7 @@ async def test_a_delivery_goes_to_the_urgent_order_first(stack: Stack) -> None:
     assert low["stage"] == "procurement"
     assert _switch_short(low) == 82
 
-    rest = await _ok(
+    rest = ok(
         await stack.api.post(
             f"{url}/receive",
             json={"lines": [{"item_id": item, "quantity": 560}], "reference": "DN-105"},
@@ -126,7 +119,7 @@ async def test_a_cancelled_purchase_order_is_replaced_for_the_orders_waiting_on_
     order = await _waiting(stack, order)
     (first,) = [p["number"] for p in order["purchase_orders"]]
     po = await _po(stack, first)
-    cancelled = await _ok(
+    cancelled = ok(
         await stack.api.post(
             f"/api/purchasing/purchase-orders/{po['id']}/cancel", json={"reason": "wrong reel"}
         )
@@ -145,7 +138,7 @@ async def test_a_cancelled_purchase_order_is_replaced_for_the_orders_waiting_on_
 async def test_a_purchase_order_past_its_expected_date_is_late(stack: Stack) -> None:
     supplier = stack.demo.suppliers["Keyparts Depot"]
     yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
-    created = await _ok(
+    created = ok(
         await stack.api.post(
             "/api/purchasing/purchase-orders",
             json={
@@ -158,13 +151,13 @@ async def test_a_purchase_order_past_its_expected_date_is_late(stack: Stack) -> 
     )
     assert (created["origin"], created["status"], created["total"]) == ("manual", "draft", "45.00")
     url = f"/api/purchasing/purchase-orders/{created['id']}"
-    sent = await _ok(await stack.api.post(f"{url}/send"))
+    sent = ok(await stack.api.post(f"{url}/send"))
     assert sent["is_late"] is True
-    late = await _ok(await stack.api.get("/api/purchasing/purchase-orders", params={"late": True}))
+    late = ok(await stack.api.get("/api/purchasing/purchase-orders", params={"late": True}))
     assert [p["number"] for p in late] == [created["number"]]
     # The workflow escalates: the purchase order is flagged (and counted in a metric).
     async with asyncio.timeout(20):
-        while not (await _ok(await stack.api.get(url)))["escalated_at"]:
+        while not (ok(await stack.api.get(url)))["escalated_at"]:
             await asyncio.sleep(0.2)
 
 
@@ -183,9 +176,7 @@ async def test_manual_purchase_orders_refuse_what_the_supplier_will_not_do(stack
     )
     assert not_offered.status_code == 409
     assert (await create(lines=[])).status_code == 422
-    await _ok(
-        await stack.api.patch(f"/api/purchasing/suppliers/{parts}", json={"status": "blocked"})
-    )
+    ok(await stack.api.patch(f"/api/purchasing/suppliers/{parts}", json={"status": "blocked"}))
     blocked = await create(lines=[{"item_id": cable, "quantity": 10}])
     assert blocked.status_code == 409
     assert "blocked" in blocked.json()["detail"]
@@ -198,30 +189,30 @@ async def test_the_reorder_scan_runs_on_a_schedule_and_on_demand(stack: Stack) -
     schedule = await stack.temporal.get_schedule_handle(REORDER_SCAN_SCHEDULE_ID).describe()
     assert schedule.schedule.spec.intervals[0].every == timedelta(hours=1)
     box = str(stack.demo.items["BOX-65"])
-    await _ok(
+    ok(
         await stack.api.patch(
             f"/api/inventory/items/{box}", json={"reorder_point": 30, "max_stock_level": 120}
         )
     )
-    suggested = await _ok(await stack.api.get("/api/purchasing/suggestions"))
+    suggested = ok(await stack.api.get("/api/purchasing/suggestions"))
     (parts,) = [s for s in suggested["suppliers"] if s["supplier_name"] == "Keyparts Depot"]
     assert [(ln["sku"], ln["quantity"]) for ln in parts["lines"]] == [
         ("BOX-65", 100)
     ]  # 120 - 20, packs of 25
 
-    first = await _ok(await stack.api.post("/api/purchasing/reorder-scan"))
+    first = ok(await stack.api.post("/api/purchasing/reorder-scan"))
     (number,) = first["purchase_orders"]
     po = await _po(stack, number)
     assert [(ln["sku"], ln["quantity"], ln["orders"]) for ln in po["lines"]] == [
         ("BOX-65", 100, [])
     ]
-    again = await _ok(await stack.api.post("/api/purchasing/reorder-scan"))
+    again = ok(await stack.api.post("/api/purchasing/reorder-scan"))
     assert again["purchase_orders"] == []  # what was ordered counts as coming
     assert (await _po(stack, number))["lines"][0]["quantity"] == 100
 
 
 async def test_suppliers_offers_with_price_breaks_and_performance(stack: Stack) -> None:
-    created = await _ok(
+    created = ok(
         await stack.api.post(
             "/api/purchasing/suppliers",
             json={
@@ -242,7 +233,7 @@ async def test_suppliers_offers_with_price_breaks_and_performance(stack: Stack) 
     )
     assert [c["name"] for c in created["contacts"]] == ["Chen Yu", "Li Wei"]
     url = f"/api/purchasing/suppliers/{created['id']}"
-    offer = await _ok(
+    offer = ok(
         await stack.api.post(
             f"{url}/items",
             json={
@@ -267,7 +258,7 @@ async def test_suppliers_offers_with_price_breaks_and_performance(stack: Stack) 
         },
     )
     assert dup_breaks.status_code == 422
-    po = await _ok(
+    po = ok(
         await stack.api.post(
             "/api/purchasing/purchase-orders",
             json={
@@ -279,8 +270,8 @@ async def test_suppliers_offers_with_price_breaks_and_performance(stack: Stack) 
     )
     assert po["lines"][0]["unit_price"] == "0.8000"
     po_url = f"/api/purchasing/purchase-orders/{po['id']}"
-    await _ok(await stack.api.post(f"{po_url}/send"))
-    await _ok(await stack.api.post(f"{po_url}/confirm"))
+    ok(await stack.api.post(f"{po_url}/send"))
+    ok(await stack.api.post(f"{po_url}/confirm"))
     item = str(stack.demo.items["STAB-SCREW-2U"])
     beyond = await stack.api.post(
         f"{po_url}/receive",
@@ -288,17 +279,17 @@ async def test_suppliers_offers_with_price_breaks_and_performance(stack: Stack) 
     )
     assert beyond.status_code == 409  # 5% tolerance: 105 at most
     assert beyond.json()["receivable"] == 105
-    received = await _ok(
+    received = ok(
         await stack.api.post(
             f"{po_url}/receive",
             json={"lines": [{"item_id": item, "quantity": 104}], "reference": "DN-108"},
         )
     )
     assert received["status"] == "received"
-    performance = await _ok(await stack.api.get(f"{url}/performance"))
+    performance = ok(await stack.api.get(f"{url}/performance"))
     assert performance["lines"] == 1
     assert performance["on_time_rate"] == 1.0
     assert performance["average_lead_time_days"] is not None
-    renamed = await _ok(await stack.api.patch(url, json={"rating": 3.5, "contacts": []}))
+    renamed = ok(await stack.api.patch(url, json={"rating": 3.5, "contacts": []}))
     assert (renamed["rating"], renamed["contacts"]) == ("3.5", [])
     assert (await stack.api.delete(url)).status_code == 409  # it has purchase orders

@@ -12,14 +12,9 @@ import pytest
 
 from domain.access import Role
 from tests.e2e.conftest import Stack
-from tests.support import days_ahead
+from tests.support import days_ahead, ok
 
 SWITCH = "SW-LIN-RED"
-
-
-async def _ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
 
 
 # --- goods receipts ---------------------------------------------------------------------------
@@ -29,7 +24,7 @@ async def _draft_purchase_order(stack: Stack) -> tuple[str, str]:
     """A buyer's draft for 700 switches; (its URL, the switch's item id)."""
     item = str(stack.demo.items[SWITCH])
     supplier = str(stack.demo.suppliers["Gateron Direct"])
-    po = await _ok(
+    po = ok(
         await stack.api.post(
             "/api/purchasing/purchase-orders",
             json={"supplier_id": supplier, "lines": [{"item_id": item, "quantity": 700}]},
@@ -43,7 +38,7 @@ async def _confirmed_purchase_order(stack: Stack) -> tuple[str, str]:
     """The draft, sent and confirmed."""
     url, item = await _draft_purchase_order(stack)
     for step in ("send", "confirm"):
-        await _ok(await stack.api.post(f"{url}/{step}"))
+        ok(await stack.api.post(f"{url}/{step}"))
     return url, item
 
 
@@ -54,7 +49,7 @@ async def test_a_delivery_is_booked_once_under_its_delivery_note(stack: Stack) -
         *(stack.api.post(f"{url}/receive", json=delivery) for _ in range(10))
     )
     assert {a.status_code for a in answers} == {200}
-    again = await _ok(await stack.api.post(f"{url}/receive", json=delivery))
+    again = ok(await stack.api.post(f"{url}/receive", json=delivery))
     (line,) = again["lines"]
     assert line["received_quantity"] == 70
     assert [r["quantity"] for r in again["receipts"]] == [70]
@@ -66,7 +61,7 @@ async def test_a_delivery_is_booked_once_under_its_delivery_note(stack: Stack) -
     assert other.status_code == 409
     assert other.json()["code"] == "already_recorded"
     assert "DN-4711" in other.json()["detail"]
-    second = await _ok(
+    second = ok(
         await stack.api.post(
             f"{url}/receive",
             json={"lines": [{"item_id": item, "quantity": 140}], "reference": "DN-4712"},
@@ -84,7 +79,7 @@ async def test_a_delivery_without_a_note_needs_an_idempotency_key(stack: Stack) 
     assert bare.json()["detail"][0]["loc"] == ["body", "reference"]
     key = {"Idempotency-Key": f"dock-{uuid.uuid4()}"}
     for _ in range(2):
-        booked = await _ok(await stack.api.post(f"{url}/receive", json=lines, headers=key))
+        booked = ok(await stack.api.post(f"{url}/receive", json=lines, headers=key))
         assert booked["lines"][0]["received_quantity"] == 70
     reused = await stack.api.post(
         f"{url}/receive", json={"lines": [{"item_id": item, "quantity": 7}]}, headers=key
@@ -93,9 +88,7 @@ async def test_a_delivery_without_a_note_needs_an_idempotency_key(stack: Stack) 
     assert reused.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
     # Keys are the sender's own: the storekeeper's same key is a delivery of its own.
     storekeeper = await stack.headers(Role.STOREKEEPER)
-    theirs = await _ok(
-        await stack.api.post(f"{url}/receive", json=lines, headers=key | storekeeper)
-    )
+    theirs = ok(await stack.api.post(f"{url}/receive", json=lines, headers=key | storekeeper))
     assert theirs["lines"][0]["received_quantity"] == 140
     await stack.assert_books()
 
@@ -112,7 +105,7 @@ async def test_two_different_deliveries_under_one_note_at_once_book_one(stack: S
         )
     )
     assert sorted(a.status_code for a in answers) == [200, 409]
-    po = await _ok(await stack.api.get(url))
+    po = ok(await stack.api.get(url))
     assert [r["quantity"] for r in po["receipts"]] in ([70], [140])
     await stack.assert_books()
 
@@ -122,16 +115,16 @@ async def test_a_long_key_books_a_delivery_once(stack: Stack) -> None:
     key = {"Idempotency-Key": "k" * 200}
     lines = {"lines": [{"item_id": item, "quantity": 70}]}
     for _ in range(2):
-        assert (await _ok(await stack.api.post(f"{url}/receive", json=lines, headers=key)))[
-            "lines"
-        ][0]["received_quantity"] == 70
+        assert (ok(await stack.api.post(f"{url}/receive", json=lines, headers=key)))["lines"][0][
+            "received_quantity"
+        ] == 70
 
 
 async def test_a_move_from_several_bins_retried_with_its_key_is_booked_once(stack: Stack) -> None:
     bins = (await stack.api.get(f"/api/inventory/warehouses/{stack.demo.warehouse_id}/bins")).json()
     storage = {b["code"]: b["id"] for b in bins}
     item, warehouse = str(stack.demo.items[SWITCH]), str(stack.demo.warehouse_id)
-    await _ok(  # 300 in A-01-01 already; 50 more in A-01-02
+    ok(  # 300 in A-01-01 already; 50 more in A-01-02
         await stack.api.post(
             "/api/inventory/move",
             json={
@@ -152,9 +145,9 @@ async def test_a_move_from_several_bins_retried_with_its_key_is_booked_once(stac
         "reason": "to the repair bench",
     }
     key = {"Idempotency-Key": "bench-1"}
-    first = await _ok(await stack.api.post("/api/inventory/move", json=issue, headers=key), 201)
+    first = ok(await stack.api.post("/api/inventory/move", json=issue, headers=key), 201)
     assert len(first["legs"]) == 2  # picked from both shelves
-    again = await _ok(await stack.api.post("/api/inventory/move", json=issue, headers=key), 201)
+    again = ok(await stack.api.post("/api/inventory/move", json=issue, headers=key), 201)
     assert again == first
     other = await stack.api.post("/api/inventory/move", json=issue | {"quantity": 5}, headers=key)
     assert other.status_code == 422
@@ -167,7 +160,7 @@ async def test_a_fixed_delivery_is_booked_after_a_refused_one(stack: Stack) -> N
     too_many = {"lines": [{"item_id": item, "quantity": 7000}], "reference": "DN-9"}
     assert (await stack.api.post(f"{url}/receive", json=too_many)).status_code == 409
     fixed = {"lines": [{"item_id": item, "quantity": 700}], "reference": "DN-9"}
-    assert (await _ok(await stack.api.post(f"{url}/receive", json=fixed)))["status"] == "received"
+    assert (ok(await stack.api.post(f"{url}/receive", json=fixed)))["status"] == "received"
 
 
 @pytest.mark.parametrize("round_", range(4))  # a repeat that arrives as the workflow ends is rare
@@ -175,10 +168,10 @@ async def test_purchase_order_steps_repeated_answer_as_the_first(stack: Stack, r
     url, _ = await _draft_purchase_order(stack)
     sent = await asyncio.gather(*(stack.api.post(f"{url}/send") for _ in range(3)))
     assert [a.status_code for a in sent] == [200, 200, 200]
-    assert (await _ok(await stack.api.post(f"{url}/send")))["status"] == "sent"
+    assert (ok(await stack.api.post(f"{url}/send")))["status"] == "sent"
     cancelled = await asyncio.gather(*(stack.api.post(f"{url}/cancel") for _ in range(3)))
     assert [a.status_code for a in cancelled] == [200, 200, 200]
-    assert (await _ok(await stack.api.post(f"{url}/cancel")))["status"] == "cancelled"
+    assert (ok(await stack.api.post(f"{url}/cancel")))["status"] == "cancelled"
     assert (await stack.api.post(f"{url}/confirm")).status_code == 409
 
 
@@ -188,7 +181,7 @@ async def test_a_draft_sent_twice_with_its_key_is_made_once(stack: Stack) -> Non
     draft = {"supplier_id": supplier, "lines": [{"item_id": item, "quantity": 700}]}
     key = {"Idempotency-Key": f"draft-{uuid.uuid4()}"}
     drafts = {"status": "draft", "supplier_id": supplier}
-    before = await _ok(await stack.api.get("/api/purchasing/purchase-orders", params=drafts))
+    before = ok(await stack.api.get("/api/purchasing/purchase-orders", params=drafts))
     answers = await asyncio.gather(
         *(
             stack.api.post("/api/purchasing/purchase-orders", json=draft, headers=key)
@@ -198,7 +191,7 @@ async def test_a_draft_sent_twice_with_its_key_is_made_once(stack: Stack) -> Non
     assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
     assert len({a.json()["id"] for a in answers}) == 1
     number = answers[0].json()["number"]
-    after = await _ok(await stack.api.get("/api/purchasing/purchase-orders", params=drafts))
+    after = ok(await stack.api.get("/api/purchasing/purchase-orders", params=drafts))
     assert [po["number"] for po in after] == [number] + [po["number"] for po in before]
     other = await stack.api.post(
         "/api/purchasing/purchase-orders",
@@ -229,7 +222,7 @@ async def test_a_reservation_sent_twice_with_its_key_is_made_once(stack: Stack) 
     )
     assert other.status_code == 422
     assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
-    unkeyed = await _ok(await stack.api.post("/api/inventory/reserve", params=query), 201)
+    unkeyed = ok(await stack.api.post("/api/inventory/reserve", params=query), 201)
     assert unkeyed["id"] != answers[0].json()["id"]
     assert await stack.stock(SWITCH) == (300, 80)
     await stack.assert_books()
@@ -253,7 +246,7 @@ async def test_a_repeated_completion_joins_the_first_and_a_different_one_is_refu
         *(stack.api.post(_url(order, "assembly"), json=report) for _ in range(2))
     )
     assert [a.status_code for a in double] == [200, 200]
-    late = await _ok(await stack.api.post(_url(order, "assembly"), json=report))
+    late = ok(await stack.api.post(_url(order, "assembly"), json=report))
     assert [s["stage"] for s in late["stages"]].count("assembly") == 1
     assert late["stage"] == "testing"
     other = await stack.api.post(_url(order, "assembly"), json={"worker": "Marta"})
@@ -268,9 +261,9 @@ async def test_a_contradicting_inspection_is_refused_not_dropped(stack: Stack) -
     await stack.until(order, lambda o: o["stage"] == "assembly")
     await stack.complete(order, "assembly")
     await stack.complete(order, "testing", passed=True)
-    failed = await _ok(await stack.api.post(_url(order, "qc"), json={"passed": False}))
+    failed = ok(await stack.api.post(_url(order, "qc"), json={"passed": False}))
     assert (failed["stage"], failed["rework_count"]) == ("assembly", 1)
-    repeated = await _ok(await stack.api.post(_url(order, "qc"), json={"passed": False}))
+    repeated = ok(await stack.api.post(_url(order, "qc"), json={"passed": False}))
     assert (repeated["stage"], repeated["rework_count"]) == ("assembly", 1)
     contradiction = await stack.api.post(_url(order, "qc"), json={"passed": True})
     assert contradiction.status_code == 409
@@ -291,13 +284,13 @@ async def test_a_named_pass_is_never_taken_for_a_later_one(stack: Stack) -> None
     await stack.complete(order, "assembly")
     testing = (await stack.get(order))["stages"][-1]
     first = {"passed": True, "stage_seq": testing["seq"]}
-    await _ok(await stack.api.post(_url(order, "testing"), json=first))
-    await _ok(await stack.api.post(_url(order, "qc"), json={"passed": False}))  # rework
+    ok(await stack.api.post(_url(order, "testing"), json=first))
+    ok(await stack.api.post(_url(order, "qc"), json={"passed": False}))  # rework
     await stack.complete(order, "assembly", passed=None)
     at_testing_again = await stack.get(order)
     assert at_testing_again["stage"] == "testing"
     # The first testing report arrives late, once more: a repeat of pass 1, not pass 2's report.
-    late = await _ok(await stack.api.post(_url(order, "testing"), json=first))
+    late = ok(await stack.api.post(_url(order, "testing"), json=first))
     assert (late["stage"], late["stages"][-1]["status"]) == ("testing", "active")
     wrong = await stack.api.post(
         _url(order, "testing"), json={"passed": False, "stage_seq": testing["seq"]}
@@ -305,7 +298,7 @@ async def test_a_named_pass_is_never_taken_for_a_later_one(stack: Stack) -> None
     assert wrong.status_code == 409
     assert wrong.json()["stage_seq"] == testing["seq"]
     current = at_testing_again["stages"][-1]["seq"]
-    done = await _ok(
+    done = ok(
         await stack.api.post(_url(order, "testing"), json={"passed": True, "stage_seq": current})
     )
     assert done["stage"] == "qc"
@@ -318,8 +311,8 @@ async def test_a_repeated_last_stage_answers_with_the_finished_order(stack: Stac
     for stage, passed in [("assembly", None), ("testing", True), ("qc", True)]:
         await stack.complete(order, stage, passed=passed)
     shipped = {"notes": "DHL 1234567890"}
-    first = await _ok(await stack.api.post(_url(order, "shipping"), json=shipped))
-    again = await _ok(await stack.api.post(_url(order, "shipping"), json=shipped))
+    first = ok(await stack.api.post(_url(order, "shipping"), json=shipped))
+    again = ok(await stack.api.post(_url(order, "shipping"), json=shipped))
     assert first["status"] == again["status"] == "completed"
     other = await stack.api.post(_url(order, "shipping"), json={"notes": "UPS instead"})
     assert other.status_code == 409
@@ -332,7 +325,7 @@ async def test_a_repeated_last_stage_answers_with_the_finished_order(stack: Stac
 async def test_an_idempotency_key_is_bound_to_its_request_and_its_sender(stack: Stack) -> None:
     body = {"product_sku": "KB-65-HS", "quantity": 1, "customer": "Vera", "due_date": days_ahead(9)}
     key = {"Idempotency-Key": f"intake-{uuid.uuid4()}"}
-    first = await _ok(await stack.api.post("/api/production/orders", json=body, headers=key), 201)
+    first = ok(await stack.api.post("/api/production/orders", json=body, headers=key), 201)
     changed = await stack.api.post(
         "/api/production/orders", json=body | {"quantity": 2}, headers=key
     )
@@ -340,11 +333,11 @@ async def test_an_idempotency_key_is_bound_to_its_request_and_its_sender(stack: 
     assert changed.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
     assert first["number"] in changed.json()["detail"][0]["msg"]
     planner = await stack.headers(Role.PLANNER)
-    theirs = await _ok(
+    theirs = ok(
         await stack.api.post("/api/production/orders", json=body, headers=key | planner), 201
     )
     assert theirs["id"] != first["id"]
-    same = await _ok(await stack.api.post("/api/production/orders", json=body, headers=key), 201)
+    same = ok(await stack.api.post("/api/production/orders", json=body, headers=key), 201)
     assert same["id"] == first["id"]
 
 
@@ -354,19 +347,15 @@ async def test_holds_resumes_and_cancels_repeat_harmlessly(stack: Stack) -> None
     hold = {"reason": "customer is changing the layout"}
     held = await asyncio.gather(*(stack.api.post(f"{url}/hold", json=hold) for _ in range(2)))
     assert [a.status_code for a in held] == [200, 200]
-    assert (await _ok(await stack.api.post(f"{url}/hold", json=hold)))["hold_reason"] == hold[
-        "reason"
-    ]
+    assert (ok(await stack.api.post(f"{url}/hold", json=hold)))["hold_reason"] == hold["reason"]
     other = await stack.api.post(f"{url}/hold", json={"reason": "another reason"})
     assert other.status_code == 409
     assert hold["reason"] in other.json()["detail"]
     for _ in range(2):
-        assert (await _ok(await stack.api.post(f"{url}/resume", json={})))["on_hold"] is False
+        assert (ok(await stack.api.post(f"{url}/resume", json={})))["on_hold"] is False
     cancel = {"reason": "customer withdrew"}
     for _ in range(2):
-        assert (await _ok(await stack.api.post(f"{url}/cancel", json=cancel)))[
-            "status"
-        ] == "cancelled"
+        assert (ok(await stack.api.post(f"{url}/cancel", json=cancel)))["status"] == "cancelled"
     assert (await stack.api.post(f"{url}/hold", json=hold)).status_code == 409
     await stack.assert_books()
 

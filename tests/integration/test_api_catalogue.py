@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from core.settings import Settings
-from persistence.database import SessionFactory
-from tests.support import Demo, api_client
-
-
-@pytest.fixture
-async def api(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(settings) as client:
-        yield client
+from tests.support import Demo
 
 
 async def _keyboard_item(api: httpx.AsyncClient) -> None:

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from core.settings import Settings
-from persistence.database import SessionFactory
-from tests.support import Demo, api_client
-
-
-@pytest.fixture
-async def api(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(settings) as client:
-        yield client
-
+from tests.support import Demo
 
 ITEM = {
     "sku": "KB-001",

@@ -21,7 +21,7 @@ async def _ivan(sessions: SessionFactory) -> uuid.UUID:
             session, "SS-1", "soldering_station", Stage.SOLDERING, None
         )
         worker = await resources.create_worker(
-            session, "Ivan", None, {Stage.SOLDERING: 3, Stage.ASSEMBLY: 2}, ""
+            session, "Ivan", None, {Stage.SOLDERING: 3, Stage.ASSEMBLY: 2}
         )
     return worker.id
 

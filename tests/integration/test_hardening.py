@@ -30,12 +30,6 @@ from zhuchka.devstack.ports import free_port
 
 
 @pytest.fixture
-async def api(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(settings) as client:
-        yield client
-
-
-@pytest.fixture
 async def viewer(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
     async with api_client(settings, as_role=Role.VIEWER) as client:
         yield client

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
@@ -20,6 +21,16 @@ from tests.support import Demo
 from zhuchka import migrate
 
 
+def _empty_database(
+    settings: Settings, postgres_address: dict[str, str], purpose: str
+) -> tuple[str, Config]:
+    """A new database of its own, with nothing in it yet: its URL and Alembic's config."""
+    name = f"zhuchka_{purpose}_{uuid.uuid4().hex[:8]}"
+    _create_database(postgres_address, name)
+    url = settings.model_copy(update={"postgres_db": name}).database_url
+    return url, migrate.alembic_config(url)
+
+
 def test_the_migrated_schema_matches_the_models(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     with engine.connect() as connection:
@@ -31,10 +42,7 @@ def test_the_migrated_schema_matches_the_models(settings: Settings) -> None:
 def test_migrations_go_down_and_up_again(
     settings: Settings, postgres_address: dict[str, str]
 ) -> None:
-    name = f"zhuchka_updown_{uuid.uuid4().hex[:8]}"
-    _create_database(postgres_address, name)
-    url = settings.model_copy(update={"postgres_db": name}).database_url
-    config = migrate.alembic_config(url)
+    url, config = _empty_database(settings, postgres_address, "updown")
     command.upgrade(config, "head")
     command.downgrade(config, "base")
     command.upgrade(config, "head")
@@ -64,10 +72,7 @@ def test_stock_from_before_bins_lands_in_a_receiving_bin(
 ) -> None:
     """Revision 0003 introduced bins: stock and ledger rows that existed before are placed in
     a receiving bin of their warehouse, and the books still balance."""
-    name = f"zhuchka_bins_{uuid.uuid4().hex[:8]}"
-    _create_database(postgres_address, name)
-    url = settings.model_copy(update={"postgres_db": name}).database_url
-    config = migrate.alembic_config(url)
+    url, config = _empty_database(settings, postgres_address, "bins")
     command.upgrade(config, "0002")
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -112,3 +117,57 @@ def test_stock_from_before_bins_lands_in_a_receiving_bin(
         )
         assert unplaced == 0
     engine.dispose()
+
+
+def test_working_hours_written_as_text_become_calendars(
+    settings: Settings, postgres_address: dict[str, str]
+) -> None:
+    """Revision 0008 replaced the workers' free-text hours with calendars: a text like
+    `Mon-Fri 08:00-16:30` becomes a calendar of that name; other text leaves the worker on the
+    plant's default. Going down, the calendar's name is the text again."""
+    url, config = _empty_database(settings, postgres_address, "hours")
+    command.upgrade(config, "0007")
+    engine = create_engine(url)
+    hours = {"Ivan": "Mon-Fri 08:00-16:30", "Olga": "Fri-Mon 22:00-06:00; sat 09:00-13:00"}
+    with engine.begin() as connection:
+        for worker, text_ in (*hours.items(), ("Marta", "whenever the shop is open")):
+            connection.execute(
+                text(
+                    "INSERT INTO workers (id, name, working_hours, available, active)"
+                    " VALUES (gen_random_uuid(), :name, :hours, true, true)"
+                ),
+                {"name": worker, "hours": text_},
+            )
+    command.upgrade(config, "0008")
+    with engine.connect() as connection:
+        calendars: dict[str, str | None] = dict(
+            connection.execute(
+                text(
+                    "SELECT w.name, c.name FROM workers w"
+                    " LEFT JOIN work_calendars c ON c.id = w.calendar_id"
+                )
+            ).all()
+        )
+        shifts = connection.execute(
+            text(
+                "SELECT s.weekday, to_char(s.starts, 'HH24:MI'), to_char(s.ends, 'HH24:MI')"
+                " FROM calendar_shifts s JOIN work_calendars c ON c.id = s.calendar_id"
+                " WHERE c.name = :name ORDER BY 1, 2"
+            ),
+            {"name": hours["Olga"]},
+        ).all()
+    assert calendars == {"Ivan": hours["Ivan"], "Olga": hours["Olga"], "Marta": None}
+    assert [tuple(s) for s in shifts] == [
+        (0, "22:00", "06:00"),
+        (4, "22:00", "06:00"),
+        (5, "09:00", "13:00"),
+        (5, "22:00", "06:00"),
+        (6, "22:00", "06:00"),
+    ]
+    command.downgrade(config, "0007")
+    with engine.connect() as connection:
+        back: dict[str, str] = dict(
+            connection.execute(text("SELECT name, working_hours FROM workers")).all()
+        )
+    engine.dispose()
+    assert back == {"Ivan": hours["Ivan"], "Olga": hours["Olga"], "Marta": ""}

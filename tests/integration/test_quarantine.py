@@ -5,13 +5,11 @@ told it is covered by units it can never pick, and no move strands a reservation
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from core.settings import Settings
 from domain.errors import InsufficientStock
 from domain.stock import MovementType
 from persistence.database import SessionFactory
@@ -19,13 +17,7 @@ from persistence.tables import Bin, Zone
 from services.inventory.reservations import reserve_exact
 from services.inventory.stock_ledger import LedgerEntry, post_movement, transfer
 from services.orders.order_stock import consume_for_order, reserve_for_order
-from tests.support import Demo, api_client, assert_stock_consistent, place_order, stock_of
-
-
-@pytest.fixture
-async def api(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(settings) as client:
-        yield client
+from tests.support import Demo, assert_stock_consistent, place_order, stock_of
 
 
 async def _bin(sessions: SessionFactory, demo: Demo, zone_type: str) -> uuid.UUID:

@@ -9,39 +9,26 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import text
 
 from core.settings import Settings
 from persistence.database import SessionFactory
-from tests.support import Demo, api_client, assert_stock_consistent
-
-
-@pytest.fixture
-async def api(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(settings) as client:
-        yield client
-
-
-async def _ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
+from tests.support import Demo, assert_stock_consistent, ok
 
 
 async def _second_warehouse(api: httpx.AsyncClient) -> dict[str, Any]:
     """A second warehouse with a storage zone (15..25 °C, at most 60 %) and two bins."""
-    warehouse = await _ok(
+    warehouse = ok(
         await api.post(
             "/api/inventory/warehouses",
             json={"name": "Kazan depot", "code": "WH-KZN", "city": "Kazan", "country": "Russia"},
         ),
         201,
     )
-    zone = await _ok(
+    zone = ok(
         await api.post(
             f"/api/inventory/warehouses/{warehouse['id']}/zones",
             json={
@@ -55,7 +42,7 @@ async def _second_warehouse(api: httpx.AsyncClient) -> dict[str, Any]:
         201,
     )
     bins = [
-        await _ok(
+        ok(
             await api.post(
                 f"/api/inventory/zones/{zone['id']}/bins", json={"code": c, "shelf": "B-01"}
             ),
@@ -69,7 +56,7 @@ async def _second_warehouse(api: httpx.AsyncClient) -> dict[str, Any]:
 async def test_items_have_full_attributes_search_sorting_barcodes_and_archiving(
     api: httpx.AsyncClient, demo: Demo
 ) -> None:
-    created = await _ok(
+    created = ok(
         await api.post(
             "/api/inventory/items",
             json={
@@ -92,21 +79,19 @@ async def test_items_have_full_attributes_search_sorting_barcodes_and_archiving(
     )
     assert created["reorder_point"] == 280
     assert created["is_active"] is True
-    by_code = await _ok(await api.get("/api/inventory/items/by-barcode/4600000000011"))
+    by_code = ok(await api.get("/api/inventory/items/by-barcode/4600000000011"))
     assert by_code["id"] == created["id"]
     assert (await api.get("/api/inventory/items/by-barcode/0000")).status_code == 404
-    switches = await _ok(
+    switches = ok(
         await api.get(
             "/api/inventory/items",
             params={"category": "switch", "sort": "name", "descending": True},
         )
     )
     assert [i["sku"] for i in switches["items"]] == ["SW-TAC-BRN", "SW-LIN-RED"]
-    assert (await _ok(await api.get("/api/inventory/items", params={"search": "5-pin"})))[
-        "total"
-    ] == 1
+    assert (ok(await api.get("/api/inventory/items", params={"search": "5-pin"})))["total"] == 1
 
-    edited = await _ok(
+    edited = ok(
         await api.patch(
             f"/api/inventory/items/{created['id']}",
             json={"name": "Brown switch", "unit_cost": "0.33"},
@@ -117,7 +102,7 @@ async def test_items_have_full_attributes_search_sorting_barcodes_and_archiving(
         f"/api/inventory/items/{created['id']}", json={"barcode": "4600000000011"}
     )
     assert taken.status_code == 200  # its own barcode
-    await _ok(
+    ok(
         await api.post(
             "/api/inventory/items",
             json={
@@ -138,13 +123,13 @@ async def test_items_have_full_attributes_search_sorting_barcodes_and_archiving(
     in_use = await api.delete(f"/api/inventory/items/{demo.items['SW-LIN-RED']}")
     assert in_use.status_code == 409
     assert "archive" in in_use.json()["detail"]
-    archived = await _ok(
+    archived = ok(
         await api.patch(
             f"/api/inventory/items/{demo.items['SW-LIN-RED']}", json={"is_active": False}
         )
     )
     assert archived["is_active"] is False
-    listed = await _ok(await api.get("/api/inventory/items", params={"category": "SWITCH"}))
+    listed = ok(await api.get("/api/inventory/items", params={"category": "SWITCH"}))
     assert [i["sku"] for i in listed["items"]] == ["SW-TAC-BRN"]
     assert (await api.delete(f"/api/inventory/items/{created['id']}")).status_code == 204
     assert (await api.get(f"/api/inventory/items/{created['id']}")).status_code == 404
@@ -153,12 +138,12 @@ async def test_items_have_full_attributes_search_sorting_barcodes_and_archiving(
 async def test_zones_bins_and_readings(api: httpx.AsyncClient) -> None:
     place = await _second_warehouse(api)
     warehouse, zone = place["warehouse"], place["zone"]
-    zones = await _ok(await api.get(f"/api/inventory/warehouses/{warehouse['id']}/zones"))
+    zones = ok(await api.get(f"/api/inventory/warehouses/{warehouse['id']}/zones"))
     assert {(z["name"], z["zone_type"]) for z in zones} == {
         ("Racks", "STORAGE"),
         ("Receiving", "RECEIVING"),
     }
-    bins = await _ok(await api.get(f"/api/inventory/warehouses/{warehouse['id']}/bins"))
+    bins = ok(await api.get(f"/api/inventory/warehouses/{warehouse['id']}/bins"))
     assert [b["code"] for b in bins] == ["B-01-01", "B-01-02", "RECEIVING"]
     url = f"/api/inventory/warehouses/{warehouse['id']}/zones"
     assert (await api.post(url, json={"name": "Racks", "zone_type": "STORAGE"})).status_code == 409
@@ -178,15 +163,15 @@ async def test_zones_bins_and_readings(api: httpx.AsyncClient) -> None:
     ).status_code == 404
 
     readings = f"/api/inventory/zones/{zone['id']}/readings"
-    fine = await _ok(await api.post(readings, json={"temperature": 21.5, "humidity": 45}), 201)
+    fine = ok(await api.post(readings, json={"temperature": 21.5, "humidity": 45}), 201)
     assert fine["out_of_range"] is False
-    hot = await _ok(await api.post(readings, json={"temperature": 27, "humidity": 65}), 201)
+    hot = ok(await api.post(readings, json={"temperature": 27, "humidity": 65}), 201)
     assert hot["out_of_range"] is True
     assert hot["problems"] == (
         "temperature 27 above the maximum 25.0; humidity 65 above the maximum 60.0"
     )
     assert (await api.post(readings, json={})).status_code == 422
-    flagged = await _ok(await api.get(readings, params={"out_of_range": True}))
+    flagged = ok(await api.get(readings, params={"out_of_range": True}))
     assert [r["id"] for r in flagged] == [hot["id"]]
     metrics = (await api.get("/metrics")).text
     assert (
@@ -202,7 +187,7 @@ async def test_receive_into_a_bin_and_transfer_between_bins_and_warehouses(
     kazan, b1, b2 = place["warehouse"]["id"], place["bins"][0]["id"], place["bins"][1]["id"]
     item, main = str(demo.items["CASE-65-AL"]), str(demo.warehouse_id)
     move = {"item_id": item, "reason": "test"}
-    received = await _ok(
+    received = ok(
         await api.post(
             "/api/inventory/move",
             json={**move, "warehouse_id": kazan, "quantity": 12, "bin_id": b1},
@@ -220,7 +205,7 @@ async def test_receive_into_a_bin_and_transfer_between_bins_and_warehouses(
     )
     assert unknown_bin.status_code == 404
 
-    between_bins = await _ok(
+    between_bins = ok(
         await api.post(
             "/api/inventory/move",
             json={
@@ -237,7 +222,7 @@ async def test_receive_into_a_bin_and_transfer_between_bins_and_warehouses(
     assert [(leg["bin_id"], leg["delta"]) for leg in between_bins["legs"]] == [(b1, -5), (b2, 5)]
     assert len({leg["operation_id"] for leg in between_bins["legs"]}) == 1
 
-    to_main = await _ok(
+    to_main = ok(
         await api.post(
             "/api/inventory/move",
             json={
@@ -282,14 +267,14 @@ async def test_receive_into_a_bin_and_transfer_between_bins_and_warehouses(
     assert no_target.status_code == 422
     stock = {
         s["warehouse_id"]: s
-        for s in await _ok(await api.get("/api/inventory/stock", params={"item_id": item}))
+        for s in ok(await api.get("/api/inventory/stock", params={"item_id": item}))
     }
     assert stock[kazan]["on_hand"] == 5
     assert {b["bin_code"]: b["on_hand"] for b in stock[kazan]["bins"]} == {"B-01-02": 5}
     assert stock[main]["on_hand"] == 10 + 7
-    in_b2 = await _ok(await api.get("/api/inventory/stock", params={"item_id": item, "bin_id": b2}))
+    in_b2 = ok(await api.get("/api/inventory/stock", params={"item_id": item, "bin_id": b2}))
     assert [s["warehouse_id"] for s in in_b2] == [kazan]  # not the item's stock elsewhere
-    ledger = await _ok(
+    ledger = ok(
         await api.get(
             "/api/inventory/movements", params={"item_id": item, "movement_type": "TRANSFER"}
         )
@@ -303,13 +288,13 @@ async def test_a_stocktake_counts_reviews_and_posts_the_differences(
 ) -> None:
     bins = {
         b["code"]: b["id"]
-        for b in await _ok(await api.get(f"/api/inventory/warehouses/{demo.warehouse_id}/bins"))
+        for b in ok(await api.get(f"/api/inventory/warehouses/{demo.warehouse_id}/bins"))
     }
     zones = {
         z["name"]: z["id"]
-        for z in await _ok(await api.get(f"/api/inventory/warehouses/{demo.warehouse_id}/zones"))
+        for z in ok(await api.get(f"/api/inventory/warehouses/{demo.warehouse_id}/zones"))
     }
-    opened = await _ok(
+    opened = ok(
         await api.post(
             "/api/inventory/stocktakes",
             json={"warehouse_id": str(demo.warehouse_id), "zone_id": zones["Storage racks"]},
@@ -333,7 +318,7 @@ async def test_a_stocktake_counts_reviews_and_posts_the_differences(
             "counted": 3,
         },  # found
     ]
-    review = await _ok(await api.put(f"{url}/counts", json={"lines": counts}))
+    review = ok(await api.put(f"{url}/counts", json={"lines": counts}))
     differences = {
         (line["sku"], line["bin_code"]): line["difference"]
         for line in review["lines"]
@@ -349,7 +334,7 @@ async def test_a_stocktake_counts_reviews_and_posts_the_differences(
     )
     assert outside.status_code == 409  # not in the zone being counted
     # While the count is open, 10 switches are issued from the counted bin: posting respects it.
-    await _ok(
+    ok(
         await api.post(
             "/api/inventory/move",
             json={
@@ -363,20 +348,20 @@ async def test_a_stocktake_counts_reviews_and_posts_the_differences(
         ),
         201,
     )
-    posted = await _ok(await api.post(f"{url}/post"))
+    posted = ok(await api.post(f"{url}/post"))
     assert posted["status"] == "posted"
     adjusted = {line["sku"]: line["adjusted_by"] for line in posted["lines"] if line["adjusted_by"]}
     assert adjusted == {"SW-LIN-RED": 6, "CABLE-USBC": 3}  # 296 counted, 290 left after the issue
     assert (await api.post(f"{url}/post")).status_code == 409
-    listed = await _ok(await api.get("/api/inventory/stocktakes", params={"status": "posted"}))
+    listed = ok(await api.get("/api/inventory/stocktakes", params={"status": "posted"}))
     assert [(s["number"], s["lines"]) for s in listed] == [(opened["number"], posted["lines"])]
-    counts_rows = await _ok(
+    counts_rows = ok(
         await api.get("/api/inventory/movements", params={"movement_type": "ADJUSTMENT"})
     )
     assert {(m["reason_code"], m["reason"]) for m in counts_rows} == {
         ("COUNT", f"stocktake {opened['number']}")
     }
-    stock = await _ok(
+    stock = ok(
         await api.get("/api/inventory/stock", params={"item_id": str(demo.items["SW-LIN-RED"])})
     )
     assert stock[0]["on_hand"] == 296
@@ -385,15 +370,13 @@ async def test_a_stocktake_counts_reviews_and_posts_the_differences(
 
 async def test_low_stock_and_the_summary(api: httpx.AsyncClient, demo: Demo) -> None:
     params = {"item_id": str(demo.items["SW-LIN-RED"]), "warehouse_id": str(demo.warehouse_id)}
-    await _ok(await api.post("/api/inventory/reserve", params={**params, "quantity": 200}), 201)
-    low = {
-        row["sku"]: row for row in await _ok(await api.get("/api/inventory/analytics/low-stock"))
-    }
+    ok(await api.post("/api/inventory/reserve", params={**params, "quantity": 200}), 201)
+    low = {row["sku"]: row for row in ok(await api.get("/api/inventory/analytics/low-stock"))}
     assert low["SW-LIN-RED"]["available"] == 100
     assert low["SW-LIN-RED"]["threshold"] == 200  # the reorder point, above the minimum 140
     assert low["SW-LIN-RED"]["shortfall"] == 100
     assert "CASE-65-AL" not in low
-    summary = await _ok(await api.get("/api/inventory/analytics/summary"))
+    summary = ok(await api.get("/api/inventory/analytics/summary"))
     assert summary["warehouses"] == 1
     assert summary["open_reservations"] == 1
     assert summary["low_stock_items"] == len(low)
@@ -430,9 +413,9 @@ async def test_csv_import_reports_every_bad_row_and_writes_only_a_clean_file(
     assert bad.json()["written"] == 0
     assert (await api.get("/api/inventory/items", params={"search": "LUBE"})).json()["total"] == 0
     good = "\n".join(ITEMS_CSV.splitlines()[:2]) + "\n"
-    dry = await _ok(await api.post("/api/inventory/import/items", content=good, headers=headers))
+    dry = ok(await api.post("/api/inventory/import/items", content=good, headers=headers))
     assert (dry["dry_run"], dry["valid"], dry["written"]) == (True, True, 0)
-    done = await _ok(
+    done = ok(
         await api.post(
             "/api/inventory/import/items", params={"dry_run": False}, content=good, headers=headers
         )
@@ -449,7 +432,7 @@ async def test_csv_import_reports_every_bad_row_and_writes_only_a_clean_file(
         (5, "bin_code"),
     ]
     only_good = "\n".join(stock_csv.splitlines()[:2]) + "\n"
-    await _ok(
+    ok(
         await api.post(
             "/api/inventory/import/stock",
             params={"dry_run": False},

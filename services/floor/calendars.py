@@ -1,0 +1,211 @@
+"""Work calendars: kept, given to workers and equipment, and read back as the domain's rules.
+A worker or a piece of equipment without a calendar of its own follows the plant's default;
+without a default, around the clock."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import work_calendar as rules
+from domain.errors import Conflict, Duplicate, InvalidInput, NotFound
+from persistence.tables import Calendar, CalendarException, CalendarShift, Equipment, Worker
+from services.inventory.catalogue import get_existing, insert_unique
+
+
+@dataclass(frozen=True)
+class CalendarChange:
+    name: str
+    zone: str
+    shifts: Sequence[rules.Shift]
+    is_default: bool
+
+
+async def create_calendar(session: AsyncSession, change: CalendarChange) -> Calendar:
+    rules.WorkCalendar(change.zone, tuple(change.shifts))  # refuses an unknown zone
+    if change.is_default:
+        await _no_default(session)
+    calendar = await insert_unique(
+        session,
+        Calendar,
+        {"name": change.name, "zone": change.zone, "is_default": change.is_default},
+        [("name",)],
+    )
+    await _set_shifts(session, calendar.id, change.shifts)
+    return calendar
+
+
+async def replace_calendar(
+    session: AsyncSession, calendar_id: uuid.UUID, change: CalendarChange
+) -> Calendar:
+    """Name, zone, default and shifts as given (the exceptions stay)."""
+    rules.WorkCalendar(change.zone, tuple(change.shifts))
+    calendar = await _locked(session, calendar_id)
+    if change.is_default and not calendar.is_default:
+        await _no_default(session)
+    if change.name != calendar.name and await session.scalar(
+        select(Calendar.id).where(Calendar.name == change.name)
+    ):
+        raise Duplicate(f"a calendar named {change.name!r} exists already", field="name")
+    calendar.name, calendar.zone, calendar.is_default = change.name, change.zone, change.is_default
+    await _set_shifts(session, calendar.id, change.shifts)
+    return calendar
+
+
+async def delete_calendar(session: AsyncSession, calendar_id: uuid.UUID) -> None:
+    """Only a calendar nobody follows: 409 while workers or equipment have it."""
+    calendar = await _locked(session, calendar_id)
+    users = (
+        await session.scalar(
+            select(func.count()).select_from(Worker).where(Worker.calendar_id == calendar_id)
+        )
+        or 0
+    )
+    users += (
+        await session.scalar(
+            select(func.count()).select_from(Equipment).where(Equipment.calendar_id == calendar_id)
+        )
+        or 0
+    )
+    if users:
+        raise Conflict(
+            f"{users} workers and pieces of equipment follow calendar {calendar.name!r}; give "
+            "them another first",
+            calendar_id=str(calendar_id),
+        )
+    await session.delete(calendar)
+
+
+async def add_exception(
+    session: AsyncSession, calendar_id: uuid.UUID, exception: rules.CalendarException
+) -> CalendarException:
+    await _locked(session, calendar_id)
+    row = CalendarException(
+        calendar_id=calendar_id,
+        starts_at=exception.start,
+        ends_at=exception.end,
+        working=exception.working,
+        note=exception.note,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def remove_exception(
+    session: AsyncSession, calendar_id: uuid.UUID, exception_id: uuid.UUID
+) -> None:
+    removed = await session.execute(
+        delete(CalendarException)
+        .where(CalendarException.id == exception_id, CalendarException.calendar_id == calendar_id)
+        .returning(CalendarException.id)
+    )
+    if removed.first() is None:
+        raise NotFound(
+            f"calendar {calendar_id} has no exception {exception_id}",
+            exception_id=str(exception_id),
+        )
+
+
+async def all_calendars(session: AsyncSession) -> list[Calendar]:
+    """By name, the plant's default first."""
+    return list(
+        await session.scalars(select(Calendar).order_by(Calendar.is_default.desc(), Calendar.name))
+    )
+
+
+async def check_calendar(session: AsyncSession, calendar_id: uuid.UUID | None) -> None:
+    """404 for a calendar that does not exist (None: the plant's default)."""
+    if calendar_id is not None:
+        await get_existing(session, Calendar, calendar_id, "calendar")
+
+
+async def shifts_of(
+    session: AsyncSession, calendar_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[CalendarShift]]:
+    found: dict[uuid.UUID, list[CalendarShift]] = defaultdict(list)
+    for shift in await session.scalars(
+        select(CalendarShift)
+        .where(CalendarShift.calendar_id.in_(calendar_ids))
+        .order_by(CalendarShift.weekday, CalendarShift.starts)
+    ):
+        found[shift.calendar_id].append(shift)
+    return found
+
+
+async def exceptions_of(
+    session: AsyncSession,
+    calendar_ids: Sequence[uuid.UUID],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[uuid.UUID, list[CalendarException]]:
+    """Exceptions that overlap [since, until), each bound optional, in time order."""
+    query = select(CalendarException).where(CalendarException.calendar_id.in_(calendar_ids))
+    if since is not None:
+        query = query.where(CalendarException.ends_at > since)
+    if until is not None:
+        query = query.where(CalendarException.starts_at < until)
+    found: dict[uuid.UUID, list[CalendarException]] = defaultdict(list)
+    for exception in await session.scalars(query.order_by(CalendarException.starts_at)):
+        found[exception.calendar_id].append(exception)
+    return found
+
+
+async def rules_of(
+    session: AsyncSession,
+    calendar_id: uuid.UUID | None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> rules.WorkCalendar:
+    """The calendar as the domain's rules (the plant's default for None; around the clock
+    when there is none), with the exceptions that touch [since, until)."""
+    if calendar_id is None:
+        calendar_id = await session.scalar(select(Calendar.id).where(Calendar.is_default))
+        if calendar_id is None:
+            return rules.WorkCalendar.always()
+    calendar = await get_existing(session, Calendar, calendar_id, "calendar")
+    shifts = (await shifts_of(session, [calendar_id]))[calendar_id]
+    exceptions = (await exceptions_of(session, [calendar_id], since=since, until=until))[
+        calendar_id
+    ]
+    return rules.WorkCalendar(
+        calendar.zone,
+        tuple(rules.Shift(s.weekday, s.starts, s.ends) for s in shifts),
+        tuple(
+            rules.CalendarException(e.starts_at, e.ends_at, e.working, e.note) for e in exceptions
+        ),
+    )
+
+
+async def _set_shifts(
+    session: AsyncSession, calendar_id: uuid.UUID, shifts: Sequence[rules.Shift]
+) -> None:
+    starts = [(s.weekday, s.start) for s in shifts]
+    if len(set(starts)) != len(starts):
+        raise InvalidInput("two shifts start on the same day at the same time", field="shifts")
+    await session.execute(delete(CalendarShift).where(CalendarShift.calendar_id == calendar_id))
+    session.add_all(
+        CalendarShift(calendar_id=calendar_id, weekday=s.weekday, starts=s.start, ends=s.end)
+        for s in shifts
+    )
+    await session.flush()
+
+
+async def _no_default(session: AsyncSession) -> None:
+    """The plant has one default calendar: a new one takes the place of the old."""
+    await session.execute(update(Calendar).where(Calendar.is_default).values(is_default=False))
+    await session.flush()
+
+
+async def _locked(session: AsyncSession, calendar_id: uuid.UUID) -> Calendar:
+    calendar = await session.get(Calendar, calendar_id, with_for_update=True)
+    if calendar is None:
+        raise NotFound(f"calendar {calendar_id} does not exist", calendar_id=str(calendar_id))
+    return calendar
