@@ -31,6 +31,7 @@ from api.request_guard import RequestGuard
 from api.routers import (
     about,
     account,
+    analytics,
     calendars,
     dev_mail,
     events,
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router, prefix="/api/users", tags=["users"])
     app.include_router(events.router, prefix="/api/events", tags=["live events"])
     app.include_router(about.router, prefix="/api/about", tags=["about"])
+    app.include_router(analytics.router, prefix="/api/analytics", tags=["analytics"])
     if settings.is_dev:
         app.include_router(dev_mail.router, prefix="/api/dev", tags=["development"])
     serve_web_app(app, settings.web_dist)

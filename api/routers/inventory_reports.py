@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 
 from api.auth.access import Principal, requires
+from api.csv_files import csv_response
 from api.deps import SessionDep
 from api.queries.stock import movements_query
 from domain.access import Action
@@ -108,23 +109,15 @@ async def import_stock(
     )
 
 
-def _csv(name: str, lines: list[str]) -> Response:
-    return Response(
-        "".join(lines),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
 @router.get("/export/items.csv", dependencies=[READ], response_class=Response)
 async def export_items(session: SessionDep) -> Response:
-    return _csv("items.csv", [line async for line in inventory_csv.items_csv(session)])
+    return csv_response("items.csv", [line async for line in inventory_csv.items_csv(session)])
 
 
 @router.get("/export/stock.csv", dependencies=[READ], response_class=Response)
 async def export_stock(session: SessionDep) -> Response:
     """On hand by item, warehouse and bin."""
-    return _csv("stock.csv", [line async for line in inventory_csv.stock_csv(session)])
+    return csv_response("stock.csv", [line async for line in inventory_csv.stock_csv(session)])
 
 
 @router.get("/export/movements.csv", dependencies=[READ], response_class=Response)
@@ -135,4 +128,4 @@ async def export_movements(
     """The ledger with the same filters as GET /movements."""
     lines = [line async for line in inventory_csv.movements_csv(session, query)]
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return _csv(f"movements-{stamp}.csv", lines)
+    return csv_response(f"movements-{stamp}.csv", lines)

@@ -158,7 +158,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def _csv_line(values: Sequence[object]) -> str:
+def csv_line(values: Sequence[object]) -> str:
     """One row; text that starts like a formula is neutralised (CSV injection)."""
     out = io.StringIO()
     csv.writer(out).writerow([_cell(v) for v in values])
@@ -170,13 +170,13 @@ async def items_csv(session: AsyncSession) -> AsyncIterator[str]:
         "sku", "name", "item_type", "category", "unit_of_measure", "min_stock_level",
         "max_stock_level", "reorder_point", "barcode", "description", "unit_cost", "is_active",
     ]  # fmt: skip
-    yield _csv_line(columns)
+    yield csv_line(columns)
     for item in await session.scalars(select(Item).order_by(Item.sku)):
-        yield _csv_line([getattr(item, c) for c in columns])
+        yield csv_line([getattr(item, c) for c in columns])
 
 
 async def stock_csv(session: AsyncSession) -> AsyncIterator[str]:
-    yield _csv_line(
+    yield csv_line(
         ["sku", "warehouse_code", "bin_code", "on_hand", "warehouse_on_hand", "reserved"]
     )
     rows = await session.execute(
@@ -200,11 +200,11 @@ async def stock_csv(session: AsyncSession) -> AsyncIterator[str]:
         .order_by(Item.sku, Warehouse.code, Bin.code)
     )
     for row in rows:
-        yield _csv_line(list(row))
+        yield csv_line(list(row))
 
 
 async def movements_csv(session: AsyncSession, query: Select[StockMovement]) -> AsyncIterator[str]:
-    yield _csv_line(
+    yield csv_line(
         ["id", "created_at", "movement_type", "sku", "warehouse_code", "bin_code", "delta",
          "reason_code", "reason", "actor", "order_id", "purchase_order_id", "operation_id"]
     )  # fmt: skip
@@ -231,4 +231,4 @@ async def movements_csv(session: AsyncSession, query: Select[StockMovement]) -> 
         .order_by(sub.c.id.desc())
     )
     for row in rows:
-        yield _csv_line(list(row))
+        yield csv_line(list(row))

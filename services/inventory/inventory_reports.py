@@ -143,13 +143,26 @@ def _total(held: list[_Held]) -> Totals:
     )
 
 
-async def summary(session: AsyncSession) -> Summary:
-    """Counts, units and value (the item's unit cost, else its cheapest supplier price)."""
+def unit_values() -> Subquery:
+    """What one unit of each item is worth (`item_id`, `value`): its unit cost, else its
+    cheapest supplier price, else 0. Every stock value is counted with it."""
     price = (
         select(SupplierItem.item_id, func.min(SupplierItem.unit_price).label("price"))
         .group_by(SupplierItem.item_id)
         .subquery()
     )
+    return (
+        select(
+            Item.id.label("item_id"), func.coalesce(Item.unit_cost, price.c.price, 0).label("value")
+        )
+        .outerjoin(price, price.c.item_id == Item.id)
+        .subquery("unit_values")
+    )
+
+
+async def summary(session: AsyncSession) -> Summary:
+    """Counts, units and value (see `unit_values`)."""
+    worth = unit_values()
     rows = await session.execute(
         select(
             Item.id,
@@ -157,11 +170,11 @@ async def summary(session: AsyncSession) -> Summary:
             Warehouse.code,
             StockLevel.on_hand,
             StockLevel.reserved,
-            func.coalesce(Item.unit_cost, price.c.price, 0),
+            worth.c.value,
         )
         .join(Item, Item.id == StockLevel.item_id)
         .join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
-        .outerjoin(price, price.c.item_id == Item.id)
+        .join(worth, worth.c.item_id == Item.id)
     )
     held = [_Held(i, t, w, q, r, Decimal(v)) for i, t, w, q, r, v in rows]
     active, archived, warehouses, reservations = (

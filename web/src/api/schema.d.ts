@@ -1791,10 +1791,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inventory Figures
+         * @description Per item: units consumed (issued) and their value, the average held (weighted by how
+         *     long each balance stood), turnover (consumption value ÷ average inventory value), days of
+         *     supply, the ABC class by consumption value and the XYZ class by the variation of weekly
+         *     consumption; per category; and how many items fall in each ABC-XYZ cell. Values are at the
+         *     item's unit cost, else its cheapest supplier price.
+         */
+        get: operations["inventory_figures_api_analytics_inventory_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/inventory/items.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inventory Items Csv */
+        get: operations["inventory_items_csv_api_analytics_inventory_items_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/inventory/categories.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inventory Categories Csv */
+        get: operations["inventory_categories_csv_api_analytics_inventory_categories_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/inventory/dead-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dead Stock
+         * @description Items held that have not moved for `days` days, the largest value first.
+         */
+        get: operations["dead_stock_api_analytics_inventory_dead_stock_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/inventory/dead-stock.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dead Stock Csv */
+        get: operations["dead_stock_csv_api_analytics_inventory_dead_stock_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Abc
+         * @enum {string}
+         */
+        Abc: "A" | "B" | "C";
         /** AboutOut */
         AboutOut: {
             /** Version */
@@ -1945,6 +2045,19 @@ export interface components {
             shifts: components["schemas"]["ShiftIn"][];
             /** Hours Per Week */
             hours_per_week: number;
+        };
+        /** CategoryFigures */
+        CategoryFigures: {
+            /** Category */
+            category: string;
+            /** Items */
+            items: number;
+            /** Consumption Value */
+            consumption_value: string;
+            /** Average Value */
+            average_value: string;
+            /** Turnover */
+            turnover: number | null;
         };
         /** Check */
         Check: {
@@ -2155,6 +2268,24 @@ export interface components {
             buildable: number;
             /** Lines */
             lines: components["schemas"]["CoverageLine"][];
+        };
+        /** DeadStock */
+        DeadStock: {
+            /**
+             * Item Id
+             * Format: uuid
+             */
+            item_id: string;
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** On Hand */
+            on_hand: number;
+            /** Value */
+            value: string;
+            /** Last Movement At */
+            last_movement_at: string | null;
         };
         /** DeepHealth */
         DeepHealth: {
@@ -2458,6 +2589,29 @@ export interface components {
          * @enum {string}
          */
         InspectionStatus: "pending" | "in_progress" | "passed" | "failed";
+        /** InventoryFigures */
+        InventoryFigures: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            /** Weeks */
+            weeks: number;
+            /** Items */
+            items: components["schemas"]["ItemFigures"][];
+            /** Categories */
+            categories: components["schemas"]["CategoryFigures"][];
+            /** Matrix */
+            matrix: {
+                [key: string]: number;
+            };
+        };
         /** ItemCreate */
         ItemCreate: {
             /** Max Stock Level */
@@ -2498,6 +2652,44 @@ export interface components {
             min_stock_level: number;
             /** Sku */
             sku: string;
+        };
+        /** ItemFigures */
+        ItemFigures: {
+            /**
+             * Item Id
+             * Format: uuid
+             */
+            item_id: string;
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Category */
+            category: string;
+            /** Item Type */
+            item_type: string;
+            /** Unit Value */
+            unit_value: string;
+            /** Consumed */
+            consumed: number;
+            /** Consumption Value */
+            consumption_value: string;
+            /** Average On Hand */
+            average_on_hand: number;
+            /** Average Value */
+            average_value: string;
+            /** On Hand */
+            on_hand: number;
+            /** Turnover */
+            turnover: number | null;
+            /** Days Of Supply */
+            days_of_supply: number | null;
+            abc: components["schemas"]["Abc"];
+            xyz: components["schemas"]["Xyz"];
+            /** Variation */
+            variation: number | null;
+            /** Weekly Consumption */
+            weekly_consumption: number[];
         };
         /**
          * ItemOut
@@ -4234,6 +4426,11 @@ export interface components {
             /** Windows */
             windows: components["schemas"]["WindowOut"][];
         };
+        /**
+         * Xyz
+         * @enum {string}
+         */
+        Xyz: "X" | "Y" | "Z";
         /** ZoneCreate */
         ZoneCreate: {
             /** Name */
@@ -13099,6 +13296,334 @@ export interface operations {
                 };
             };
             /** @description The request is malformed or breaks a rule of its own */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    inventory_figures_api_analytics_inventory_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+                /** @description A: the top share of value */
+                abc_a?: number;
+                /** @description B: up to this share */
+                abc_b?: number;
+                /** @description X: weekly variation below */
+                xyz_x?: number;
+                /** @description Y: below; Z from it */
+                xyz_y?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryFigures"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    inventory_items_csv_api_analytics_inventory_items_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+                /** @description A: the top share of value */
+                abc_a?: number;
+                /** @description B: up to this share */
+                abc_b?: number;
+                /** @description X: weekly variation below */
+                xyz_x?: number;
+                /** @description Y: below; Z from it */
+                xyz_y?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    inventory_categories_csv_api_analytics_inventory_categories_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+                /** @description A: the top share of value */
+                abc_a?: number;
+                /** @description B: up to this share */
+                abc_b?: number;
+                /** @description X: weekly variation below */
+                xyz_x?: number;
+                /** @description Y: below; Z from it */
+                xyz_y?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    dead_stock_api_analytics_inventory_dead_stock_get: {
+        parameters: {
+            query?: {
+                /** @description Unmoved for at least */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadStock"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    dead_stock_csv_api_analytics_inventory_dead_stock_csv_get: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

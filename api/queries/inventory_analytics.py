@@ -1,0 +1,235 @@
+"""Inventory analytics over a period, from the ledger: per item what was consumed and what was
+held on average, turnover, days of supply, ABC and XYZ classes; per category; the ABC-XYZ
+matrix. The SQL gathers sums; `domain.analytics` says what they mean."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import analytics
+from persistence.tables import Item, StockLevel, StockMovement
+from services.inventory.inventory_reports import unit_values
+
+WEEK = timedelta(weeks=1)
+
+# Per item over [since, until): on hand at both ends of the period (now, less what moved since),
+# the time-weighted average on hand — the opening balance, plus each move's running total times
+# how long it stood until the next move (or the end) over the period's length — units issued
+# (consumption), and each issue with its week counted from `since` (for XYZ).
+_PER_ITEM = text(
+    """
+    WITH
+    now_held AS (
+        SELECT item_id, sum(on_hand) AS qty FROM stock_levels GROUP BY item_id
+    ),
+    moved_since AS (
+        SELECT item_id, sum(delta) AS delta,
+               sum(delta) FILTER (WHERE created_at >= :until) AS delta_after
+        FROM stock_movements WHERE created_at >= :since GROUP BY item_id
+    ),
+    in_period AS (
+        SELECT item_id, created_at, delta, movement_type, quantity,
+               sum(delta) OVER w AS moved_so_far,
+               lead(created_at, 1, CAST(:until AS timestamptz)) OVER w AS next_at
+        FROM stock_movements
+        WHERE created_at >= :since AND created_at < :until
+        WINDOW w AS (PARTITION BY item_id ORDER BY created_at, id)
+    ),
+    opening AS (
+        SELECT n.item_id, n.qty - coalesce(m.delta, 0) AS qty,
+               n.qty - coalesce(m.delta_after, 0) AS closing
+        FROM now_held n LEFT JOIN moved_since m USING (item_id)
+    ),
+    period AS (
+        SELECT item_id,
+               sum(moved_so_far * extract(epoch FROM next_at - created_at)) AS moved_seconds,
+               sum(quantity) FILTER (WHERE movement_type = 'ISSUE') AS issued,
+               array_agg(quantity ORDER BY created_at) FILTER (WHERE movement_type = 'ISSUE')
+                   AS issues,
+               array_agg(floor(extract(epoch FROM created_at - CAST(:since AS timestamptz))
+                               / 604800)::int ORDER BY created_at)
+                   FILTER (WHERE movement_type = 'ISSUE') AS issue_weeks
+        FROM in_period GROUP BY item_id
+    )
+    SELECT o.item_id, o.qty AS opening, o.closing,
+           o.qty + coalesce(p.moved_seconds, 0)
+               / extract(epoch FROM CAST(:until AS timestamptz) - CAST(:since AS timestamptz))
+               AS average_held,
+           coalesce(p.issued, 0) AS issued, p.issues, p.issue_weeks
+    FROM opening o LEFT JOIN period p USING (item_id)
+    """
+)
+
+
+class ItemFigures(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    category: str
+    item_type: str
+    unit_value: Decimal
+    consumed: int  # units issued in the period
+    consumption_value: Decimal
+    average_on_hand: float  # units, weighted by how long each balance stood
+    average_value: Decimal
+    on_hand: int  # at the end of the period
+    turnover: float | None
+    days_of_supply: float | None
+    abc: analytics.Abc
+    xyz: analytics.Xyz
+    variation: float | None  # of weekly consumption
+    weekly_consumption: list[int]
+
+
+class CategoryFigures(BaseModel):
+    category: str
+    items: int
+    consumption_value: Decimal
+    average_value: Decimal
+    turnover: float | None
+
+
+class InventoryFigures(BaseModel):
+    since: datetime
+    until: datetime
+    weeks: int  # whole weeks in the period (XYZ looks at these)
+    items: list[ItemFigures]  # by consumption value, largest first
+    categories: list[CategoryFigures]
+    matrix: dict[str, int]  # items in each ABC-XYZ cell, AX ... CZ
+
+
+@dataclass(frozen=True)
+class Classes:
+    abc: analytics.AbcThresholds
+    xyz: analytics.XyzThresholds
+
+
+async def inventory_figures(
+    session: AsyncSession, since: datetime, until: datetime, classes: Classes
+) -> InventoryFigures:
+    weeks = int((until - since) / WEEK)
+    worth = unit_values()
+    items = {
+        row.item_id: row
+        for row in await session.execute(
+            select(
+                worth.c.item_id, worth.c.value, Item.sku, Item.name, Item.category, Item.item_type
+            ).join(Item, Item.id == worth.c.item_id)
+        )
+    }
+    rows = await session.execute(_PER_ITEM, {"since": since, "until": until})
+    figures: list[ItemFigures] = []
+    for row in rows:
+        item = items[row.item_id]
+        value = Decimal(item.value)
+        weekly = [0] * weeks
+        for week, quantity in zip(row.issue_weeks or [], row.issues or [], strict=True):
+            if week < weeks:
+                weekly[week] += quantity
+        average = float(row.average_held)
+        figures.append(
+            ItemFigures(
+                item_id=row.item_id,
+                sku=item.sku,
+                name=item.name,
+                category=item.category,
+                item_type=item.item_type,
+                unit_value=value,
+                consumed=row.issued,
+                consumption_value=value * row.issued,
+                average_on_hand=round(average, 3),
+                average_value=(value * Decimal(average)).quantize(Decimal("0.01")),
+                on_hand=row.closing,
+                turnover=analytics.turnover(value * row.issued, value * Decimal(average)),
+                days_of_supply=analytics.days_of_supply(
+                    Decimal(row.closing), Decimal(row.issued), (until - since).days
+                ),
+                abc=analytics.Abc.C,
+                xyz=analytics.xyz_class(weekly, classes.xyz),
+                variation=analytics.variation(weekly),
+                weekly_consumption=weekly,
+            )
+        )
+    abc = analytics.abc_classes({f.item_id: f.consumption_value for f in figures}, classes.abc)
+    figures = sorted(
+        (f.model_copy(update={"abc": abc[f.item_id]}) for f in figures),
+        key=lambda f: (-f.consumption_value, f.sku),
+    )
+    return InventoryFigures(
+        since=since,
+        until=until,
+        weeks=weeks,
+        items=figures,
+        categories=_by_category(figures),
+        matrix=analytics.abc_xyz_matrix((f.abc, f.xyz) for f in figures),
+    )
+
+
+def _by_category(figures: list[ItemFigures]) -> list[CategoryFigures]:
+    groups: dict[str, list[ItemFigures]] = defaultdict(list)
+    for f in figures:
+        groups[f.category].append(f)
+    categories = []
+    for category, members in sorted(groups.items()):
+        consumed = sum((f.consumption_value for f in members), Decimal(0))
+        held = sum((f.average_value for f in members), Decimal(0))
+        categories.append(
+            CategoryFigures(
+                category=category,
+                items=len(members),
+                consumption_value=consumed,
+                average_value=held,
+                turnover=analytics.turnover(consumed, held),
+            )
+        )
+    return categories
+
+
+class DeadStock(BaseModel):
+    item_id: uuid.UUID
+    sku: str
+    name: str
+    on_hand: int
+    value: Decimal
+    last_movement_at: datetime | None
+
+
+async def dead_stock(session: AsyncSession, since: datetime) -> list[DeadStock]:
+    """Items held (on hand > 0) that have not moved since `since`, largest value first."""
+    worth = unit_values()
+    last = (
+        select(StockMovement.created_at)
+        .where(StockMovement.item_id == Item.id)
+        .order_by(StockMovement.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    held = func.sum(StockLevel.on_hand)
+    rows = await session.execute(
+        select(Item.id, Item.sku, Item.name, held, worth.c.value, last.label("last"))
+        .join(StockLevel, StockLevel.item_id == Item.id)
+        .join(worth, worth.c.item_id == Item.id)
+        .group_by(Item.id, worth.c.value)
+        .having(held > 0)
+        .having(or_(last.is_(None), last < since))
+    )
+    found = [
+        DeadStock(
+            item_id=i,
+            sku=sku,
+            name=name,
+            on_hand=on_hand,
+            value=Decimal(value) * on_hand,
+            last_movement_at=moved,
+        )
+        for i, sku, name, on_hand, value, moved in rows
+    ]
+    return sorted(found, key=lambda d: (-d.value, d.sku))

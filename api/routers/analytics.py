@@ -1,0 +1,114 @@
+"""The figures the workshop decides by, over a period (`since` to `until`, the last 30 days
+unless asked), each table also as CSV. Anyone signed in may read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AwareDatetime
+
+from api.auth.access import requires
+from api.csv_files import table_csv
+from api.deps import SessionDep
+from api.queries import inventory_analytics as inventory
+from domain import analytics
+from domain.access import Action
+from domain.errors import InvalidInput
+
+router = APIRouter(dependencies=[requires(Action.READ)])
+DEFAULT_PERIOD = timedelta(days=30)
+LONGEST_PERIOD = timedelta(days=3 * 366)
+
+
+@dataclass(frozen=True)
+class Period:
+    since: datetime
+    until: datetime
+
+    @property
+    def stamp(self) -> str:
+        return f"{self.since:%Y%m%d}-{self.until:%Y%m%d}"
+
+
+async def _period(
+    since: Annotated[
+        AwareDatetime | None, Query(description="Default: 30 days before `until`")
+    ] = None,
+    until: Annotated[AwareDatetime | None, Query(description="Default (and at most): now")] = None,
+) -> Period:
+    now = datetime.now(UTC)
+    end = min(until or now, now)
+    start = since or end - DEFAULT_PERIOD
+    if start >= end:
+        raise InvalidInput("the period must start before it ends (and before now)", field="since")
+    if end - start > LONGEST_PERIOD:
+        raise InvalidInput(f"ask for {LONGEST_PERIOD.days} days at most", field="since")
+    return Period(start, end)
+
+
+async def _classes(
+    abc_a: Annotated[float, Query(gt=0, lt=1, description="A: the top share of value")] = 0.80,
+    abc_b: Annotated[float, Query(gt=0, le=1, description="B: up to this share")] = 0.95,
+    xyz_x: Annotated[float, Query(gt=0, description="X: weekly variation below")] = 0.5,
+    xyz_y: Annotated[float, Query(gt=0, description="Y: below; Z from it")] = 1.0,
+) -> inventory.Classes:
+    return inventory.Classes(
+        analytics.AbcThresholds(abc_a, abc_b), analytics.XyzThresholds(xyz_x, xyz_y)
+    )
+
+
+PeriodDep = Annotated[Period, Depends(_period)]
+ClassesDep = Annotated[inventory.Classes, Depends(_classes)]
+
+
+# --- inventory ---------------------------------------------------------------------------
+
+
+@router.get("/inventory")
+async def inventory_figures(
+    session: SessionDep, period: PeriodDep, classes: ClassesDep
+) -> inventory.InventoryFigures:
+    """Per item: units consumed (issued) and their value, the average held (weighted by how
+    long each balance stood), turnover (consumption value ÷ average inventory value), days of
+    supply, the ABC class by consumption value and the XYZ class by the variation of weekly
+    consumption; per category; and how many items fall in each ABC-XYZ cell. Values are at the
+    item's unit cost, else its cheapest supplier price."""
+    return await inventory.inventory_figures(session, period.since, period.until, classes)
+
+
+@router.get("/inventory/items.csv", response_class=Response)
+async def inventory_items_csv(
+    session: SessionDep, period: PeriodDep, classes: ClassesDep
+) -> Response:
+    figures = await inventory.inventory_figures(session, period.since, period.until, classes)
+    return table_csv(f"inventory-{period.stamp}.csv", figures.items, inventory.ItemFigures)
+
+
+@router.get("/inventory/categories.csv", response_class=Response)
+async def inventory_categories_csv(
+    session: SessionDep, period: PeriodDep, classes: ClassesDep
+) -> Response:
+    figures = await inventory.inventory_figures(session, period.since, period.until, classes)
+    return table_csv(
+        f"categories-{period.stamp}.csv", figures.categories, inventory.CategoryFigures
+    )
+
+
+@router.get("/inventory/dead-stock")
+async def dead_stock(
+    session: SessionDep,
+    days: Annotated[int, Query(ge=1, le=3650, description="Unmoved for at least")] = 90,
+) -> list[inventory.DeadStock]:
+    """Items held that have not moved for `days` days, the largest value first."""
+    return await inventory.dead_stock(session, datetime.now(UTC) - timedelta(days=days))
+
+
+@router.get("/inventory/dead-stock.csv", response_class=Response)
+async def dead_stock_csv(
+    session: SessionDep, days: Annotated[int, Query(ge=1, le=3650)] = 90
+) -> Response:
+    found = await inventory.dead_stock(session, datetime.now(UTC) - timedelta(days=days))
+    return table_csv(f"dead-stock-{days}d.csv", found, inventory.DeadStock)
