@@ -236,6 +236,7 @@ class DeliveryRecord:
     ordered: int
     received_on_time: int  # received by the end of the expected date
     lead_time_days: float | None  # from sending to the last receipt, when fully received
+    promised_days: float | None = None  # from sending to the expected date
 
 
 @dataclass(frozen=True)
@@ -243,14 +244,23 @@ class SupplierPerformance:
     lines: int
     on_time_rate: float | None  # received by the expected date, of what was ordered
     average_lead_time_days: float | None
+    # Lead-time accuracy: how much later than promised the full delivery came, on average
+    # (negative: earlier), over the lines fully received with a promise.
+    average_days_past_promise: float | None = None
 
 
 def supplier_performance(records: Sequence[DeliveryRecord]) -> SupplierPerformance:
     ordered = sum(r.ordered for r in records)
     on_time = sum(min(r.received_on_time, r.ordered) for r in records)
     leads = [r.lead_time_days for r in records if r.lead_time_days is not None]
+    misses = [
+        r.lead_time_days - r.promised_days
+        for r in records
+        if r.lead_time_days is not None and r.promised_days is not None
+    ]
     return SupplierPerformance(
         lines=len(records),
         on_time_rate=round(on_time / ordered, 4) if ordered else None,
         average_lead_time_days=round(sum(leads) / len(leads), 2) if leads else None,
+        average_days_past_promise=round(sum(misses) / len(misses), 2) if misses else None,
     )

@@ -3,16 +3,19 @@ unless asked), each table also as CSV. Anyone signed in may read them."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.access import requires
 from api.csv_files import table_csv
 from api.deps import SessionDep
+from api.queries import delivery_analytics as delivery
 from api.queries import inventory_analytics as inventory
 from domain import analytics
 from domain.access import Action
@@ -112,3 +115,54 @@ async def dead_stock_csv(
 ) -> Response:
     found = await inventory.dead_stock(session, datetime.now(UTC) - timedelta(days=days))
     return table_csv(f"dead-stock-{days}d.csv", found, inventory.DeadStock)
+
+
+# --- tables of a figure as CSV -----------------------------------------------------------
+
+Fetch = Callable[[AsyncSession, datetime, datetime], Awaitable[BaseModel]]
+
+
+def _csv_tables(path: str, fetch: Fetch, tables: dict[str, type[BaseModel]]) -> None:
+    """`GET {path}/{table}.csv` for each table (a list field of what `fetch` answers)."""
+    for field, model in tables.items():
+        router.add_api_route(
+            f"{path}/{field.replace('_', '-')}.csv",
+            _csv_export(path.strip("/"), fetch, field, model),
+            methods=["GET"],
+            response_class=Response,
+            summary=f"{path.strip('/').title()}: {field.replace('_', ' ')} as CSV",
+        )
+
+
+def _csv_export(
+    name: str, fetch: Fetch, field: str, model: type[BaseModel]
+) -> Callable[[AsyncSession, Period], Awaitable[Response]]:
+    async def export(session: SessionDep, period: PeriodDep) -> Response:
+        figures = await fetch(session, period.since, period.until)
+        return table_csv(f"{name}-{field}-{period.stamp}.csv", getattr(figures, field), model)
+
+    return export
+
+
+# --- delivery ----------------------------------------------------------------------------
+
+
+@router.get("/delivery")
+async def delivery_figures(session: SessionDep, period: PeriodDep) -> delivery.DeliveryFigures:
+    """Customer orders shipped in the period: on time (on or before the due date, in the
+    plant's time zone) in all, by week and by priority, and how late the late ones were on
+    average; the open orders at risk now; and each supplier's on-time rate, average lead time
+    and lead-time accuracy over the purchase orders sent in the period."""
+    return await delivery.delivery_figures(session, period.since, period.until)
+
+
+_csv_tables(
+    "/delivery",
+    delivery.delivery_figures,
+    {
+        "by_week": delivery.DeliveryRow,
+        "by_priority": delivery.DeliveryRow,
+        "at_risk": delivery.AtRisk,
+        "suppliers": delivery.SupplierRow,
+    },
+)

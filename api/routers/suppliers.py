@@ -133,6 +133,10 @@ class PerformanceOut(BaseModel):
     lines: int = Field(description="Purchase-order lines that were due or are received")
     on_time_rate: float | None = Field(description="Received by the expected date, of ordered")
     average_lead_time_days: float | None = Field(description="From sending to full receipt")
+    average_days_past_promise: float | None = Field(
+        description="Lead-time accuracy: full receipt after the end of the expected date, in "
+        "days on average (negative: before it)"
+    )
 
 
 async def _suppliers_out(session: SessionDep, found: Sequence[Supplier]) -> list[SupplierOut]:

@@ -158,6 +158,13 @@ async def exceptions_of(
     return found
 
 
+async def plant_zone(session: AsyncSession) -> str:
+    """The plant's time zone: its default calendar's (UTC without one). Days and weeks of the
+    figures are counted in it."""
+    zone = await session.scalar(select(Calendar.zone).where(Calendar.is_default))
+    return zone or "UTC"
+
+
 async def rules_of(
     session: AsyncSession,
     calendar_id: uuid.UUID | None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -192,21 +192,30 @@ async def create_manual(
 
 
 async def performance(
-    session: AsyncSession, supplier_id: uuid.UUID, today: date
+    session: AsyncSession,
+    supplier_id: uuid.UUID,
+    today: date,
+    sent_since: datetime | None = None,
+    sent_until: datetime | None = None,
 ) -> SupplierPerformance:
     """On-time rate (received by the expected date, of what was ordered, over lines that are
-    due or received) and average lead time (sent to fully received)."""
-    lines = (
-        await session.execute(
-            select(PurchaseOrderLine, PurchaseOrder)
-            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-            .where(
-                PurchaseOrder.supplier_id == supplier_id,
-                PurchaseOrder.status != PurchaseOrderStatus.CANCELLED,
-                PurchaseOrder.status != PurchaseOrderStatus.DRAFT,
-            )
+    due or received), average lead time (sent to fully received) and how far past its promise
+    (the expected date) a full delivery came; of the purchase orders sent in the period when
+    one is given."""
+    query = (
+        select(PurchaseOrderLine, PurchaseOrder)
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(
+            PurchaseOrder.supplier_id == supplier_id,
+            PurchaseOrder.status != PurchaseOrderStatus.CANCELLED,
+            PurchaseOrder.status != PurchaseOrderStatus.DRAFT,
         )
-    ).all()
+    )
+    if sent_since is not None:
+        query = query.where(PurchaseOrder.sent_at >= sent_since)
+    if sent_until is not None:
+        query = query.where(PurchaseOrder.sent_at < sent_until)
+    lines = (await session.execute(query)).all()
     receipts: dict[uuid.UUID, list[PurchaseOrderReceipt]] = {}
     for receipt in await session.scalars(
         select(PurchaseOrderReceipt).where(
@@ -229,5 +238,9 @@ async def performance(
         if line.received_quantity >= line.quantity and got and po.sent_at:
             last = max(r.received_at for r in got)
             lead = (last - po.sent_at).total_seconds() / 86400
-        records.append(DeliveryRecord(line.quantity, on_time, lead))
+        promised = None
+        if po.sent_at and po.expected_date:  # to the end of the expected date
+            end = datetime.combine(po.expected_date + timedelta(days=1), time(), UTC)
+            promised = (end - po.sent_at).total_seconds() / 86400
+        records.append(DeliveryRecord(line.quantity, on_time, lead, promised))
     return supplier_performance(records)

@@ -290,6 +290,7 @@ async def test_suppliers_offers_with_price_breaks_and_performance(stack: Stack) 
     assert performance["lines"] == 1
     assert performance["on_time_rate"] == 1.0
     assert performance["average_lead_time_days"] is not None
+    assert performance["average_days_past_promise"] < 0  # delivered before its expected date
     renamed = ok(await stack.api.patch(url, json={"rating": 3.5, "contacts": []}))
     assert (renamed["rating"], renamed["contacts"]) == ("3.5", [])
     assert (await stack.api.delete(url)).status_code == 409  # it has purchase orders

@@ -159,13 +159,17 @@ def test_late_means_past_the_expected_date_and_still_coming() -> None:
 def test_supplier_performance() -> None:
     found = supplier_performance(
         [
-            DeliveryRecord(ordered=700, received_on_time=700, lead_time_days=12.0),
-            DeliveryRecord(ordered=100, received_on_time=40, lead_time_days=20.0),
-            DeliveryRecord(ordered=200, received_on_time=0, lead_time_days=None),
+            DeliveryRecord(
+                ordered=700, received_on_time=700, lead_time_days=12.0, promised_days=14
+            ),
+            DeliveryRecord(ordered=100, received_on_time=40, lead_time_days=20.0, promised_days=14),
+            DeliveryRecord(ordered=200, received_on_time=0, lead_time_days=None, promised_days=10),
         ]
     )
     assert found.lines == 3
     assert found.on_time_rate == 0.74  # 740 of 1000
     assert found.average_lead_time_days == 16.0
+    assert found.average_days_past_promise == 2.0  # 2 days early, 6 late; the open line not
     empty = supplier_performance([])
     assert (empty.on_time_rate, empty.average_lead_time_days) == (None, None)
+    assert empty.average_days_past_promise is None

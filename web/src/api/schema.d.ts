@@ -1886,6 +1886,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery Figures
+         * @description Customer orders shipped in the period: on time (on or before the due date, in the
+         *     plant's time zone) in all, by week and by priority, and how late the late ones were on
+         *     average; the open orders at risk now; and each supplier's on-time rate, average lead time
+         *     and lead-time accuracy over the purchase orders sent in the period.
+         */
+        get: operations["delivery_figures_api_analytics_delivery_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/delivery/by-week.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery: by week as CSV */
+        get: operations["export_api_analytics_delivery_by_week_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/delivery/by-priority.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery: by priority as CSV */
+        get: operations["export_api_analytics_delivery_by_priority_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/delivery/at-risk.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery: at risk as CSV */
+        get: operations["export_api_analytics_delivery_at_risk_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/delivery/suppliers.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery: suppliers as CSV */
+        get: operations["export_api_analytics_delivery_suppliers_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1925,6 +2016,27 @@ export interface components {
          * @enum {string}
          */
         AdjustmentReason: "COUNT" | "DAMAGE" | "LOSS" | "FOUND" | "EXPIRED" | "CORRECTION";
+        /** AtRisk */
+        AtRisk: {
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /** Number */
+            number: string;
+            /** Customer */
+            customer: string;
+            /** Priority */
+            priority: string;
+            /** Stage */
+            stage: string | null;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+        };
         /** BinCreate */
         BinCreate: {
             /** Code */
@@ -2308,6 +2420,43 @@ export interface components {
             checks: {
                 [key: string]: components["schemas"]["Check"];
             };
+        };
+        /** DeliveryFigures */
+        DeliveryFigures: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            /** Zone */
+            zone: string;
+            total: components["schemas"]["DeliveryRow"];
+            /** By Week */
+            by_week: components["schemas"]["DeliveryRow"][];
+            /** By Priority */
+            by_priority: components["schemas"]["DeliveryRow"][];
+            /** At Risk */
+            at_risk: components["schemas"]["AtRisk"][];
+            /** Suppliers */
+            suppliers: components["schemas"]["SupplierRow"][];
+        };
+        /** DeliveryRow */
+        DeliveryRow: {
+            /** Group */
+            group: string;
+            /** Shipped */
+            shipped: number;
+            /** On Time */
+            on_time: number;
+            /** On Time Rate */
+            on_time_rate: number | null;
+            /** Average Days Late */
+            average_days_late: number | null;
         };
         /** DemandOut */
         DemandOut: {
@@ -3206,6 +3355,11 @@ export interface components {
              * @description From sending to full receipt
              */
             average_lead_time_days: number | null;
+            /**
+             * Average Days Past Promise
+             * @description Lead-time accuracy: full receipt after the end of the expected date, in days on average (negative: before it)
+             */
+            average_days_past_promise: number | null;
         };
         /** PriceBreak */
         PriceBreak: {
@@ -4108,6 +4262,24 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** SupplierRow */
+        SupplierRow: {
+            /**
+             * Supplier Id
+             * Format: uuid
+             */
+            supplier_id: string;
+            /** Name */
+            name: string;
+            /** Lines */
+            lines: number;
+            /** On Time Rate */
+            on_time_rate: number | null;
+            /** Average Lead Time Days */
+            average_lead_time_days: number | null;
+            /** Average Days Past Promise */
+            average_days_past_promise: number | null;
         };
         /** SupplierSuggestion */
         SupplierSuggestion: {
@@ -13591,6 +13763,313 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delivery_figures_api_analytics_delivery_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryFigures"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_delivery_by_week_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_delivery_by_priority_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_delivery_at_risk_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_delivery_suppliers_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
             };
             header?: never;
             path?: never;
