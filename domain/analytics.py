@@ -215,6 +215,11 @@ def first_pass_yield(units: int, passed_first_time: int) -> float | None:
     return passed_first_time / units if units else None
 
 
+def defect_rate(inspections: int, failed: int) -> float | None:
+    """The share of inspections that failed (every attempt counts)."""
+    return failed / inspections if inspections else None
+
+
 @dataclass(frozen=True)
 class ParetoRow:
     check: str

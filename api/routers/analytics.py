@@ -17,6 +17,7 @@ from api.csv_files import table_csv
 from api.deps import SessionDep
 from api.queries import delivery_analytics as delivery
 from api.queries import inventory_analytics as inventory
+from api.queries import quality_analytics as quality
 from domain import analytics
 from domain.access import Action
 from domain.errors import InvalidInput
@@ -164,5 +165,31 @@ _csv_tables(
         "by_priority": delivery.DeliveryRow,
         "at_risk": delivery.AtRisk,
         "suppliers": delivery.SupplierRow,
+    },
+)
+
+
+# --- quality -----------------------------------------------------------------------------
+
+
+@router.get("/quality")
+async def quality_figures(session: SessionDep, period: PeriodDep) -> quality.QualityFigures:
+    """Inspections completed in the period: first-pass yield per stage and product (an
+    order's units pass first time when its first inspection at the stage passed), the defect
+    rate (failed of all inspections), the reworks of the orders shipped, the checks that fail
+    most with their share (a Pareto), time in QC (entering QC to passing it, p50 and p90), and
+    each inspector's inspections."""
+    return await quality.quality_figures(session, period.since, period.until)
+
+
+_csv_tables(
+    "/quality",
+    quality.quality_figures,
+    {
+        "first_pass": quality.FirstPassRow,
+        "defects": quality.DefectRow,
+        "reworks": quality.ReworkRow,
+        "failing_checks": quality.FailingCheck,
+        "inspectors": quality.InspectorRow,
     },
 )

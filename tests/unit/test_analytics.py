@@ -16,6 +16,7 @@ from domain.analytics import (
     abc_xyz_matrix,
     bottleneck,
     days_of_supply,
+    defect_rate,
     delivery,
     first_pass_yield,
     oee,
@@ -127,6 +128,8 @@ def test_on_time_delivery_and_lateness() -> None:
 def test_first_pass_yield_and_the_pareto_of_failing_checks() -> None:
     assert first_pass_yield(40, 38) == 0.95
     assert first_pass_yield(0, 0) is None
+    assert defect_rate(50, 5) == 0.1
+    assert defect_rate(0, 0) is None
     rows = pareto({"stabilisers rattle": 6, "scratched case": 3, "legends": 1, "label": 0})
     assert [(r.check, r.failures) for r in rows] == [
         ("stabilisers rattle", 6),

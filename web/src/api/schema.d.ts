@@ -1977,6 +1977,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quality Figures
+         * @description Inspections completed in the period: first-pass yield per stage and product (an
+         *     order's units pass first time when its first inspection at the stage passed), the defect
+         *     rate (failed of all inspections), the reworks of the orders shipped, the checks that fail
+         *     most with their share (a Pareto), time in QC (entering QC to passing it, p50 and p90), and
+         *     each inspector's inspections.
+         */
+        get: operations["quality_figures_api_analytics_quality_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/quality/first-pass.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quality: first pass as CSV */
+        get: operations["export_api_analytics_quality_first_pass_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/quality/defects.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quality: defects as CSV */
+        get: operations["export_api_analytics_quality_defects_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/quality/reworks.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quality: reworks as CSV */
+        get: operations["export_api_analytics_quality_reworks_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/quality/failing-checks.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quality: failing checks as CSV */
+        get: operations["export_api_analytics_quality_failing_checks_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/quality/inspectors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quality: inspectors as CSV */
+        get: operations["export_api_analytics_quality_inspectors_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2421,6 +2530,17 @@ export interface components {
                 [key: string]: components["schemas"]["Check"];
             };
         };
+        /** DefectRow */
+        DefectRow: {
+            /** Stage */
+            stage: string;
+            /** Inspections */
+            inspections: number;
+            /** Failed */
+            failed: number;
+            /** Defect Rate */
+            defect_rate: number | null;
+        };
         /** DeliveryFigures */
         DeliveryFigures: {
             /**
@@ -2629,6 +2749,30 @@ export interface components {
              */
             id: string;
         };
+        /** FailingCheck */
+        FailingCheck: {
+            /** Check */
+            check: string;
+            /** Failures */
+            failures: number;
+            /** Share */
+            share: number;
+            /** Cumulative */
+            cumulative: number;
+        };
+        /** FirstPassRow */
+        FirstPassRow: {
+            /** Stage */
+            stage: string;
+            /** Product Sku */
+            product_sku: string;
+            /** Units */
+            units: number;
+            /** Passed First Time */
+            passed_first_time: number;
+            /** First Pass Yield */
+            first_pass_yield: number | null;
+        };
         /** Health */
         Health: {
             /**
@@ -2738,6 +2882,17 @@ export interface components {
          * @enum {string}
          */
         InspectionStatus: "pending" | "in_progress" | "passed" | "failed";
+        /** InspectorRow */
+        InspectorRow: {
+            /** Inspector */
+            inspector: string;
+            /** Inspections */
+            inspections: number;
+            /** Passed */
+            passed: number;
+            /** Failed */
+            failed: number;
+        };
         /** InventoryFigures */
         InventoryFigures: {
             /**
@@ -3544,6 +3699,30 @@ export interface components {
          * @enum {string}
          */
         PurchaseOrderStatus: "draft" | "sent" | "confirmed" | "partially_received" | "received" | "cancelled";
+        /** QualityFigures */
+        QualityFigures: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            /** First Pass */
+            first_pass: components["schemas"]["FirstPassRow"][];
+            /** Defects */
+            defects: components["schemas"]["DefectRow"][];
+            /** Reworks */
+            reworks: components["schemas"]["ReworkRow"][];
+            /** Failing Checks */
+            failing_checks: components["schemas"]["FailingCheck"][];
+            time_in_qc: components["schemas"]["TimeInQc"];
+            /** Inspectors */
+            inspectors: components["schemas"]["InspectorRow"][];
+        };
         /** QueueEntryOut */
         QueueEntryOut: {
             /**
@@ -3728,6 +3907,13 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** ReworkRow */
+        ReworkRow: {
+            /** Reworks */
+            reworks: number;
+            /** Orders */
+            orders: number;
         };
         /**
          * Role
@@ -4368,6 +4554,15 @@ export interface components {
             created_at: string;
             /** Items */
             items: components["schemas"]["CheckItemOut"][];
+        };
+        /** TimeInQc */
+        TimeInQc: {
+            /** Passes */
+            passes: number;
+            /** P50 Seconds */
+            p50_seconds: number | null;
+            /** P90 Seconds */
+            p90_seconds: number | null;
         };
         /** TokensOut */
         TokensOut: {
@@ -14064,6 +14259,374 @@ export interface operations {
         };
     };
     export_api_analytics_delivery_suppliers_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    quality_figures_api_analytics_quality_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityFigures"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_quality_first_pass_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_quality_defects_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_quality_reworks_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_quality_failing_checks_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_quality_inspectors_csv_get: {
         parameters: {
             query?: {
                 /** @description Default: 30 days before `until` */
