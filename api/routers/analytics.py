@@ -17,6 +17,7 @@ from api.csv_files import table_csv
 from api.deps import SessionDep
 from api.queries import delivery_analytics as delivery
 from api.queries import inventory_analytics as inventory
+from api.queries import production_analytics as production
 from api.queries import quality_analytics as quality
 from domain import analytics
 from domain.access import Action
@@ -191,5 +192,35 @@ _csv_tables(
         "reworks": quality.ReworkRow,
         "failing_checks": quality.FailingCheck,
         "inspectors": quality.InspectorRow,
+    },
+)
+
+
+# --- production --------------------------------------------------------------------------
+
+
+@router.get("/production")
+async def production_figures(
+    session: SessionDep, period: PeriodDep
+) -> production.ProductionFigures:
+    """Orders shipped per day; open orders per stage now; per stage the lead, queue and work
+    time of the passes that ended in the period (p50 and p90) and the bottleneck (the longest
+    median queue); OEE per piece of equipment, per station and overall — availability (run
+    time ÷ planned time from its calendar, closures taken out), performance (the targets of
+    the units worked ÷ run time) and quality (units right the first time ÷ units) — and each
+    worker's utilisation (work time ÷ planned time)."""
+    return await production.production_figures(session, period.since, period.until)
+
+
+_csv_tables(
+    "/production",
+    production.production_figures,
+    {
+        "throughput": production.DayRow,
+        "wip": production.WipRow,
+        "stages": production.StageTimes,
+        "equipment": production.OeeRow,
+        "stations": production.OeeRow,
+        "workers": production.WorkerRow,
     },
 )

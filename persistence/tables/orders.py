@@ -94,6 +94,7 @@ class OrderStageRecord(Base):
     # time is work started (or completed) - started.
     work_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     started_by: Mapped[str | None] = mapped_column(String(200))
+    started_worker_id: Mapped[uuid.UUID | None] = mapped_column()  # who `started_by` names
     equipment: Mapped[str | None] = mapped_column(String(200))
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the target
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -130,6 +130,7 @@ async def _save_stages(session: AsyncSession, snapshot: OrderSnapshot) -> None:
             "passed": entry.passed,
             "work_started_at": entry.work_started_at,
             "started_by": entry.started_by,
+            "started_worker_id": entry.started_worker_id,
             "equipment": entry.equipment,
             "due_at": entry.due_at,
             "escalated_at": entry.escalated_at,

@@ -2086,6 +2086,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/production": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Production Figures
+         * @description Orders shipped per day; open orders per stage now; per stage the lead, queue and work
+         *     time of the passes that ended in the period (p50 and p90) and the bottleneck (the longest
+         *     median queue); OEE per piece of equipment, per station and overall — availability (run
+         *     time ÷ planned time from its calendar, closures taken out), performance (the targets of
+         *     the units worked ÷ run time) and quality (units right the first time ÷ units) — and each
+         *     worker's utilisation (work time ÷ planned time).
+         */
+        get: operations["production_figures_api_analytics_production_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/production/throughput.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Production: throughput as CSV */
+        get: operations["export_api_analytics_production_throughput_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/production/wip.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Production: wip as CSV */
+        get: operations["export_api_analytics_production_wip_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/production/stages.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Production: stages as CSV */
+        get: operations["export_api_analytics_production_stages_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/production/equipment.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Production: equipment as CSV */
+        get: operations["export_api_analytics_production_equipment_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/production/stations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Production: stations as CSV */
+        get: operations["export_api_analytics_production_stations_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/production/workers.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Production: workers as CSV */
+        get: operations["export_api_analytics_production_workers_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2489,6 +2616,18 @@ export interface components {
             buildable: number;
             /** Lines */
             lines: components["schemas"]["CoverageLine"][];
+        };
+        /** DayRow */
+        DayRow: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Orders */
+            orders: number;
+            /** Units */
+            units: number;
         };
         /** DeadStock */
         DeadStock: {
@@ -3315,6 +3454,31 @@ export interface components {
          * @enum {string}
          */
         MovementType: "RECEIPT" | "ISSUE" | "ADJUSTMENT" | "TRANSFER";
+        /** OeeRow */
+        OeeRow: {
+            /** Name */
+            name: string;
+            /** Station */
+            station: string | null;
+            /** Planned Seconds */
+            planned_seconds: number;
+            /** Run Seconds */
+            run_seconds: number;
+            /** Target Seconds */
+            target_seconds: number;
+            /** Units */
+            units: number;
+            /** Right First Time */
+            right_first_time: number;
+            /** Availability */
+            availability: number | null;
+            /** Performance */
+            performance: number | null;
+            /** Quality */
+            quality: number | null;
+            /** Oee */
+            oee: number | null;
+        };
         /** OrderCreate */
         OrderCreate: {
             /** Product Sku */
@@ -3585,6 +3749,36 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** ProductionFigures */
+        ProductionFigures: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            /** Zone */
+            zone: string;
+            /** Throughput */
+            throughput: components["schemas"]["DayRow"][];
+            /** Wip */
+            wip: components["schemas"]["WipRow"][];
+            /** Stages */
+            stages: components["schemas"]["StageTimes"][];
+            /** Bottleneck */
+            bottleneck: string | null;
+            /** Equipment */
+            equipment: components["schemas"]["OeeRow"][];
+            /** Stations */
+            stations: components["schemas"]["OeeRow"][];
+            overall: components["schemas"]["OeeRow"];
+            /** Workers */
+            workers: components["schemas"]["WorkerRow"][];
         };
         /** PurchaseOrderCreate */
         PurchaseOrderCreate: {
@@ -4070,6 +4264,25 @@ export interface components {
             equipment_type?: string | null;
             /** Target Minutes */
             target_minutes?: number | null;
+        };
+        /** StageTimes */
+        StageTimes: {
+            /** Stage */
+            stage: string;
+            /** Passes */
+            passes: number;
+            /** Lead P50 Seconds */
+            lead_p50_seconds: number | null;
+            /** Lead P90 Seconds */
+            lead_p90_seconds: number | null;
+            /** Queue P50 Seconds */
+            queue_p50_seconds: number | null;
+            /** Queue P90 Seconds */
+            queue_p90_seconds: number | null;
+            /** Work P50 Seconds */
+            work_p50_seconds: number | null;
+            /** Work P90 Seconds */
+            work_p90_seconds: number | null;
         };
         /** StartIn */
         StartIn: {
@@ -4718,6 +4931,15 @@ export interface components {
              */
             end: string;
         };
+        /** WipRow */
+        WipRow: {
+            /** Stage */
+            stage: string;
+            /** Orders */
+            orders: number;
+            /** Units */
+            units: number;
+        };
         /** WorkerCreate */
         WorkerCreate: {
             /** Name */
@@ -4756,6 +4978,24 @@ export interface components {
             available: boolean;
             /** Active */
             active: boolean;
+        };
+        /** WorkerRow */
+        WorkerRow: {
+            /**
+             * Worker Id
+             * Format: uuid
+             */
+            worker_id: string;
+            /** Name */
+            name: string;
+            /** Passes */
+            passes: number;
+            /** Busy Seconds */
+            busy_seconds: number;
+            /** Planned Seconds */
+            planned_seconds: number;
+            /** Utilisation */
+            utilisation: number | null;
         };
         /** WorkerUpdate */
         WorkerUpdate: {
@@ -14627,6 +14867,435 @@ export interface operations {
         };
     };
     export_api_analytics_quality_inspectors_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    production_figures_api_analytics_production_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionFigures"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_production_throughput_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_production_wip_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_production_stages_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_production_equipment_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_production_stations_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `until` */
+                since?: string | null;
+                /** @description Default (and at most): now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_analytics_production_workers_csv_get: {
         parameters: {
             query?: {
                 /** @description Default: 30 days before `until` */

@@ -1,0 +1,266 @@
+"""Production over a period, from the stage passes: throughput per day, work in progress per
+stage (now), lead, queue and work time per stage with the bottleneck, the utilisation of
+workers and equipment against their calendars, and OEE per piece of equipment, per station
+and overall. A pass's queue time runs from entering the stage to its work starting (or to its
+completion when nobody started it), its work time from starting to completion (as the order's
+own page shows them)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import analytics
+from domain.stages import AUTOMATIC_STAGES, Stage
+from services.floor.calendars import plant_zone, rules_of
+
+# The passes that ended in the period, with what the OEE needs of each: its work time, its
+# target for the order's units (the product's own target for the stage, else the stage's),
+# and whether its units were right the first time (passed, and never sent back to the stage).
+_PASSES = """
+    SELECT s.*, o.quantity,
+           extract(epoch FROM coalesce(s.work_started_at, s.completed_at) - s.started_at)::float8
+               AS queue_seconds,
+           extract(epoch FROM s.completed_at - s.work_started_at)::float8 AS work_seconds,
+           extract(epoch FROM s.completed_at - s.started_at)::float8 AS lead_seconds,
+           60.0 * coalesce(pt.target_minutes, r.target_minutes) * o.quantity AS target_seconds,
+           s.status = 'completed' AND NOT EXISTS (
+               SELECT 1 FROM order_stages later
+               WHERE later.order_id = s.order_id AND later.stage = s.stage AND later.seq > s.seq
+           ) AS right_first_time
+    FROM order_stages s
+    JOIN orders o ON o.id = s.order_id
+    LEFT JOIN product_stage_targets pt ON pt.product_id = o.product_id AND pt.stage = s.stage
+    LEFT JOIN stage_requirements r ON r.stage = s.stage
+    WHERE s.completed_at >= :since AND s.completed_at < :until
+      AND s.status IN ('completed', 'failed')
+"""
+_STAGE_TIMES = text(
+    f"""
+    WITH passes AS ({_PASSES})
+    SELECT stage, count(*) AS passes,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY lead_seconds) AS lead_p50,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY lead_seconds) AS lead_p90,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY queue_seconds) AS queue_p50,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY queue_seconds) AS queue_p90,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY work_seconds) AS work_p50,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY work_seconds) AS work_p90
+    FROM passes GROUP BY stage
+    """,  # noqa: S608 - constant SQL put together, nothing from a request
+)
+_EQUIPMENT = text(
+    f"""
+    WITH passes AS ({_PASSES} AND s.work_started_at IS NOT NULL)
+    SELECT e.id, e.name, coalesce(e.station, e.name) AS station, e.calendar_id,
+           coalesce(sum(p.work_seconds), 0) AS run_seconds,
+           coalesce(sum(p.target_seconds), 0)::float8 AS target_seconds,
+           coalesce(sum(p.quantity), 0) AS units,
+           coalesce(sum(p.quantity) FILTER (WHERE p.right_first_time), 0) AS right_first_time
+    FROM equipment e LEFT JOIN passes p ON p.equipment = e.name
+    GROUP BY e.id ORDER BY 3, 2
+    """,  # noqa: S608 - constant SQL put together, nothing from a request
+)
+_WORKERS = text(
+    f"""
+    WITH passes AS ({_PASSES} AND s.work_started_at IS NOT NULL)
+    SELECT w.id, w.name, w.calendar_id, coalesce(sum(p.work_seconds), 0) AS busy_seconds,
+           count(p.seq) AS passes
+    FROM workers w LEFT JOIN passes p ON p.started_worker_id = w.id
+    WHERE w.active
+    GROUP BY w.id ORDER BY w.name
+    """,  # noqa: S608 - constant SQL put together, nothing from a request
+)
+_THROUGHPUT = text(
+    """
+    SELECT date(timezone(:zone, completed_at)) AS day, count(*) AS orders, sum(quantity) AS units
+    FROM orders WHERE status = 'completed' AND completed_at >= :since AND completed_at < :until
+    GROUP BY 1 ORDER BY 1
+    """
+)
+_WIP = text(
+    """
+    SELECT stage, count(*) AS orders, sum(quantity) AS units FROM orders
+    WHERE status NOT IN ('completed', 'cancelled') AND stage IS NOT NULL
+    GROUP BY stage
+    """
+)
+
+
+_ROUTE = [s.value for s in Stage]
+_AUTOMATIC = {s.value for s in AUTOMATIC_STAGES}
+
+
+class DayRow(BaseModel):
+    day: date
+    orders: int
+    units: int
+
+
+class WipRow(BaseModel):
+    stage: str
+    orders: int
+    units: int
+
+
+class StageTimes(BaseModel):
+    stage: str
+    passes: int
+    lead_p50_seconds: float | None
+    lead_p90_seconds: float | None
+    queue_p50_seconds: float | None
+    queue_p90_seconds: float | None
+    work_p50_seconds: float | None
+    work_p90_seconds: float | None
+
+
+class OeeRow(BaseModel):
+    name: str  # a piece of equipment, a station, or "all"
+    station: str | None
+    planned_seconds: float  # from its calendar, closures taken out
+    run_seconds: float
+    target_seconds: float  # the targets of the units it worked on
+    units: int
+    right_first_time: int
+    availability: float | None
+    performance: float | None
+    quality: float | None
+    oee: float | None
+
+
+class WorkerRow(BaseModel):
+    worker_id: uuid.UUID
+    name: str
+    passes: int
+    busy_seconds: float
+    planned_seconds: float
+    utilisation: float | None
+
+
+class ProductionFigures(BaseModel):
+    since: datetime
+    until: datetime
+    zone: str
+    throughput: list[DayRow]  # orders shipped per day, in the plant's zone
+    wip: list[WipRow]  # open orders per stage, now
+    stages: list[StageTimes]
+    bottleneck: str | None  # the stage where work waits longest (median queue)
+    equipment: list[OeeRow]
+    stations: list[OeeRow]
+    overall: OeeRow
+    workers: list[WorkerRow]
+
+
+@dataclass
+class _Sums:
+    planned: float = 0.0
+    run: float = 0.0
+    target: float = 0.0
+    units: int = 0
+    right: int = 0
+
+    def add(self, other: _Sums) -> None:
+        self.planned += other.planned
+        self.run += other.run
+        self.target += other.target
+        self.units += other.units
+        self.right += other.right
+
+    def row(self, name: str, station: str | None) -> OeeRow:
+        figures = analytics.oee(self.planned, self.run, self.target, self.units, self.right)
+        return OeeRow(
+            name=name,
+            station=station,
+            planned_seconds=self.planned,
+            run_seconds=self.run,
+            target_seconds=self.target,
+            units=self.units,
+            right_first_time=self.right,
+            **vars(figures),
+        )
+
+
+async def production_figures(
+    session: AsyncSession, since: datetime, until: datetime
+) -> ProductionFigures:
+    period = {"since": since, "until": until}
+    zone = await plant_zone(session)
+    planned = _Planned(session, since, until)
+    stages = [
+        StageTimes(
+            stage=r.stage,
+            passes=r.passes,
+            lead_p50_seconds=r.lead_p50,
+            lead_p90_seconds=r.lead_p90,
+            queue_p50_seconds=r.queue_p50,
+            queue_p90_seconds=r.queue_p90,
+            work_p50_seconds=r.work_p50,
+            work_p90_seconds=r.work_p90,
+        )
+        for r in await session.execute(_STAGE_TIMES, period)
+    ]
+    stages.sort(key=lambda s: _ROUTE.index(s.stage) if s.stage in _ROUTE else len(_ROUTE))
+    equipment: list[OeeRow] = []
+    stations: defaultdict[str, _Sums] = defaultdict(_Sums)
+    overall = _Sums()
+    for r in (await session.execute(_EQUIPMENT, period)).all():
+        sums = _Sums(await planned.of(r.calendar_id), r.run_seconds, r.target_seconds)
+        sums.units, sums.right = r.units, r.right_first_time
+        equipment.append(sums.row(r.name, r.station))
+        stations[r.station].add(sums)
+        overall.add(sums)
+    workers = []
+    for r in (await session.execute(_WORKERS, period)).all():
+        hours = await planned.of(r.calendar_id)
+        workers.append(
+            WorkerRow(
+                worker_id=r.id,
+                name=r.name,
+                passes=r.passes,
+                busy_seconds=r.busy_seconds,
+                planned_seconds=hours,
+                utilisation=analytics.utilisation(r.busy_seconds, hours),
+            )
+        )
+    return ProductionFigures(
+        since=since,
+        until=until,
+        zone=zone,
+        throughput=[
+            DayRow(day=d, orders=n, units=u)
+            for d, n, u in await session.execute(_THROUGHPUT, period | {"zone": zone})
+        ],
+        wip=sorted(
+            (WipRow(stage=s, orders=n, units=u) for s, n, u in await session.execute(_WIP)),
+            key=lambda w: _ROUTE.index(w.stage) if w.stage in _ROUTE else len(_ROUTE),
+        ),
+        stages=stages,
+        bottleneck=analytics.bottleneck(
+            {s.stage: s.queue_p50_seconds for s in stages if s.stage not in _AUTOMATIC}
+        ),
+        equipment=equipment,
+        stations=[sums.row(name, name) for name, sums in sorted(stations.items())],
+        overall=overall.row("all", None),
+        workers=workers,
+    )
+
+
+class _Planned:
+    """Planned seconds in the period per calendar (None: the plant's default), each worked out
+    once."""
+
+    def __init__(self, session: AsyncSession, since: datetime, until: datetime) -> None:
+        self._session, self._since, self._until = session, since, until
+        self._known: dict[uuid.UUID | None, float] = {}
+
+    async def of(self, calendar_id: uuid.UUID | None) -> float:
+        if calendar_id not in self._known:
+            calendar = await rules_of(self._session, calendar_id, self._since, self._until)
+            hours = calendar.working_time(self._since, self._until)
+            self._known[calendar_id] = hours.total_seconds()
+        return self._known[calendar_id]
