@@ -61,16 +61,7 @@ async def delivery_figures(
     session: AsyncSession, since: datetime, until: datetime
 ) -> DeliveryFigures:
     zone = await plant_zone(session)
-    shipped_on = func.date(func.timezone(zone, Order.completed_at))
-    shipped = (
-        await session.execute(
-            select(shipped_on, Order.due_date, Order.priority).where(
-                Order.status == OrderStatus.COMPLETED.value,
-                Order.completed_at >= since,
-                Order.completed_at < until,
-            )
-        )
-    ).all()
+    shipped = await shipped_orders(session, since, until, zone)
     weeks: dict[str, list[tuple[date, date]]] = defaultdict(list)
     priorities: dict[str, list[tuple[date, date]]] = defaultdict(list)
     for on, due, priority in shipped:
@@ -86,6 +77,21 @@ async def delivery_figures(
         at_risk=await _at_risk(session),
         suppliers=await _suppliers(session, since, until),
     )
+
+
+async def shipped_orders(
+    session: AsyncSession, since: datetime, until: datetime, zone: str
+) -> list[tuple[date, date, str]]:
+    """(shipped on, due on, priority) of the orders completed in the period; the day in `zone`."""
+    shipped_on = func.date(func.timezone(zone, Order.completed_at))
+    rows = await session.execute(
+        select(shipped_on, Order.due_date, Order.priority).where(
+            Order.status == OrderStatus.COMPLETED.value,
+            Order.completed_at >= since,
+            Order.completed_at < until,
+        )
+    )
+    return [(on, due, priority) for on, due, priority in rows]
 
 
 def _row(group: str, pairs: Iterable[tuple[date, date]]) -> DeliveryRow:

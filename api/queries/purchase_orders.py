@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.queries.grouping import grouped
@@ -227,9 +227,7 @@ async def purchase_order_page(
             )
         )
     if found.late is not None:
-        overdue = PurchaseOrder.status.in_([s.value for s in OPEN_STATUSES]) & (
-            PurchaseOrder.expected_date < datetime.now(UTC).date()
-        )
+        overdue = late_now()
         query = query.where(overdue if found.late else ~overdue)
     if found.search:
         query = query.where(
@@ -242,3 +240,10 @@ async def purchase_order_page(
     newest = query.order_by(PurchaseOrder.number.desc()).offset(offset).limit(limit)
     pos = (await session.scalars(newest)).all()
     return total, await purchase_order_views(session, list(pos))
+
+
+def late_now() -> ColumnElement[bool]:
+    """`domain.purchasing.is_late` as SQL, today: past the expected date and still coming."""
+    return PurchaseOrder.status.in_([s.value for s in OPEN_STATUSES]) & (
+        PurchaseOrder.expected_date < datetime.now(UTC).date()
+    )

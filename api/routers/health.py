@@ -23,8 +23,9 @@ from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
 from api.auth.access import PUBLIC, requires
-from api.deps import AuditsDep, EngineDep, RedisDep, TemporalDep
+from api.deps import AuditsDep, EngineDep, RedisDep, SessionDep, TemporalDep
 from api.errors import RETRY_AFTER_SECONDS, ErrorOut
+from api.queries import workshop_summary
 from domain.access import Action
 
 router = APIRouter()
@@ -139,3 +140,13 @@ async def _dependencies(engine: AsyncEngine, redis: Redis, temporal: Client) -> 
     probes = {"database": database, "redis": cache, "temporal": server}
     results = await asyncio.gather(*(_timed(probe) for probe in probes.values()))
     return dict(zip(probes, results, strict=True))
+
+
+@router.get("/metrics-summary", dependencies=[requires(Action.READ)])
+async def metrics_summary(session: SessionDep) -> workshop_summary.MetricsSummary:
+    """The workshop in one call: orders by status, open orders per stage, what shipped today
+    (in the plant's time zone), the on-time rate of the last 30 days, open and late purchase
+    orders, low stock, and the conditions the alerts watch — orders at risk, stages past their
+    target, late purchase orders, zones whose last reading is out of range, low stock — with
+    how many of them hold."""
+    return await workshop_summary.metrics_summary(session)

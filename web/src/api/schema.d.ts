@@ -86,6 +86,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health/metrics-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics Summary
+         * @description The workshop in one call: orders by status, open orders per stage, what shipped today
+         *     (in the plant's time zone), the on-time rate of the last 30 days, open and late purchase
+         *     orders, low stock, and the conditions the alerts watch — orders at risk, stages past their
+         *     target, late purchase orders, zones whose last reading is out of range, low stock — with
+         *     how many of them hold.
+         */
+        get: operations["metrics_summary_api_health_metrics_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inventory/items": {
         parameters: {
             query?: never;
@@ -2252,6 +2276,19 @@ export interface components {
          * @enum {string}
          */
         AdjustmentReason: "COUNT" | "DAMAGE" | "LOSS" | "FOUND" | "EXPIRED" | "CORRECTION";
+        /** Alerts */
+        Alerts: {
+            /** Orders At Risk */
+            orders_at_risk: number;
+            /** Overdue Stages */
+            overdue_stages: number;
+            /** Late Purchase Orders */
+            late_purchase_orders: number;
+            /** Zones Out Of Range */
+            zones_out_of_range: number;
+            /** Low Stock Items */
+            low_stock_items: number;
+        };
         /** AtRisk */
         AtRisk: {
             /**
@@ -3314,6 +3351,31 @@ export interface components {
              */
             stages: components["schemas"]["Stage"][];
         };
+        /** MetricsSummary */
+        MetricsSummary: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Orders By Status */
+            orders_by_status: {
+                [key: string]: number;
+            };
+            /** Wip By Stage */
+            wip_by_stage: {
+                [key: string]: number;
+            };
+            shipped_today: components["schemas"]["Shipped"];
+            /** On Time Rate 30 Days */
+            on_time_rate_30_days: number | null;
+            purchase_orders: components["schemas"]["PurchaseOrders"];
+            /** Low Stock Items */
+            low_stock_items: number;
+            alerts: components["schemas"]["Alerts"];
+            /** Alerts Firing */
+            alerts_firing: number;
+        };
         /**
          * MoveOut
          * @description The movement's first ledger row, and every row it wrote (`legs`): an issue from several
@@ -3893,6 +3955,13 @@ export interface components {
          * @enum {string}
          */
         PurchaseOrderStatus: "draft" | "sent" | "confirmed" | "partially_received" | "received" | "cancelled";
+        /** PurchaseOrders */
+        PurchaseOrders: {
+            /** Open */
+            open: number;
+            /** Late */
+            late: number;
+        };
         /** QualityFigures */
         QualityFigures: {
             /**
@@ -4148,6 +4217,13 @@ export interface components {
              * @example 16:30
              */
             end: string;
+        };
+        /** Shipped */
+        Shipped: {
+            /** Orders */
+            orders: number;
+            /** Units */
+            units: number;
         };
         /** SignUp */
         SignUp: {
@@ -5321,6 +5397,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeepHealth"];
+                };
+            };
+        };
+    };
+    metrics_summary_api_health_metrics_summary_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsSummary"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule of its own */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
