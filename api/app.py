@@ -54,6 +54,7 @@ from api.routers import (
 from api.security_headers import SecurityHeaders
 from api.server_timing import ServerTiming, time_statements
 from api.web_app import serve_web_app
+from api.workshop_gauges import WorkshopGauges
 from core.settings import Settings, get_settings
 from persistence.database import create_engine, create_session_factory
 from services.inventory.stock_audit import RecentAudit
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             audits=RecentAudit(sessions, ttl=AUDIT_TTL_SECONDS),
             events=events,
         )
+        app.state.workshop_gauges = WorkshopGauges(sessions)
         await events.start()
         try:
             yield

@@ -94,6 +94,9 @@ class MetricsMiddleware:
 
 
 async def metrics_endpoint(request: Request) -> Response:
+    gauges = getattr(request.app.state, "workshop_gauges", None)
+    if gauges is not None:
+        await gauges.refresh()
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

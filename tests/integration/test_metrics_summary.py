@@ -94,3 +94,30 @@ async def test_the_workshop_in_one_call(
         assert (await viewer.get("/api/health/metrics-summary")).status_code == 200
     async with api_client(settings, as_role=None) as stranger:
         assert (await stranger.get("/api/health/metrics-summary")).status_code == 401
+
+
+async def test_the_workshop_figures_are_on_metrics(
+    api: httpx.AsyncClient, sessions: SessionFactory, demo: Demo
+) -> None:
+    async with sessions.begin() as session:
+        session.add(
+            Order(
+                number="ZK-MS-9",
+                workflow_id="order-ms-9",
+                product_id=demo.products["KB-65-HS"],
+                warehouse_id=demo.warehouse_id,
+                quantity=1,
+                customer="c",
+                priority="NORMAL",
+                due_date=date.today() + timedelta(days=3),
+                status="in_production",
+                stage="soldering",
+                at_risk=True,
+            )
+        )
+    scraped = (await api.get("/metrics")).text
+    assert 'zhuchka_wip_orders{stage="soldering"} 1.0' in scraped
+    assert 'zhuchka_wip_orders{stage="design"} 0.0' in scraped
+    assert 'zhuchka_alert_conditions{condition="orders_at_risk"} 1.0' in scraped
+    assert 'zhuchka_oee_7d{factor="availability"} NaN' in scraped  # no equipment: no figure
+    assert "zhuchka_workshop_gauges_refreshed " in scraped

@@ -19,6 +19,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from api.metrics import ZONE_READINGS_OUT_OF_RANGE
+from api.workshop_gauges import WORKSHOP_GAUGES
 from contracts.search_attributes import cli_flags
 from core.settings import Settings
 
@@ -194,6 +195,29 @@ def test_the_dashboard_has_a_unique_uid_and_enough_panels() -> None:
     for panel in panels:
         assert panel["targets"], f"panel {panel['title']!r} has no query"
         assert all(target["expr"] for target in panel["targets"]), panel["title"]
+
+
+def test_the_workshop_dashboard_reads_what_the_api_and_the_worker_export() -> None:
+    dashboard = json.loads((DASHBOARDS / "zhuchka-workshop.json").read_text(encoding="utf-8"))
+    assert dashboard["uid"] == "zhuchka-workshop"
+    panels = [panel for panel in dashboard["panels"] if panel["type"] != "row"]
+    exprs = " ".join(t["expr"] for panel in panels for t in panel["targets"])
+    exported = {family.name for gauge in WORKSHOP_GAUGES for family in gauge.describe()}
+    sources = " ".join(path.read_text(encoding="utf-8") for path in ROOT.glob("workflows/*.py"))
+    counters = set(re.findall(r'create_counter\(\s*"(\w+)"', sources))
+    used = set(re.findall(r"\b(zhuchka_\w+)", exprs))
+    assert used <= exported | counters, used - exported - counters
+    # What the dashboard is for: each of these figures has a panel.
+    assert {
+        "zhuchka_wip_orders",
+        "zhuchka_orders_shipped_today",
+        "zhuchka_oee_7d",
+        "zhuchka_on_time_rate_30d",
+        "zhuchka_first_pass_yield_7d",
+        "zhuchka_purchase_orders_open",
+    } <= used
+    titles = " ".join(panel["title"] for panel in panels).lower()
+    assert all(word in titles for word in ("oee", "first-pass", "on-time", "late purchase"))
 
 
 def test_grafana_provisioning_points_at_prometheus_loki_and_the_dashboards() -> None:
