@@ -8,6 +8,7 @@ export const NAV: NavEntry[] = [
   { to: "/station", label: "nav.station", needs: ["stage:design", "stage:production", "stage:qc"] },
   { to: "/stock", label: "nav.stock", needs: ["stock:move", "catalogue:manage"] },
   { to: "/purchasing", label: "nav.purchasing", needs: ["purchasing:manage", "purchasing:receive"] },
+  { to: "/analytics", label: "nav.analytics", needs: ["read"] },
   { to: "/users", label: "nav.users", needs: ["users:manage"] },
 ];
 

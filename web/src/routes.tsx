@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate } from "react-router";
 import { Shell } from "./components/Shell";
 import { useAuth } from "./auth/AuthProvider";
 import { home } from "./nav";
+import { Analytics } from "./pages/Analytics";
 import { Board } from "./pages/Board";
 import { OrderPage } from "./pages/OrderPage";
 import { PurchaseOrderPage, PurchaseOrders } from "./pages/Purchasing";
@@ -32,6 +33,7 @@ export const router = createBrowserRouter([
       { path: "stock", element: <Stock /> },
       { path: "purchasing", element: <PurchaseOrders /> },
       { path: "purchasing/:number", element: <PurchaseOrderPage /> },
+      { path: "analytics", element: <Analytics /> },
       { path: "users", element: <Users /> },
       { path: "account", element: <Account /> },
       { path: "*", element: <Home /> },

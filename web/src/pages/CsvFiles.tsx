@@ -3,22 +3,14 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, errorMessage, type Schemas } from "../api/client";
-import { currentAccessToken } from "../auth/tokens";
+import { downloadFile } from "../download";
 import { Problem } from "../components/Problem";
 
 type Target = "items" | "stock";
 
-/** Export: the file, fetched with the session's token (a plain link would carry none). */
-async function download(name: string) {
-  const response = await fetch(`/api/inventory/export/${name}`, {
-    headers: { Authorization: `Bearer ${currentAccessToken() ?? ""}` },
-  });
-  if (!response.ok) throw errorMessage(response.status, await response.json().catch(() => undefined));
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(link.href);
+/** Export: the file, fetched with the session's token. */
+function download(name: string) {
+  return downloadFile(`/api/inventory/export/${name}`, name);
 }
 
 /** Import with a dry run first: every row checked, nothing written until the preview is clean. */

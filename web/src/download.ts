@@ -1,0 +1,17 @@
+import { errorMessage } from "./api/client";
+import { currentAccessToken } from "./auth/tokens";
+
+/** A file from the API, fetched with the session's token (a plain link would carry none) and
+ * handed to the browser to save. */
+export async function downloadFile(path: string, name: string, query: Record<string, string> = {}) {
+  const search = new URLSearchParams(query).toString();
+  const response = await fetch(search ? `${path}?${search}` : path, {
+    headers: { Authorization: `Bearer ${currentAccessToken() ?? ""}` },
+  });
+  if (!response.ok) throw errorMessage(response.status, await response.json().catch(() => undefined));
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}

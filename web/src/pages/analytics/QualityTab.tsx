@@ -1,0 +1,95 @@
+import { BarChart } from "@mantine/charts";
+import { Group, Paper, SimpleGrid, Stack, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import type { Schemas } from "../../api/client";
+import { FigureTable, Kpi } from "./FigureTable";
+import { hours, percent, type Period } from "./period";
+
+export function QualityTab({ figures, period }: { figures: Schemas["QualityFigures"]; period: Period }) {
+  const { t } = useTranslation();
+  const stage = (s: string) => t(`stage.${s}`);
+  const whole = figures.first_pass.filter((r) => r.product_sku === "all");
+  return (
+    <Stack>
+      <Group>
+        {whole.map((r) => (
+          <Kpi key={r.stage} label={`${t("analytics.firstPass")}: ${stage(r.stage)}`} value={percent(r.first_pass_yield)} />
+        ))}
+        {figures.defects.map((d) => (
+          <Kpi key={d.stage} label={`${t("analytics.defectRate")}: ${stage(d.stage)}`} value={percent(d.defect_rate)} />
+        ))}
+        <Kpi
+          label={t("analytics.timeInQc")}
+          value={hours(figures.time_in_qc.p50_seconds)}
+          hint={`p90 ${hours(figures.time_in_qc.p90_seconds)}`}
+        />
+      </Group>
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <Paper withBorder p="md">
+          <Title order={3} size="h5" mb="sm">
+            {t("analytics.failingChecks")}
+          </Title>
+          <BarChart
+            h={260}
+            orientation="vertical"
+            data={figures.failing_checks.slice(0, 10).map((c) => ({ check: c.check, failures: c.failures }))}
+            dataKey="check"
+            series={[{ name: "failures", label: t("analytics.failures"), color: "red.6" }]}
+            yAxisProps={{ width: 160 }}
+          />
+        </Paper>
+        <Paper withBorder p="md">
+          <Title order={3} size="h5" mb="sm">
+            {t("analytics.reworks")}
+          </Title>
+          <BarChart
+            h={260}
+            data={figures.reworks.map((r) => ({ reworks: String(r.reworks), orders: r.orders }))}
+            dataKey="reworks"
+            series={[{ name: "orders", label: t("analytics.orders"), color: "orange.6" }]}
+          />
+        </Paper>
+      </SimpleGrid>
+      <FigureTable
+        title={t("analytics.firstPass")}
+        rows={figures.first_pass}
+        rowKey={(r) => `${r.stage}-${r.product_sku}`}
+        csv="/api/analytics/quality/first-pass.csv"
+        period={period}
+        columns={[
+          { title: t("analytics.stage"), cell: (r) => stage(r.stage) },
+          { title: t("analytics.product"), cell: (r) => (r.product_sku === "all" ? t("analytics.all") : r.product_sku) },
+          { title: t("analytics.units"), cell: (r) => r.units, numeric: true },
+          { title: t("analytics.firstTime"), cell: (r) => r.passed_first_time, numeric: true },
+          { title: t("analytics.firstPass"), cell: (r) => percent(r.first_pass_yield), numeric: true },
+        ]}
+      />
+      <FigureTable
+        title={t("analytics.failingChecks")}
+        rows={figures.failing_checks}
+        rowKey={(r) => r.check}
+        csv="/api/analytics/quality/failing-checks.csv"
+        period={period}
+        columns={[
+          { title: t("analytics.check"), cell: (r) => r.check },
+          { title: t("analytics.failures"), cell: (r) => r.failures, numeric: true },
+          { title: t("analytics.share"), cell: (r) => percent(r.share), numeric: true },
+          { title: t("analytics.cumulative"), cell: (r) => percent(r.cumulative), numeric: true },
+        ]}
+      />
+      <FigureTable
+        title={t("analytics.inspectors")}
+        rows={figures.inspectors}
+        rowKey={(r) => r.inspector}
+        csv="/api/analytics/quality/inspectors.csv"
+        period={period}
+        columns={[
+          { title: t("analytics.name"), cell: (r) => r.inspector },
+          { title: t("analytics.inspections"), cell: (r) => r.inspections, numeric: true },
+          { title: t("analytics.passed"), cell: (r) => r.passed, numeric: true },
+          { title: t("analytics.failed"), cell: (r) => r.failed, numeric: true },
+        ]}
+      />
+    </Stack>
+  );
+}

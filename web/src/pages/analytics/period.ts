@@ -1,0 +1,33 @@
+import i18n from "../../i18n";
+
+/** The period every figure is over: the last `days` days up to now. */
+export type Period = { days: number; query: { since: string; until: string } };
+
+export const PERIODS = [7, 30, 90, 365] as const;
+
+export function lastDays(days: number, now: Date = new Date()): Period {
+  const until = new Date(Math.floor(now.getTime() / 60_000) * 60_000); // a minute: cacheable
+  const since = new Date(until.getTime() - days * 86_400_000);
+  return { days, query: { since: since.toISOString(), until: until.toISOString() } };
+}
+
+function locale(): string {
+  return i18n.resolvedLanguage ?? "en";
+}
+
+/** A share (0..1) as a percentage; "—" for no figure. */
+export function percent(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: digits }).format(value);
+}
+
+/** A number with at most `digits` decimals; "—" for no figure. */
+export function num(value: number | string | null | undefined, digits = 2): string {
+  if (value === null || value === undefined) return "—";
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(Number(value));
+}
+
+/** Seconds as hours (the unit stage times are planned in). */
+export function hours(seconds: number | null | undefined): string {
+  return seconds === null || seconds === undefined ? "—" : `${num(seconds / 3600, 1)} h`;
+}
