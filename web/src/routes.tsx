@@ -1,8 +1,9 @@
+import { Loader } from "@mantine/core";
+import { lazy, Suspense } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
 import { Shell } from "./components/Shell";
 import { useAuth } from "./auth/AuthProvider";
 import { home } from "./nav";
-import { Analytics } from "./pages/Analytics";
 import { Board } from "./pages/Board";
 import { OrderPage } from "./pages/OrderPage";
 import { PurchaseOrderPage, PurchaseOrders } from "./pages/Purchasing";
@@ -12,6 +13,9 @@ import { Stock } from "./pages/Stock";
 import { UnitPage } from "./pages/UnitPage";
 import { Users } from "./pages/Users";
 import { Account } from "./pages/Account";
+
+// Loaded when first opened: its charts are most of the app's script.
+const Analytics = lazy(() => import("./pages/Analytics").then((module) => ({ default: module.Analytics })));
 
 function Home() {
   const { me } = useAuth();
@@ -33,7 +37,14 @@ export const router = createBrowserRouter([
       { path: "stock", element: <Stock /> },
       { path: "purchasing", element: <PurchaseOrders /> },
       { path: "purchasing/:number", element: <PurchaseOrderPage /> },
-      { path: "analytics", element: <Analytics /> },
+      {
+        path: "analytics",
+        element: (
+          <Suspense fallback={<Loader />}>
+            <Analytics />
+          </Suspense>
+        ),
+      },
       { path: "users", element: <Users /> },
       { path: "account", element: <Account /> },
       { path: "*", element: <Home /> },
