@@ -9,7 +9,7 @@ LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 UV_VERSION ?= 0.13.9
 
-.PHONY: run test lint bench install clean lock web web-dev web-client chromium screenshots
+.PHONY: run history test lint bench load install clean lock web web-dev web-client chromium screenshots
 
 # Installs again only when pyproject.toml or the dev lock has changed.
 $(STAMP): pyproject.toml $(DEV_LOCK)
@@ -52,6 +52,10 @@ web-client: $(WEB_STAMP)
 
 run: $(STAMP) $(WEB_BUILD)
 	$(BIN)/zhuchka dev
+
+# A year of workshop history for the analytics, into the stack `make run` keeps up (once).
+history: $(STAMP)
+	$(BIN)/zhuchka seed --history 365
 
 # The browser tests drive the system's Chromium (Debian's package; no browser download).
 chromium:

@@ -127,14 +127,41 @@ def migrate() -> None:
 
 
 @app.command()
-def seed() -> None:
+def seed(
+    history: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=3650,
+            help="Also a past of this many days (finished orders, stock, purchases, inspections) "
+            "for the analytics; loaded once",
+        ),
+    ] = 0,
+    orders_per_day: Annotated[
+        float, typer.Option(min=0.1, max=500, help="Orders taken a working day in that past")
+    ] = 6.0,
+) -> None:
     """Load the demo catalogue, suppliers and opening stock (idempotent)."""
-    from zhuchka.demo_data import seed_database
+    from zhuchka.demo_data import seed_database, seed_history
+    from zhuchka.demo_history import Scale
 
     settings = get_settings()
     configure_logging(settings, process="seed")
     with servers_reached(settings):
         asyncio.run(seed_database(settings))
+        if history:
+            with typer.progressbar(length=history, label="Days of history") as bar:
+                written = asyncio.run(
+                    seed_history(
+                        settings,
+                        Scale(days=history, orders_per_day=orders_per_day),
+                        lambda done, _: bar.update(done - bar.pos),
+                    )
+                )
+            if written:
+                typer.echo(", ".join(f"{n} {table}" for table, n in written.items()))
+            else:
+                typer.echo("The history was loaded before: nothing to do.")
 
 
 @app.command()

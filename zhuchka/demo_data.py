@@ -7,6 +7,7 @@ is booked through the ledger with fixed idempotency keys, so seeding twice chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,7 @@ from persistence.tables import (
 )
 from services.inventory.stock_ledger import LedgerEntry, post_movement
 from zhuchka.demo_floor import seed_demo_floor, seed_demo_users
+from zhuchka.demo_history import Scale, load_history
 
 WAREHOUSE = {
     "code": "WH-MAIN",
@@ -307,5 +309,17 @@ async def seed_database(
                     session, await hash_password(demo_password), reset=reset_demo_passwords
                 )
             await seed_demo_floor(session)
+    finally:
+        await engine.dispose()
+
+
+async def seed_history(
+    settings: Settings, scale: Scale, progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """The demo workshop's past (`zhuchka.demo_history`), in one transaction."""
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            return await load_history(session, scale, progress)
     finally:
         await engine.dispose()
