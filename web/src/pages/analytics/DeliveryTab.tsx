@@ -1,9 +1,9 @@
 import { BarChart } from "@mantine/charts";
-import { Anchor, Group, Paper, Stack, Title } from "@mantine/core";
+import { Anchor, Group, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
-import { FigureTable, Kpi, type Column } from "./FigureTable";
+import { ChartPanel, FigureTable, Kpi, type Column } from "./FigureTable";
 import { num, percent, type Period } from "./period";
 
 type Row = Schemas["DeliveryRow"];
@@ -25,10 +25,7 @@ export function DeliveryTab({ figures, period }: { figures: Schemas["DeliveryFig
         <Kpi label={t("analytics.daysLate")} value={num(figures.total.average_days_late, 1)} />
         <Kpi label={t("analytics.atRisk")} value={figures.at_risk.length} />
       </Group>
-      <Paper withBorder p="md">
-        <Title order={3} size="h5" mb="sm">
-          {t("analytics.byWeek")}
-        </Title>
+      <ChartPanel title={t("analytics.byWeek")} empty={figures.by_week.length === 0}>
         <BarChart
           h={240}
           data={figures.by_week.map((w) => ({ week: w.group, onTime: w.on_time, late: w.shipped - w.on_time }))}
@@ -39,7 +36,7 @@ export function DeliveryTab({ figures, period }: { figures: Schemas["DeliveryFig
             { name: "late", label: t("analytics.late"), color: "red.6" },
           ]}
         />
-      </Paper>
+      </ChartPanel>
       <FigureTable
         title={t("analytics.byWeek")}
         rows={figures.by_week}

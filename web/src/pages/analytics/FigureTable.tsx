@@ -97,3 +97,22 @@ export function Kpi({ label, value, hint }: { label: string; value: ReactNode; h
     </Paper>
   );
 }
+
+/** A chart under its title, or a line saying there is nothing to draw. */
+export function ChartPanel({ title, empty, children }: { title: string; empty: boolean; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="md">
+      <Title order={3} size="h5" mb="sm">
+        {title}
+      </Title>
+      {empty ? (
+        <Text c="dimmed" size="sm">
+          {t("analytics.none")}
+        </Text>
+      ) : (
+        children
+      )}
+    </Paper>
+  );
+}

@@ -9,7 +9,8 @@ import { num, type Period } from "./period";
 
 const ABC = ["A", "B", "C"] as const;
 const XYZ = ["X", "Y", "Z"] as const;
-const CELL_COLOUR: Record<string, string> = { A: "teal", B: "yellow", C: "gray" };
+// Dark enough for white letters on any row (WCAG contrast).
+const CELL_COLOUR: Record<string, string> = { A: "teal.9", B: "orange.9", C: "gray.7" };
 
 /** The nine cells: how many items are valuable and steady (AX) ... cheap and erratic (CZ). */
 function Matrix({ cells }: { cells: Record<string, number> }) {
@@ -29,7 +30,7 @@ function Matrix({ cells }: { cells: Record<string, number> }) {
               </Table.Th>
               {XYZ.map((x) => (
                 <Table.Td key={x}>
-                  <Badge size="lg" variant="light" color={CELL_COLOUR[a]}>
+                  <Badge size="lg" variant="filled" color={CELL_COLOUR[a]}>
                     {cells[`${a}${x}`] ?? 0}
                   </Badge>
                 </Table.Td>
@@ -79,7 +80,7 @@ export function InventoryTab({ figures, period }: { figures: Schemas["InventoryF
         limit={50}
         columns={[
           { title: t("stock.sku"), cell: (r) => r.sku },
-          { title: t("analytics.class"), cell: (r) => <Badge variant="light" color={CELL_COLOUR[r.abc]}>{`${r.abc}${r.xyz}`}</Badge> },
+          { title: t("analytics.class"), cell: (r) => <Badge variant="filled" color={CELL_COLOUR[r.abc]}>{`${r.abc}${r.xyz}`}</Badge> },
           { title: t("analytics.consumed"), cell: (r) => r.consumed, numeric: true },
           { title: t("analytics.consumptionValue"), cell: (r) => num(r.consumption_value), numeric: true },
           { title: t("analytics.averageHeld"), cell: (r) => num(r.average_on_hand, 1), numeric: true },

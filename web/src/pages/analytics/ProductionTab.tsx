@@ -1,8 +1,8 @@
 import { BarChart } from "@mantine/charts";
-import { Group, Paper, SimpleGrid, Stack, Title } from "@mantine/core";
+import { Group, SimpleGrid, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
-import { FigureTable, Kpi, type Column } from "./FigureTable";
+import { ChartPanel, FigureTable, Kpi, type Column } from "./FigureTable";
 import { hours, percent, type Period } from "./period";
 
 type Oee = Schemas["OeeRow"];
@@ -35,21 +35,15 @@ export function ProductionTab({ figures, period }: { figures: Schemas["Productio
         />
       </Group>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="sm">
-            {t("analytics.wip")}
-          </Title>
+        <ChartPanel title={t("analytics.wip")} empty={figures.wip.length === 0}>
           <BarChart
             h={240}
             data={figures.wip.map((w) => ({ stage: stage(w.stage), orders: w.orders }))}
             dataKey="stage"
             series={[{ name: "orders", label: t("analytics.orders"), color: "blue.6" }]}
           />
-        </Paper>
-        <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="sm">
-            {t("analytics.throughput")}
-          </Title>
+        </ChartPanel>
+        <ChartPanel title={t("analytics.throughput")} empty={figures.throughput.length === 0}>
           <BarChart
             h={240}
             data={figures.throughput.map((d) => ({ day: d.day, orders: d.orders, units: d.units }))}
@@ -59,7 +53,7 @@ export function ProductionTab({ figures, period }: { figures: Schemas["Productio
               { name: "units", label: t("analytics.units"), color: "gray.5" },
             ]}
           />
-        </Paper>
+        </ChartPanel>
       </SimpleGrid>
       <FigureTable
         title={t("analytics.stageTimes")}

@@ -1,8 +1,8 @@
 import { BarChart } from "@mantine/charts";
-import { Group, Paper, SimpleGrid, Stack, Title } from "@mantine/core";
+import { Group, SimpleGrid, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
-import { FigureTable, Kpi } from "./FigureTable";
+import { ChartPanel, FigureTable, Kpi } from "./FigureTable";
 import { hours, percent, type Period } from "./period";
 
 export function QualityTab({ figures, period }: { figures: Schemas["QualityFigures"]; period: Period }) {
@@ -25,10 +25,7 @@ export function QualityTab({ figures, period }: { figures: Schemas["QualityFigur
         />
       </Group>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="sm">
-            {t("analytics.failingChecks")}
-          </Title>
+        <ChartPanel title={t("analytics.failingChecks")} empty={figures.failing_checks.length === 0}>
           <BarChart
             h={260}
             orientation="vertical"
@@ -37,18 +34,15 @@ export function QualityTab({ figures, period }: { figures: Schemas["QualityFigur
             series={[{ name: "failures", label: t("analytics.failures"), color: "red.6" }]}
             yAxisProps={{ width: 160 }}
           />
-        </Paper>
-        <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="sm">
-            {t("analytics.reworks")}
-          </Title>
+        </ChartPanel>
+        <ChartPanel title={t("analytics.reworks")} empty={figures.reworks.length === 0}>
           <BarChart
             h={260}
             data={figures.reworks.map((r) => ({ reworks: String(r.reworks), orders: r.orders }))}
             dataKey="reworks"
             series={[{ name: "orders", label: t("analytics.orders"), color: "orange.6" }]}
           />
-        </Paper>
+        </ChartPanel>
       </SimpleGrid>
       <FigureTable
         title={t("analytics.firstPass")}
