@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import (
+    analytics_speed,
     board_render,
     dev_start,
     order_throughput,
@@ -31,8 +32,9 @@ def main() -> None:
     parser.add_argument("--start-rounds", type=int, default=1, help="starts of each kind")
     parser.add_argument(
         "--only",
-        choices=["start", "stack", "scale", "board"],
-        help="only the start, the running stack, the scale-out or the board's render",
+        choices=["start", "stack", "scale", "board", "analytics"],
+        help="only the start, the running stack, the scale-out, the board's render or the "
+        "analytics on a million ledger rows",
     )
     args = parser.parse_args()
     measured: dict[str, Any] = {}
@@ -47,6 +49,10 @@ def main() -> None:
         with private_stack() as stack:
             measured["board"] = asyncio.run(board_render.measure(stack))
         print(board_render.report(measured["board"]))
+    if args.only in (None, "analytics"):
+        with private_stack() as stack:
+            measured["analytics"] = asyncio.run(analytics_speed.measure(stack))
+        print(analytics_speed.report(measured["analytics"]))
     results = Path(__file__).resolve().parent / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.json").write_text(

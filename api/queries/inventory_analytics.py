@@ -15,56 +15,53 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import analytics
+from persistence.database import room_to_sort
 from persistence.tables import Item, StockLevel, StockMovement
 from services.inventory.inventory_reports import unit_values
 
 WEEK = timedelta(weeks=1)
 
-# Per item over [since, until): on hand at both ends of the period (now, less what moved since),
-# the time-weighted average on hand — the opening balance, plus each move's running total times
-# how long it stood until the next move (or the end) over the period's length — units issued
-# (consumption), and each issue with its week counted from `since` (for XYZ).
+# Per item over [since, until): on hand at both ends of the period (now, less what moved since)
+# and the average held, weighted by how long each balance stood: the opening balance plus each
+# movement's delta for the time from it to the end of the period (no running totals needed:
+# the sum of balance x duration regroups by movement). Then the units issued (consumption).
 _PER_ITEM = text(
     """
     WITH
     now_held AS (
         SELECT item_id, sum(on_hand) AS qty FROM stock_levels GROUP BY item_id
     ),
-    moved_since AS (
+    moved AS (
         SELECT item_id, sum(delta) AS delta,
-               sum(delta) FILTER (WHERE created_at >= :until) AS delta_after
-        FROM stock_movements WHERE created_at >= :since GROUP BY item_id
+               sum(delta * extract(epoch FROM CAST(:until AS timestamptz) - created_at))
+                   AS delta_seconds,
+               coalesce(sum(quantity) FILTER (WHERE movement_type = 'ISSUE'), 0) AS issued
+        FROM stock_movements WHERE created_at >= :since AND created_at < :until
+        GROUP BY item_id
     ),
-    in_period AS (
-        SELECT item_id, created_at, delta, movement_type, quantity,
-               sum(delta) OVER w AS moved_so_far,
-               lead(created_at, 1, CAST(:until AS timestamptz)) OVER w AS next_at
-        FROM stock_movements
-        WHERE created_at >= :since AND created_at < :until
-        WINDOW w AS (PARTITION BY item_id ORDER BY created_at, id)
-    ),
-    opening AS (
-        SELECT n.item_id, n.qty - coalesce(m.delta, 0) AS qty,
-               n.qty - coalesce(m.delta_after, 0) AS closing
-        FROM now_held n LEFT JOIN moved_since m USING (item_id)
-    ),
-    period AS (
-        SELECT item_id,
-               sum(moved_so_far * extract(epoch FROM next_at - created_at)) AS moved_seconds,
-               sum(quantity) FILTER (WHERE movement_type = 'ISSUE') AS issued,
-               array_agg(quantity ORDER BY created_at) FILTER (WHERE movement_type = 'ISSUE')
-                   AS issues,
-               array_agg(floor(extract(epoch FROM created_at - CAST(:since AS timestamptz))
-                               / 604800)::int ORDER BY created_at)
-                   FILTER (WHERE movement_type = 'ISSUE') AS issue_weeks
-        FROM in_period GROUP BY item_id
+    later AS (
+        SELECT item_id, sum(delta) AS delta FROM stock_movements WHERE created_at >= :until
+        GROUP BY item_id
     )
-    SELECT o.item_id, o.qty AS opening, o.closing,
-           o.qty + coalesce(p.moved_seconds, 0)
-               / extract(epoch FROM CAST(:until AS timestamptz) - CAST(:since AS timestamptz))
+    SELECT n.item_id,
+           n.qty - coalesce(l.delta, 0) AS closing,
+           n.qty - coalesce(l.delta, 0) - coalesce(m.delta, 0)
+               + coalesce(m.delta_seconds, 0)
+                 / extract(epoch FROM CAST(:until AS timestamptz) - CAST(:since AS timestamptz))
                AS average_held,
-           coalesce(p.issued, 0) AS issued, p.issues, p.issue_weeks
-    FROM opening o LEFT JOIN period p USING (item_id)
+           coalesce(m.issued, 0) AS issued
+    FROM now_held n LEFT JOIN moved m USING (item_id) LEFT JOIN later l USING (item_id)
+    """
+)
+# Units issued per item and whole week of the period, counted from `since` (for XYZ).
+_WEEKLY_ISSUES = text(
+    """
+    SELECT item_id,
+           floor(extract(epoch FROM created_at - CAST(:since AS timestamptz)) / 604800)::int,
+           sum(quantity)
+    FROM stock_movements
+    WHERE movement_type = 'ISSUE' AND created_at >= :since AND created_at < :until
+    GROUP BY 1, 2
     """
 )
 
@@ -115,6 +112,7 @@ class Classes:
 async def inventory_figures(
     session: AsyncSession, since: datetime, until: datetime, classes: Classes
 ) -> InventoryFigures:
+    await room_to_sort(session)
     weeks = int((until - since) / WEEK)
     worth = unit_values()
     items = {
@@ -125,15 +123,16 @@ async def inventory_figures(
             ).join(Item, Item.id == worth.c.item_id)
         )
     }
-    rows = await session.execute(_PER_ITEM, {"since": since, "until": until})
+    period = {"since": since, "until": until}
+    weekly_issues: dict[uuid.UUID, list[int]] = defaultdict(lambda: [0] * weeks)
+    for item_id, week, quantity in await session.execute(_WEEKLY_ISSUES, period):
+        if week < weeks:
+            weekly_issues[item_id][week] = int(quantity)
     figures: list[ItemFigures] = []
-    for row in rows:
+    for row in await session.execute(_PER_ITEM, period):
         item = items[row.item_id]
         value = Decimal(item.value)
-        weekly = [0] * weeks
-        for week, quantity in zip(row.issue_weeks or [], row.issues or [], strict=True):
-            if week < weeks:
-                weekly[week] += quantity
+        weekly = weekly_issues.get(row.item_id, [0] * weeks)
         average = float(row.average_held)
         figures.append(
             ItemFigures(
@@ -143,8 +142,8 @@ async def inventory_figures(
                 category=item.category,
                 item_type=item.item_type,
                 unit_value=value,
-                consumed=row.issued,
-                consumption_value=value * row.issued,
+                consumed=int(row.issued),
+                consumption_value=value * int(row.issued),
                 average_on_hand=round(average, 3),
                 average_value=(value * Decimal(average)).quantize(Decimal("0.01")),
                 on_hand=row.closing,

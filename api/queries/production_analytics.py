@@ -18,22 +18,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import analytics
 from domain.stages import AUTOMATIC_STAGES, Stage
+from persistence.database import room_to_sort
 from services.floor.calendars import plant_zone, rules_of
 
 # The passes that ended in the period, with what the OEE needs of each: its work time, its
 # target for the order's units (the product's own target for the stage, else the stage's),
-# and whether its units were right the first time (passed, and never sent back to the stage).
+# and whether its units were right the first time (passed, and the order's last pass through
+# the stage in the period: never sent back to it).
 _PASSES = """
     SELECT s.*, o.quantity,
            extract(epoch FROM coalesce(s.work_started_at, s.completed_at) - s.started_at)::float8
                AS queue_seconds,
            extract(epoch FROM s.completed_at - s.work_started_at)::float8 AS work_seconds,
            extract(epoch FROM s.completed_at - s.started_at)::float8 AS lead_seconds,
-           60.0 * coalesce(pt.target_minutes, r.target_minutes) * o.quantity AS target_seconds,
-           s.status = 'completed' AND NOT EXISTS (
-               SELECT 1 FROM order_stages later
-               WHERE later.order_id = s.order_id AND later.stage = s.stage AND later.seq > s.seq
-           ) AS right_first_time
+           60.0 * coalesce(pt.target_minutes, r.target_minutes) * o.quantity AS target_seconds
     FROM order_stages s
     JOIN orders o ON o.id = s.order_id
     LEFT JOIN product_stage_targets pt ON pt.product_id = o.product_id AND pt.stage = s.stage
@@ -45,24 +43,28 @@ _STAGE_TIMES = text(
     f"""
     WITH passes AS ({_PASSES})
     SELECT stage, count(*) AS passes,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY lead_seconds) AS lead_p50,
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY lead_seconds) AS lead_p90,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY queue_seconds) AS queue_p50,
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY queue_seconds) AS queue_p90,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY work_seconds) AS work_p50,
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY work_seconds) AS work_p90
+           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lead_seconds) AS lead,
+           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY queue_seconds) AS queue,
+           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY work_seconds) AS work
     FROM passes GROUP BY stage
     """,  # noqa: S608 - constant SQL put together, nothing from a request
 )
+# Right the first time: the pass was completed (not failed) and is its order's last pass
+# through the stage in the period (nothing sent it back there).
 _EQUIPMENT = text(
     f"""
-    WITH passes AS ({_PASSES} AND s.work_started_at IS NOT NULL)
+    WITH passes AS ({_PASSES} AND s.work_started_at IS NOT NULL),
+    judged AS (
+        SELECT *, status = 'completed'
+                  AND seq = max(seq) OVER (PARTITION BY order_id, stage) AS right_first_time
+        FROM passes
+    )
     SELECT e.id, e.name, coalesce(e.station, e.name) AS station, e.calendar_id,
            coalesce(sum(p.work_seconds), 0) AS run_seconds,
            coalesce(sum(p.target_seconds), 0)::float8 AS target_seconds,
            coalesce(sum(p.quantity), 0) AS units,
            coalesce(sum(p.quantity) FILTER (WHERE p.right_first_time), 0) AS right_first_time
-    FROM equipment e LEFT JOIN passes p ON p.equipment = e.name
+    FROM equipment e LEFT JOIN judged p ON p.equipment = e.name
     GROUP BY e.id ORDER BY 3, 2
     """,  # noqa: S608 - constant SQL put together, nothing from a request
 )
@@ -188,6 +190,7 @@ class _Sums:
 async def production_figures(
     session: AsyncSession, since: datetime, until: datetime
 ) -> ProductionFigures:
+    await room_to_sort(session)
     period = {"since": since, "until": until}
     zone = await plant_zone(session)
     planned = _Planned(session, since, until)
@@ -195,12 +198,12 @@ async def production_figures(
         StageTimes(
             stage=r.stage,
             passes=r.passes,
-            lead_p50_seconds=r.lead_p50,
-            lead_p90_seconds=r.lead_p90,
-            queue_p50_seconds=r.queue_p50,
-            queue_p90_seconds=r.queue_p90,
-            work_p50_seconds=r.work_p50,
-            work_p90_seconds=r.work_p90,
+            lead_p50_seconds=_p50(r.lead),
+            lead_p90_seconds=_p90(r.lead),
+            queue_p50_seconds=_p50(r.queue),
+            queue_p90_seconds=_p90(r.queue),
+            work_p50_seconds=_p50(r.work),
+            work_p90_seconds=_p90(r.work),
         )
         for r in await session.execute(_STAGE_TIMES, period)
     ]
@@ -248,6 +251,15 @@ async def production_figures(
         overall=overall.row("all", None),
         workers=workers,
     )
+
+
+def _p50(percentiles: list[float] | None) -> float | None:
+    """The first of `percentile_cont(ARRAY[0.5, 0.9])` (NULL when no pass had the time)."""
+    return percentiles[0] if percentiles else None
+
+
+def _p90(percentiles: list[float] | None) -> float | None:
+    return percentiles[1] if percentiles else None
 
 
 class _Planned:

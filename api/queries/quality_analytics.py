@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import analytics
+from persistence.database import room_to_sort
 
 # An order's first inspection at a stage decides whether it passed first time; its units are
 # the order's quantity.
@@ -130,6 +131,7 @@ class QualityFigures(BaseModel):
 async def quality_figures(
     session: AsyncSession, since: datetime, until: datetime
 ) -> QualityFigures:
+    await room_to_sort(session)
     period = {"since": since, "until": until}
     first = (await session.execute(_FIRST_PASS, period)).all()
     stages: dict[str, list[int]] = {}

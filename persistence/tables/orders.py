@@ -62,6 +62,7 @@ class Order(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_orders_status_stage", "status", "stage"),
+        Index("ix_orders_completed_at", "completed_at"),  # analytics: shipped in a period
     )
 
 
@@ -107,6 +108,8 @@ class OrderStageRecord(Base):
     # A digest of the completion request that closed this pass: a repeat of it joins, another
     # one is told what was recorded.
     request_digest: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_order_stages_completed_at", "completed_at"),)  # per period
 
 
 class OrderEscalation(Base):

@@ -81,6 +81,8 @@ class Inspection(Base):
     serials: Mapped[str] = mapped_column(Text, default="")  # the units inspected, comma-separated
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
+    __table_args__ = (Index("ix_inspections_completed_at", "completed_at"),)  # per period
+
 
 class InspectionResult(Base):
     __tablename__ = "inspection_results"

@@ -104,6 +104,7 @@ class StockMovement(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_stock_movements_item_created", "item_id", "created_at"),
+        Index("ix_stock_movements_created", "created_at"),  # analytics: moved in a period
         Index("ix_stock_movements_order", "order_id"),
         Index("ix_stock_movements_bin", "bin_id", "item_id"),
         Index("ix_stock_movements_operation", "operation_id"),
