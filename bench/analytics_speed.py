@@ -32,6 +32,33 @@ ENDPOINTS = [
     "/api/analytics/inventory/dead-stock",
     "/api/health/metrics-summary",
 ]
+# 50,000 orders a year need a larger floor than the demo's four people: 250 more, skilled for
+# every manual stage, 80 test rigs and 45 soldering stations (the plant's default calendar).
+_LARGER_FLOOR = text(
+    """
+    INSERT INTO workers (id, name, available, active)
+    SELECT gen_random_uuid(), 'Bench worker ' || n, true, true FROM generate_series(1, 250) n
+    """
+)
+_LARGER_FLOOR_SKILLS = text(
+    """
+    INSERT INTO worker_skills (worker_id, stage, level)
+    SELECT w.id, s.stage, 4 FROM workers w,
+           unnest(ARRAY['design', 'assembly', 'soldering', 'testing', 'qc', 'shipping']) s(stage)
+    WHERE w.name LIKE 'Bench worker %'
+    """
+)
+_LARGER_FLOOR_EQUIPMENT = text(
+    """
+    INSERT INTO equipment (id, name, equipment_type, stage, station, status, notes)
+    SELECT gen_random_uuid(), kind.prefix || n, kind.type, kind.stage, 'Bench ' || kind.prefix,
+           'available', ''
+    FROM (VALUES ('BR-', 'test_rig', 'testing', 80), ('BS-', 'soldering_station', 'soldering', 45))
+             AS kind(prefix, type, stage, count),
+         generate_series(1, 80) n
+    WHERE n <= kind.count
+    """
+)
 # Other items received and issued in pairs, never below zero, spread over the year: what
 # makes the ledger a million rows besides the orders' components.
 _FILLER_ITEMS = text(
@@ -77,6 +104,9 @@ async def measure(stack: RunningStack) -> dict[str, Any]:
     started = time.perf_counter()
     async with sessions.begin() as session:
         await seed_demo_floor(session)
+        await session.execute(_LARGER_FLOOR)
+        await session.execute(_LARGER_FLOOR_SKILLS)
+        await session.execute(_LARGER_FLOOR_EQUIPMENT)
         await load_history(session, HISTORY)
     async with sessions.begin() as session:
         ledger = (await session.execute(text("SELECT count(*) FROM stock_movements"))).scalar_one()

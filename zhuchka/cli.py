@@ -138,8 +138,14 @@ def seed(
         ),
     ] = 0,
     orders_per_day: Annotated[
-        float, typer.Option(min=0.1, max=500, help="Orders taken a working day in that past")
-    ] = 6.0,
+        float,
+        typer.Option(
+            min=0.1,
+            max=500,
+            help="Orders taken a working day in that past (the demo floor "
+            "builds about 3; more need more workers and equipment)",
+        ),
+    ] = 3.0,
 ) -> None:
     """Load the demo catalogue, suppliers and opening stock (idempotent)."""
     from zhuchka.demo_data import seed_database, seed_history

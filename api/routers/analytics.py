@@ -48,9 +48,15 @@ async def _period(
     end = min(until or now, now)
     start = since or end - DEFAULT_PERIOD
     if start >= end:
-        raise InvalidInput("the period must start before it ends (and before now)", field="since")
+        raise InvalidInput(
+            "the period must start before it ends (and before now)",
+            field="since",
+            location="query",
+        )
     if end - start > LONGEST_PERIOD:
-        raise InvalidInput(f"ask for {LONGEST_PERIOD.days} days at most", field="since")
+        raise InvalidInput(
+            f"ask for {LONGEST_PERIOD.days} days at most", field="since", location="query"
+        )
     return Period(start, end)
 
 
@@ -89,7 +95,7 @@ async def inventory_items_csv(
     session: SessionDep, period: PeriodDep, classes: ClassesDep
 ) -> Response:
     figures = await inventory.inventory_figures(session, period.since, period.until, classes)
-    return table_csv(f"inventory-{period.stamp}.csv", figures.items, inventory.ItemFigures)
+    return table_csv(f"inventory-items-{period.stamp}.csv", figures.items, inventory.ItemFigures)
 
 
 @router.get("/inventory/categories.csv", response_class=Response)
@@ -98,7 +104,7 @@ async def inventory_categories_csv(
 ) -> Response:
     figures = await inventory.inventory_figures(session, period.since, period.until, classes)
     return table_csv(
-        f"categories-{period.stamp}.csv", figures.categories, inventory.CategoryFigures
+        f"inventory-categories-{period.stamp}.csv", figures.categories, inventory.CategoryFigures
     )
 
 
@@ -116,7 +122,7 @@ async def dead_stock_csv(
     session: SessionDep, days: Annotated[int, Query(ge=1, le=3650)] = 90
 ) -> Response:
     found = await inventory.dead_stock(session, datetime.now(UTC) - timedelta(days=days))
-    return table_csv(f"dead-stock-{days}d.csv", found, inventory.DeadStock)
+    return table_csv(f"inventory-dead-stock-{days}d.csv", found, inventory.DeadStock)
 
 
 # --- tables of a figure as CSV -----------------------------------------------------------
@@ -141,7 +147,8 @@ def _csv_export(
 ) -> Callable[[AsyncSession, Period], Awaitable[Response]]:
     async def export(session: SessionDep, period: PeriodDep) -> Response:
         figures = await fetch(session, period.since, period.until)
-        return table_csv(f"{name}-{field}-{period.stamp}.csv", getattr(figures, field), model)
+        named = f"{name}-{field.replace('_', '-')}-{period.stamp}.csv"  # as in its URL
+        return table_csv(named, getattr(figures, field), model)
 
     return export
 

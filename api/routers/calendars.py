@@ -167,8 +167,10 @@ async def working_time(
 ) -> WorkingTimeOut:
     """The planned working time between two instants (at most 400 days apart) and the spans
     that make it up: the shifts, less closures, plus extra shifts."""
+    if until <= since:
+        raise InvalidInput("`until` must come after `since`", field="until", location="query")
     if until - since > MAX_SPAN:
-        raise InvalidInput(f"ask for {MAX_SPAN.days} days at most", field="until")
+        raise InvalidInput(f"ask for {MAX_SPAN.days} days at most", field="until", location="query")
     calendar = await calendars.rules_of(session, calendar_id, since, until)
     windows = calendar.windows(since, until)
     return WorkingTimeOut(

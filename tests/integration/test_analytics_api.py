@@ -234,6 +234,7 @@ async def test_a_period_must_make_sense(api: httpx.AsyncClient) -> None:
     no_zone = await api.get("/api/analytics/inventory", params={"since": "2026-11-01T00:00:00"})
     bad_class = await api.get("/api/analytics/inventory", params={"abc_a": 0.9, "abc_b": 0.8})
     assert [a.status_code for a in (backwards, too_long, no_zone, bad_class)] == [422] * 4
+    assert backwards.json()["detail"][0]["loc"] == ["query", "since"]  # where it was sent
     default = ok(await api.get("/api/analytics/inventory"))
     since = datetime.fromisoformat(default["since"])
     until = datetime.fromisoformat(default["until"])

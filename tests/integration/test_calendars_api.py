@@ -155,6 +155,10 @@ async def test_what_the_calendars_refuse(api: httpx.AsyncClient) -> None:
             f"{url}/working-time",
             params={"since": "2026-01-01T00:00:00Z", "until": "2028-01-01T00:00:00Z"},
         ),
+        "a period ending first": await api.get(
+            f"{url}/working-time",
+            params={"since": "2026-12-02T00:00:00Z", "until": "2026-12-01T00:00:00Z"},
+        ),
         "an unknown calendar": await api.get(
             "/api/production/calendars/00000000-0000-0000-0000-000000000000"
         ),
@@ -171,6 +175,7 @@ async def test_what_the_calendars_refuse(api: httpx.AsyncClient) -> None:
         "an exception ending first": 422,
         "an instant without a zone": 422,
         "two years at once": 422,
+        "a period ending first": 422,
         "an unknown calendar": 404,
         "a worker on an unknown calendar": 404,
     }

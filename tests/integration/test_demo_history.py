@@ -12,7 +12,7 @@ from tests.support import Demo, assert_stock_consistent, ok
 from zhuchka.demo_floor import seed_demo_floor
 from zhuchka.demo_history import Scale, load_history
 
-SCALE = Scale(days=75, orders_per_day=4)
+SCALE = Scale(days=90, orders_per_day=3)
 
 
 async def _load(sessions: SessionFactory) -> dict[str, int]:
@@ -26,7 +26,7 @@ async def test_history_is_loaded_once_and_keeps_the_books(
     async with sessions.begin() as session:
         await seed_demo_floor(session)
     written = await _load(sessions)
-    assert written["orders"] > 100
+    assert written["orders"] > 150
     assert written["stock_movements"] > written["orders"]
     assert {"order_stages", "inspections", "inspection_results", "purchase_orders"} <= set(written)
     assert await _load(sessions) == {}  # the second time: nothing
@@ -64,9 +64,12 @@ async def test_every_figure_has_something_to_say(
     production = ok(await api.get("/api/analytics/production", params=period))
     assert production["overall"]["oee"] is not None
     assert production["bottleneck"] is not None
-    assert any(w["utilisation"] for w in production["workers"])
+    # A real floor's figures: one pass at a time per person, inside their working hours.
+    assert all(0 < w["utilisation"] <= 1 for w in production["workers"])
+    assert all(e["availability"] <= 1 for e in production["equipment"] if e["availability"])
+    assert production["throughput"][-1]["day"] >= (now - timedelta(days=4)).date().isoformat()
     delivery = ok(await api.get("/api/analytics/delivery", params=period))
-    assert delivery["total"]["shipped"] > 100
+    assert delivery["total"]["shipped"] > 150
     assert delivery["suppliers"]
     quality = ok(await api.get("/api/analytics/quality", params=period))
     assert quality["failing_checks"]

@@ -7,7 +7,7 @@ import { api, unwrap } from "../api/client";
 import { Problem } from "../components/Problem";
 import { DeliveryTab } from "./analytics/DeliveryTab";
 import { InventoryTab } from "./analytics/InventoryTab";
-import { lastDays, PERIODS, type Period } from "./analytics/period";
+import { day, lastDays, PERIODS, type Period } from "./analytics/period";
 import { ProductionTab } from "./analytics/ProductionTab";
 import { QualityTab } from "./analytics/QualityTab";
 
@@ -62,10 +62,7 @@ export function Analytics() {
         />
       </Group>
       <Text c="dimmed" size="sm">
-        {t("analytics.over", {
-          since: new Date(period.query.since).toLocaleDateString(),
-          until: new Date(period.query.until).toLocaleDateString(),
-        })}
+        {t("analytics.over", { since: day(period.query.since), until: day(period.query.until) })}
       </Text>
       <Tabs value={group} onChange={(value) => value && choose("group", value)}>
         <Tabs.List>

@@ -18,6 +18,7 @@ export function FigureTable<R>({
   period,
   rowKey,
   limit,
+  empty,
 }: {
   title: string;
   rows: R[];
@@ -26,6 +27,7 @@ export function FigureTable<R>({
   period?: Period;
   rowKey: (row: R) => string;
   limit?: number;
+  empty?: string;
 }) {
   const { t } = useTranslation();
   const exporting = useMutation({
@@ -49,7 +51,7 @@ export function FigureTable<R>({
         <Problem error={exporting.error} />
         {rows.length === 0 ? (
           <Text c="dimmed" size="sm">
-            {t("analytics.none")}
+            {empty ?? t("analytics.none")}
           </Text>
         ) : (
           <Table.ScrollContainer minWidth={400}>
@@ -99,7 +101,17 @@ export function Kpi({ label, value, hint }: { label: string; value: ReactNode; h
 }
 
 /** A chart under its title, or a line saying there is nothing to draw. */
-export function ChartPanel({ title, empty, children }: { title: string; empty: boolean; children: ReactNode }) {
+export function ChartPanel({
+  title,
+  empty,
+  emptyText,
+  children,
+}: {
+  title: string;
+  empty: boolean;
+  emptyText?: string;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <Paper withBorder p="md">
@@ -108,7 +120,7 @@ export function ChartPanel({ title, empty, children }: { title: string; empty: b
       </Title>
       {empty ? (
         <Text c="dimmed" size="sm">
-          {t("analytics.none")}
+          {emptyText ?? t("analytics.none")}
         </Text>
       ) : (
         children

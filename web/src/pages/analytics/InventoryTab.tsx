@@ -5,7 +5,7 @@ import { api, unwrap, type Schemas } from "../../api/client";
 import { Problem } from "../../components/Problem";
 import { TableHead } from "../../components/TableHead";
 import { FigureTable } from "./FigureTable";
-import { num, type Period } from "./period";
+import { amount, num, type Period } from "./period";
 
 const ABC = ["A", "B", "C"] as const;
 const XYZ = ["X", "Y", "Z"] as const;
@@ -65,8 +65,8 @@ export function InventoryTab({ figures, period }: { figures: Schemas["InventoryF
           columns={[
             { title: t("analytics.category"), cell: (r) => r.category },
             { title: t("analytics.items"), cell: (r) => r.items, numeric: true },
-            { title: t("analytics.consumptionValue"), cell: (r) => num(r.consumption_value), numeric: true },
-            { title: t("analytics.averageValue"), cell: (r) => num(r.average_value), numeric: true },
+            { title: t("analytics.consumptionValue"), cell: (r) => amount(r.consumption_value), numeric: true },
+            { title: t("analytics.averageValue"), cell: (r) => amount(r.average_value), numeric: true },
             { title: t("analytics.turnover"), cell: (r) => num(r.turnover), numeric: true },
           ]}
         />
@@ -81,8 +81,8 @@ export function InventoryTab({ figures, period }: { figures: Schemas["InventoryF
         columns={[
           { title: t("stock.sku"), cell: (r) => r.sku },
           { title: t("analytics.class"), cell: (r) => <Badge variant="filled" color={CELL_COLOUR[r.abc]}>{`${r.abc}${r.xyz}`}</Badge> },
-          { title: t("analytics.consumed"), cell: (r) => r.consumed, numeric: true },
-          { title: t("analytics.consumptionValue"), cell: (r) => num(r.consumption_value), numeric: true },
+          { title: t("analytics.consumed"), cell: (r) => num(r.consumed, 0), numeric: true },
+          { title: t("analytics.consumptionValue"), cell: (r) => amount(r.consumption_value), numeric: true },
           { title: t("analytics.averageHeld"), cell: (r) => num(r.average_on_hand, 1), numeric: true },
           { title: t("analytics.turnover"), cell: (r) => num(r.turnover), numeric: true },
           { title: t("analytics.daysOfSupply"), cell: (r) => num(r.days_of_supply, 0), numeric: true },
@@ -95,11 +95,12 @@ export function InventoryTab({ figures, period }: { figures: Schemas["InventoryF
         rows={dead.data ?? []}
         rowKey={(r) => r.item_id}
         csv="/api/analytics/inventory/dead-stock.csv"
+        empty={t("analytics.noDeadStock")}
         columns={[
           { title: t("stock.sku"), cell: (r) => r.sku },
           { title: t("analytics.name"), cell: (r) => r.name },
           { title: t("stock.onHand"), cell: (r) => r.on_hand, numeric: true },
-          { title: t("analytics.value"), cell: (r) => num(r.value), numeric: true },
+          { title: t("analytics.value"), cell: (r) => amount(r.value), numeric: true },
           { title: t("analytics.lastMoved"), cell: (r) => (r.last_movement_at ? r.last_movement_at.slice(0, 10) : "—") },
         ]}
       />

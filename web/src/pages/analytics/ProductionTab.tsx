@@ -35,7 +35,7 @@ export function ProductionTab({ figures, period }: { figures: Schemas["Productio
         />
       </Group>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <ChartPanel title={t("analytics.wip")} empty={figures.wip.length === 0}>
+        <ChartPanel title={t("analytics.wip")} empty={figures.wip.length === 0} emptyText={t("analytics.noneNow")}>
           <BarChart
             h={240}
             data={figures.wip.map((w) => ({ stage: stage(w.stage), orders: w.orders }))}
@@ -48,6 +48,7 @@ export function ProductionTab({ figures, period }: { figures: Schemas["Productio
             h={240}
             data={figures.throughput.map((d) => ({ day: d.day, orders: d.orders, units: d.units }))}
             dataKey="day"
+            withLegend
             series={[
               { name: "orders", label: t("analytics.orders"), color: "teal.6" },
               { name: "units", label: t("analytics.units"), color: "gray.5" },
@@ -94,7 +95,7 @@ export function ProductionTab({ figures, period }: { figures: Schemas["Productio
         csv="/api/analytics/production/workers.csv"
         period={period}
         columns={[
-          { title: t("analytics.name"), cell: (r) => r.name },
+          { title: t("analytics.person"), cell: (r) => r.name },
           { title: t("analytics.passes"), cell: (r) => r.passes, numeric: true },
           { title: t("analytics.busy"), cell: (r) => hours(r.busy_seconds), numeric: true },
           { title: t("analytics.planned"), cell: (r) => hours(r.planned_seconds), numeric: true },

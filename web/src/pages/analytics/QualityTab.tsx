@@ -33,6 +33,7 @@ export function QualityTab({ figures, period }: { figures: Schemas["QualityFigur
             dataKey="check"
             series={[{ name: "failures", label: t("analytics.failures"), color: "red.6" }]}
             yAxisProps={{ width: 160 }}
+            xAxisProps={{ allowDecimals: false }}
           />
         </ChartPanel>
         <ChartPanel title={t("analytics.reworks")} empty={figures.reworks.length === 0}>
@@ -40,6 +41,7 @@ export function QualityTab({ figures, period }: { figures: Schemas["QualityFigur
             h={260}
             data={figures.reworks.map((r) => ({ reworks: String(r.reworks), orders: r.orders }))}
             dataKey="reworks"
+            yAxisProps={{ allowDecimals: false }}
             series={[{ name: "orders", label: t("analytics.orders"), color: "orange.6" }]}
           />
         </ChartPanel>
@@ -78,7 +80,7 @@ export function QualityTab({ figures, period }: { figures: Schemas["QualityFigur
         csv="/api/analytics/quality/inspectors.csv"
         period={period}
         columns={[
-          { title: t("analytics.name"), cell: (r) => r.inspector },
+          { title: t("analytics.person"), cell: (r) => r.inspector },
           { title: t("analytics.inspections"), cell: (r) => r.inspections, numeric: true },
           { title: t("analytics.passed"), cell: (r) => r.passed, numeric: true },
           { title: t("analytics.failed"), cell: (r) => r.failed, numeric: true },

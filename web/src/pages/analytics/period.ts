@@ -27,7 +27,18 @@ export function num(value: number | string | null | undefined, digits = 2): stri
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(Number(value));
 }
 
-/** Seconds as hours (the unit stage times are planned in). */
+/** Seconds as hours (the unit stage times are planned in), in the language's own words. */
 export function hours(seconds: number | null | undefined): string {
-  return seconds === null || seconds === undefined ? "—" : `${num(seconds / 3600, 1)} h`;
+  return seconds === null || seconds === undefined ? "—" : i18n.t("analytics.hours", { value: num(seconds / 3600, 1) });
+}
+
+/** An amount of money: always two decimals (the items' values are in their own currencies). */
+export function amount(value: number | string | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(value));
+}
+
+/** A day as the language writes it (07.12.2026, 12/7/2026, ...). */
+export function day(iso: string): string {
+  return new Date(iso).toLocaleDateString(locale());
 }
