@@ -7,6 +7,8 @@ import argparse
 import asyncio
 import json
 import platform
+import signal
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,9 @@ from bench.stack import private_stack
 
 
 def main() -> None:
+    # Stopped (a CI timeout, kill): leave through the `with` blocks, so that each private
+    # stack is stopped and its folder removed, as after Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=60)
     parser.add_argument("--order-concurrency", type=int, default=12)
