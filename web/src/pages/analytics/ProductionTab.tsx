@@ -3,7 +3,7 @@ import { Group, SimpleGrid, Stack } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
 import { ChartPanel, FigureTable, Kpi, type Column } from "./FigureTable";
-import { hours, percent, type Period } from "./period";
+import { everyDay, hours, percent, type Period } from "./period";
 
 type Oee = Schemas["OeeRow"];
 
@@ -46,7 +46,7 @@ export function ProductionTab({ figures, period }: { figures: Schemas["Productio
         <ChartPanel title={t("analytics.throughput")} empty={figures.throughput.length === 0}>
           <BarChart
             h={240}
-            data={figures.throughput.map((d) => ({ day: d.day, orders: d.orders, units: d.units }))}
+            data={everyDay(figures.throughput, period.query.since.slice(0, 10), period.query.until.slice(0, 10))}
             dataKey="day"
             withLegend
             series={[

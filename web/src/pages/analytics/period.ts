@@ -42,3 +42,18 @@ export function amount(value: number | string | null | undefined): string {
 export function day(iso: string): string {
   return new Date(iso).toLocaleDateString(locale());
 }
+
+type DayCount = { day: string; orders: number; units: number };
+
+/** Every day from `since` to `until` (ISO dates), those without shipments at zero: a chart of
+ * days shows the quiet ones too. */
+export function everyDay(rows: DayCount[], since: string, until: string): DayCount[] {
+  const known = new Map(rows.map((row) => [row.day, row]));
+  const days: DayCount[] = [];
+  for (let at = new Date(`${since}T00:00:00Z`); at <= new Date(`${until}T00:00:00Z`); ) {
+    const day = at.toISOString().slice(0, 10);
+    days.push(known.get(day) ?? { day, orders: 0, units: 0 });
+    at = new Date(at.getTime() + 86_400_000);
+  }
+  return days;
+}
