@@ -18,7 +18,8 @@ from sqlalchemy import text
 from bench.stack import RunningStack
 from persistence.database import create_engine, create_session_factory
 from zhuchka.demo_floor import seed_demo_floor
-from zhuchka.demo_history import Scale, load_history
+from zhuchka.demo_history import load_history
+from zhuchka.history_simulation import Scale
 
 ROUNDS = 5
 LEDGER_ROWS = 1_000_000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,12 +30,7 @@ class RunningStack:
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time each API process and worker has used so far (shows each took its share)."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        used = {}
-        for name, pid in self.pids.items():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            used[name] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-        return used
+        return {name: _cpu(psutil.Process(pid)) for name, pid in self.pids.items()}
 
     def cpu_by_process(self) -> dict[str, float]:
         """CPU seconds used so far by each process of the stack, PostgreSQL with its backends

@@ -38,9 +38,21 @@ class Shift:
         if self.start.tzinfo is not None or self.end.tzinfo is not None:
             raise InvalidInput("a shift's times are wall-clock times, without a zone")
 
+    @property
+    def overnight(self) -> bool:
+        """It ends the next day (its end is not after its start)."""
+        return self.end <= self.start
+
+    @property
+    def hours(self) -> float:
+        """Its length by the wall clock (a night over a change of the clocks aside)."""
+        start = datetime.combine(date.min, self.start)
+        end = datetime.combine(date.min + (_DAY if self.overnight else timedelta()), self.end)
+        return (end - start) / timedelta(hours=1)
+
     def on(self, day: date, zone: ZoneInfo) -> Span:
         """The shift as begun on `day` (whatever its weekday), in real time."""
-        ends = day if self.end > self.start else day + _DAY
+        ends = day + _DAY if self.overnight else day
         start = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
         end = datetime.combine(ends, self.end, tzinfo=zone).astimezone(UTC)
         return start, end
@@ -126,16 +138,6 @@ class WorkCalendar:
                 if shift.weekday == day.weekday():
                     yield shift.on(day, zone)
             day += _DAY
-
-
-def hours_per_week(shifts: Iterable[Shift]) -> float:
-    """The hours a week of `shifts` holds by the wall clock (overlaps counted once per shift)."""
-    total = timedelta()
-    for shift in shifts:
-        start = datetime.combine(date.min, shift.start)
-        end = datetime.combine(date.min if shift.end > shift.start else date.min + _DAY, shift.end)
-        total += end - start
-    return total / timedelta(hours=1)
 
 
 def _require_aware(*instants: datetime) -> None:

@@ -23,7 +23,7 @@ from core.settings import Settings
 from domain.access import Role
 from domain.stock import Priority
 from persistence.database import SessionFactory
-from persistence.tables import Item, Product, StockLevel, Supplier, User, Warehouse
+from persistence.tables import Item, Order, Product, StockLevel, Supplier, User, Warehouse
 from services.inventory.stock_audit import audit_stock
 from services.orders.order_records import next_order_number, register_order
 from zhuchka.demo_data import seed_demo
@@ -35,6 +35,24 @@ class Demo:
     items: dict[str, uuid.UUID]
     products: dict[str, uuid.UUID]
     suppliers: dict[str, uuid.UUID]
+
+    def order(self, number: str, product: str = "KB-65-HS", **fields: Any) -> Order:
+        """An order of the demo workshop as its projection row alone (no workflow), for the
+        read models of orders past or present: one unit, normal priority, due today, unless
+        `fields` say otherwise."""
+        values: dict[str, Any] = {
+            "quantity": 1,
+            "customer": "customer",
+            "priority": "NORMAL",
+            "due_date": date.today(),
+        }
+        return Order(
+            number=number,
+            workflow_id=f"order-{number}",
+            product_id=self.products[product],
+            warehouse_id=self.warehouse_id,
+            **(values | fields),
+        )
 
 
 async def load_demo(sessions: SessionFactory) -> Demo:

@@ -149,7 +149,7 @@ def seed(
 ) -> None:
     """Load the demo catalogue, suppliers and opening stock (idempotent)."""
     from zhuchka.demo_data import seed_database, seed_history
-    from zhuchka.demo_history import Scale
+    from zhuchka.history_simulation import Scale
 
     settings = get_settings()
     configure_logging(settings, process="seed")

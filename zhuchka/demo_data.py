@@ -33,7 +33,8 @@ from persistence.tables import (
 )
 from services.inventory.stock_ledger import LedgerEntry, post_movement
 from zhuchka.demo_floor import seed_demo_floor, seed_demo_users
-from zhuchka.demo_history import Scale, load_history
+from zhuchka.demo_history import load_history
+from zhuchka.history_simulation import Scale
 
 WAREHOUSE = {
     "code": "WH-MAIN",

@@ -22,7 +22,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -48,31 +47,8 @@ from persistence.tables import (
     Zone,
 )
 from services.floor.calendars import rules_of
-from zhuchka.history_simulation import PREFIX, Simulation
-
-
-@dataclass(frozen=True)
-class Scale:
-    """How much history: `days` back from yesterday, about `orders_per_day` a working day."""
-
-    days: int
-    orders_per_day: float = 3.0  # what the demo floor's four people can build
-    seed: int = 7
-
-
-@dataclass
-class Floor:
-    """What the history is made with: the demo workshop as it is in the database."""
-
-    warehouse: uuid.UUID
-    storage_bin: uuid.UUID
-    products: list[tuple[uuid.UUID, uuid.UUID, str, bool, list[tuple[uuid.UUID, int]]]]
-    offers: dict[uuid.UUID, tuple[uuid.UUID, Decimal, int, int]]  # item: supplier, price, moq, lead
-    targets: dict[str, int]  # stage: minutes
-    equipment: dict[str, list[str]]  # stage: names
-    workers: dict[str, list[tuple[uuid.UUID, str]]]  # stage: (id, name)
-    checks: dict[str, list[str]]  # stage: check descriptions
-    calendars: dict[str, WorkCalendar]  # "worker:<id>" / "equipment:<name>": working hours
+from zhuchka.history_floor import Floor
+from zhuchka.history_simulation import PREFIX, Scale, Simulation
 
 
 async def load_history(
@@ -82,7 +58,7 @@ async def load_history(
     if await session.scalar(select(Order.id).where(Order.number.like(f"{PREFIX}%")).limit(1)):
         return {}
     floor = await _floor(session, scale.days)
-    tables = Simulation(floor, scale.days, scale.orders_per_day, scale.seed, progress).run()
+    tables = Simulation(floor, scale, progress).run()
     await _write(session, tables)
     return {table: len(found) for table, found in tables.items()}
 

@@ -1,15 +1,34 @@
-"""Who works when in the demo history (`zhuchka.history_simulation`): each worker's and piece
-of equipment's working windows, from their calendars, and the spans already booked in them."""
+"""The floor of the demo history (`zhuchka.history_simulation`): what it is made with, and who
+works when — each worker's and piece of equipment's working windows, from their calendars, and
+the spans already booked in them."""
 
 from __future__ import annotations
 
 import bisect
+import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from domain.work_calendar import Span, WorkCalendar
 
 BACKLOG = timedelta(days=30)  # a pass nobody can take within this long is not taken at all
+
+
+@dataclass
+class Floor:
+    """What the history is made with: the demo workshop as it is in the database."""
+
+    warehouse: uuid.UUID
+    storage_bin: uuid.UUID
+    products: list[tuple[uuid.UUID, uuid.UUID, str, bool, list[tuple[uuid.UUID, int]]]]
+    offers: dict[uuid.UUID, tuple[uuid.UUID, Decimal, int, int]]  # item: supplier, price, moq, lead
+    targets: dict[str, int]  # stage: minutes
+    equipment: dict[str, list[str]]  # stage: names
+    workers: dict[str, list[tuple[uuid.UUID, str]]]  # stage: (id, name)
+    checks: dict[str, list[str]]  # stage: check descriptions
+    calendars: dict[str, WorkCalendar]  # "worker:<id>" / "equipment:<name>": working hours
 
 
 class Resources:
@@ -49,7 +68,7 @@ class Resources:
         # window: a time in the future, and the caller drops the order.
         return max(ready, self._future), max(ready, self._future) + work
 
-    def clear(self, who: str, span: Span) -> Span | None:
+    def overlapping(self, who: str, span: Span) -> Span | None:
         """The first booked span of `who` that overlaps `span` (None: it is free then)."""
         booked, starts = self._booked[who], self._booked_starts[who]
         k = bisect.bisect_left(starts, span[1])

@@ -9,12 +9,13 @@ import random
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from domain.stages import AUTOMATIC_STAGES, INSPECTION_STAGES, Progress, Stage
 from domain.work_calendar import Span
-from zhuchka.history_floor import Resources
+from zhuchka.history_floor import Floor, Resources
 
 PREFIX = "ZK-H"
 CUSTOMERS = [
@@ -32,20 +33,24 @@ COVER_DAYS = 21  # a component is bought when less than this many days of use ar
 CANDIDATES = 4  # workers (and pieces of equipment) considered for a pass
 
 
+@dataclass(frozen=True)
+class Scale:
+    """How much history: `days` back from yesterday, about `orders_per_day` a working day."""
+
+    days: int
+    orders_per_day: float = 3.0  # what the demo floor's four people can build
+    seed: int = 7
+
+
 class Simulation:
     def __init__(
-        self,
-        floor: Any,
-        days: int,
-        orders_per_day: float,
-        seed: int,
-        progress: Callable[[int, int], None] | None,
+        self, floor: Floor, scale: Scale, progress: Callable[[int, int], None] | None
     ) -> None:
         self.floor = floor
-        self.days = days
-        self.orders_per_day = orders_per_day
+        self.days = scale.days
+        self.orders_per_day = scale.orders_per_day
         self.progress = progress or (lambda done, total: None)
-        self.random = random.Random(seed)
+        self.random = random.Random(scale.seed)
         self.tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.balance: dict[uuid.UUID, int] = defaultdict(int)  # on the shelf, as history goes
         self.use_per_day: dict[uuid.UUID, float] = defaultdict(float)
@@ -53,7 +58,7 @@ class Simulation:
         self.numbers = 0
         self.po_numbers = 0
         self.now = datetime.now(UTC) - timedelta(hours=1)
-        first = datetime.combine(self.now.date() - timedelta(days=days + 1), time(), UTC)
+        first = datetime.combine(self.now.date() - timedelta(days=self.days + 1), time(), UTC)
         self.resources = Resources(floor.calendars, first, self.now + timedelta(days=60))
 
     def add(self, table: str, **row: Any) -> None:
@@ -198,7 +203,7 @@ class Simulation:
                 if not names:
                     free = None
                     break
-                busy = [resources.clear(f"equipment:{e}", span) for e in names]
+                busy = [resources.overlapping(f"equipment:{e}", span) for e in names]
                 free = next((e for e, b in zip(names, busy, strict=True) if b is None), None)
                 if free is not None or span[0] >= self.now:
                     break

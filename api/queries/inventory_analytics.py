@@ -124,14 +124,18 @@ async def inventory_figures(
         )
     }
     period = {"since": since, "until": until}
-    weekly_issues: dict[uuid.UUID, list[int]] = defaultdict(lambda: [0] * weeks)
+    weekly_issues: dict[uuid.UUID, list[int]] = {}
     for item_id, week, quantity in await session.execute(_WEEKLY_ISSUES, period):
         if week < weeks:
-            weekly_issues[item_id][week] = int(quantity)
+            weekly_issues.setdefault(item_id, [0] * weeks)[week] = int(quantity)
+    rows = (await session.execute(_PER_ITEM, period)).all()
+    worth_of = {row.item_id: Decimal(items[row.item_id].value) for row in rows}
+    abc = analytics.abc_classes(
+        {row.item_id: worth_of[row.item_id] * int(row.issued) for row in rows}, classes.abc
+    )
     figures: list[ItemFigures] = []
-    for row in await session.execute(_PER_ITEM, period):
-        item = items[row.item_id]
-        value = Decimal(item.value)
+    for row in rows:
+        item, value = items[row.item_id], worth_of[row.item_id]
         weekly = weekly_issues.get(row.item_id, [0] * weeks)
         average = float(row.average_held)
         figures.append(
@@ -151,17 +155,13 @@ async def inventory_figures(
                 days_of_supply=analytics.days_of_supply(
                     Decimal(row.closing), Decimal(row.issued), (until - since).days
                 ),
-                abc=analytics.Abc.C,
+                abc=abc[row.item_id],
                 xyz=analytics.xyz_class(weekly, classes.xyz),
                 variation=analytics.variation(weekly),
                 weekly_consumption=weekly,
             )
         )
-    abc = analytics.abc_classes({f.item_id: f.consumption_value for f in figures}, classes.abc)
-    figures = sorted(
-        (f.model_copy(update={"abc": abc[f.item_id]}) for f in figures),
-        key=lambda f: (-f.consumption_value, f.sku),
-    )
+    figures.sort(key=lambda f: (-f.consumption_value, f.sku))
     return InventoryFigures(
         since=since,
         until=until,

@@ -7,15 +7,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.queries.delivery_analytics import shipped_orders
+from api.queries.paging import count
 from api.queries.purchase_orders import late_now
 from domain import analytics
 from domain.purchasing import OPEN_STATUSES
 from domain.stages import FINAL_STATUSES
-from persistence.tables import Base, Order, OrderStageRecord, PurchaseOrder
+from persistence.tables import Order, OrderStageRecord, PurchaseOrder
 from services.floor.calendars import plant_zone
 from services.inventory.inventory_reports import low_stock
 
@@ -89,20 +90,24 @@ async def metrics_summary(session: AsyncSession) -> MetricsSummary:
         )
     ).one()
     purchase_orders = PurchaseOrders(
-        open=await _count(
-            session, PurchaseOrder, PurchaseOrder.status.in_([s.value for s in OPEN_STATUSES])
+        open=await count(
+            session,
+            select(PurchaseOrder.id).where(
+                PurchaseOrder.status.in_([s.value for s in OPEN_STATUSES])
+            ),
         ),
-        late=await _count(session, PurchaseOrder, late_now()),
+        late=await count(session, select(PurchaseOrder.id).where(late_now())),
     )
     low = len(await low_stock(session))
     alerts = Alerts(
-        orders_at_risk=await _count(session, Order, is_open & Order.at_risk),
-        overdue_stages=await _count(
+        orders_at_risk=await count(session, select(Order.id).where(is_open & Order.at_risk)),
+        overdue_stages=await count(
             session,
-            OrderStageRecord,
-            OrderStageRecord.completed_at.is_(None)
-            & (OrderStageRecord.status == "active")
-            & (OrderStageRecord.due_at < now),
+            select(OrderStageRecord.seq).where(
+                OrderStageRecord.completed_at.is_(None),
+                OrderStageRecord.status == "active",
+                OrderStageRecord.due_at < now,
+            ),
         ),
         late_purchase_orders=purchase_orders.late,
         zones_out_of_range=(await session.execute(_ZONES_OUT)).scalar_one(),
@@ -123,9 +128,3 @@ async def metrics_summary(session: AsyncSession) -> MetricsSummary:
         alerts=alerts,
         alerts_firing=alerts.firing,
     )
-
-
-async def _count(session: AsyncSession, entity: type[Base], condition: ColumnElement[bool]) -> int:
-    return (
-        await session.execute(select(func.count()).select_from(entity).where(condition))
-    ).scalar_one()

@@ -87,8 +87,8 @@ async def _out(session: SessionDep, found: list[Calendar]) -> list[CalendarOut]:
             zone=c.zone,
             is_default=c.is_default,
             shifts=[ShiftIn(weekday=s.weekday, start=s.starts, end=s.ends) for s in shifts[c.id]],
-            hours_per_week=rules.hours_per_week(
-                [rules.Shift(s.weekday, s.starts, s.ends) for s in shifts[c.id]]
+            hours_per_week=sum(
+                rules.Shift(s.weekday, s.starts, s.ends).hours for s in shifts[c.id]
             ),
         )
         for c in found

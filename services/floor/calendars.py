@@ -14,9 +14,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import work_calendar as rules
-from domain.errors import Conflict, Duplicate, InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound
 from persistence.tables import Calendar, CalendarException, CalendarShift, Equipment, Worker
-from services.inventory.catalogue import get_existing, insert_unique
+from services.inventory.catalogue import get_existing, insert_unique, update_unique
 
 
 @dataclass(frozen=True)
@@ -46,21 +46,20 @@ async def replace_calendar(
 ) -> Calendar:
     """Name, zone, default and shifts as given (the exceptions stay)."""
     rules.WorkCalendar(change.zone, tuple(change.shifts))
-    calendar = await _locked(session, calendar_id)
+    calendar = await get_existing(session, Calendar, calendar_id, "calendar", lock=True)
     if change.is_default and not calendar.is_default:
         await _no_default(session)
-    if change.name != calendar.name and await session.scalar(
-        select(Calendar.id).where(Calendar.name == change.name)
-    ):
-        raise Duplicate(f"a calendar named {change.name!r} exists already", field="name")
-    calendar.name, calendar.zone, calendar.is_default = change.name, change.zone, change.is_default
+    values = {"name": change.name, "zone": change.zone, "is_default": change.is_default}
+    calendar = await update_unique(
+        session, Calendar, calendar_id, values, [("name",)], label="calendar"
+    )
     await _set_shifts(session, calendar.id, change.shifts)
     return calendar
 
 
 async def delete_calendar(session: AsyncSession, calendar_id: uuid.UUID) -> None:
     """Only a calendar nobody follows: 409 while workers or equipment have it."""
-    calendar = await _locked(session, calendar_id)
+    calendar = await get_existing(session, Calendar, calendar_id, "calendar", lock=True)
     users = (
         await session.scalar(
             select(func.count()).select_from(Worker).where(Worker.calendar_id == calendar_id)
@@ -85,7 +84,7 @@ async def delete_calendar(session: AsyncSession, calendar_id: uuid.UUID) -> None
 async def add_exception(
     session: AsyncSession, calendar_id: uuid.UUID, exception: rules.CalendarException
 ) -> CalendarException:
-    await _locked(session, calendar_id)
+    await get_existing(session, Calendar, calendar_id, "calendar", lock=True)
     row = CalendarException(
         calendar_id=calendar_id,
         starts_at=exception.start,
@@ -209,10 +208,3 @@ async def _no_default(session: AsyncSession) -> None:
     """The plant has one default calendar: a new one takes the place of the old."""
     await session.execute(update(Calendar).where(Calendar.is_default).values(is_default=False))
     await session.flush()
-
-
-async def _locked(session: AsyncSession, calendar_id: uuid.UUID) -> Calendar:
-    calendar = await session.get(Calendar, calendar_id, with_for_update=True)
-    if calendar is None:
-        raise NotFound(f"calendar {calendar_id} does not exist", calendar_id=str(calendar_id))
-    return calendar

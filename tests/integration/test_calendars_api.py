@@ -88,6 +88,9 @@ async def test_the_plant_has_one_default_calendar(api: httpx.AsyncClient) -> Non
     assert (replaced["is_default"], replaced["hours_per_week"]) == (True, 0)
     again = ok(await api.get(f"/api/production/calendars/{second['id']}"))
     assert again["is_default"] is False
+    taken = DAY_SHIFT | {"name": "Two shifts", "is_default": False}
+    clash = await api.put(f"/api/production/calendars/{first['id']}", json=taken)
+    assert clash.status_code == 409, clash.text
 
 
 async def test_workers_and_equipment_follow_a_calendar_or_the_default(

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from persistence.database import SessionFactory
-from persistence.tables import Order, PurchaseOrder, PurchaseOrderLine, PurchaseOrderReceipt
+from persistence.tables import PurchaseOrder, PurchaseOrderLine, PurchaseOrderReceipt
 from tests.support import Demo, ok
 
 NOV = {"since": "2026-11-01T00:00:00Z", "until": "2026-11-29T00:00:00Z"}
@@ -43,11 +43,8 @@ async def shipped(api: httpx.AsyncClient, sessions: SessionFactory, demo: Demo) 
     async with sessions.begin() as session:
         for n, (due, completed, priority, status, risky) in enumerate(ORDERS, start=1):
             session.add(
-                Order(
-                    number=f"ZK-9000{n}",
-                    workflow_id=f"order-test-{n}",
-                    product_id=demo.products["KB-65-HS"],
-                    warehouse_id=demo.warehouse_id,
+                demo.order(
+                    f"ZK-9000{n}",
                     quantity=1,
                     customer=f"customer {n}",
                     priority=priority,

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from persistence.database import SessionFactory
 from tests.support import Demo, assert_stock_consistent, ok
 from zhuchka.demo_floor import seed_demo_floor
-from zhuchka.demo_history import Scale, load_history
+from zhuchka.demo_history import load_history
+from zhuchka.history_simulation import Scale
 
 SCALE = Scale(days=90, orders_per_day=3)
 

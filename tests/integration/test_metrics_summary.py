@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.settings import Settings
 from domain.access import Role
 from persistence.database import SessionFactory
-from persistence.tables import Order, OrderStageRecord, PurchaseOrder, Zone, ZoneReading
+from persistence.tables import OrderStageRecord, PurchaseOrder, Zone, ZoneReading
 from tests.support import Demo, api_client, ok
 
 
@@ -32,11 +32,8 @@ async def test_the_workshop_in_one_call(
             ],
             start=1,
         ):
-            order = Order(
-                number=f"ZK-MS-{n}",
-                workflow_id=f"order-ms-{n}",
-                product_id=demo.products["KB-65-HS"],
-                warehouse_id=demo.warehouse_id,
+            order = demo.order(
+                f"ZK-MS-{n}",
                 quantity=n,
                 customer="c",
                 priority="NORMAL",
@@ -101,11 +98,8 @@ async def test_the_workshop_figures_are_on_metrics(
 ) -> None:
     async with sessions.begin() as session:
         session.add(
-            Order(
-                number="ZK-MS-9",
-                workflow_id="order-ms-9",
-                product_id=demo.products["KB-65-HS"],
-                warehouse_id=demo.warehouse_id,
+            demo.order(
+                "ZK-MS-9",
                 quantity=1,
                 customer="c",
                 priority="NORMAL",

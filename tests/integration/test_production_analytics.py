@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from persistence.database import SessionFactory
-from persistence.tables import Order, OrderStageRecord
+from persistence.tables import OrderStageRecord
 from tests.support import Demo, ok
 
 WEEK = {"since": "2026-11-02T00:00:00Z", "until": "2026-11-07T00:00:00Z"}
@@ -79,11 +79,9 @@ async def week(api: httpx.AsyncClient, sessions: SessionFactory, demo: Demo) -> 
             ("O2", 1, "quality_control"),
             ("O0", 1, "completed"),
         ):
-            order = Order(
-                number=f"ZK-PA-{name}",
-                workflow_id=f"order-pa-{name}",
-                product_id=demo.products["KB-65-SOL"],
-                warehouse_id=demo.warehouse_id,
+            order = demo.order(
+                f"ZK-PA-{name}",
+                product="KB-65-SOL",
                 quantity=quantity,
                 customer=name,
                 priority="NORMAL",

@@ -17,7 +17,7 @@ import pytest
 
 from domain.analytics import percentile
 from persistence.database import SessionFactory
-from persistence.tables import Inspection, InspectionResult, Order, OrderStageRecord
+from persistence.tables import Inspection, InspectionResult, OrderStageRecord
 from tests.support import Demo, ok
 
 NOV = {"since": "2026-11-01T00:00:00Z", "until": "2026-11-29T00:00:00Z"}
@@ -71,11 +71,9 @@ QC_SECONDS = [86400.0, 43200.0, 43200.0, 64800.0]
 async def inspected(sessions: SessionFactory, demo: Demo) -> None:
     async with sessions.begin() as session:
         for name, (sku, quantity, completed, reworks, inspections, qc) in ORDERS.items():
-            order = Order(
-                number=f"ZK-QA-{name}",
-                workflow_id=f"order-qa-{name}",
-                product_id=demo.products[sku],
-                warehouse_id=demo.warehouse_id,
+            order = demo.order(
+                f"ZK-QA-{name}",
+                product=sku,
                 quantity=quantity,
                 customer=name,
                 priority="NORMAL",

@@ -2,7 +2,7 @@
 // change of language, so these follow it).
 import i18n from "./i18n";
 
-function locale(): string {
+export function locale(): string {
   return i18n.resolvedLanguage ?? "en";
 }
 

@@ -11,7 +11,8 @@ from playwright.async_api import expect
 
 from domain.access import Role
 from tests.e2e.browser.conftest import Workshop, accessible, screenshot
-from zhuchka.demo_history import Scale, load_history
+from zhuchka.demo_history import load_history
+from zhuchka.history_simulation import Scale
 
 
 async def test_a_planner_reads_the_workshops_figures(workshop: Workshop, tmp_path: Path) -> None:

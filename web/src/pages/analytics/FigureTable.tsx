@@ -31,8 +31,7 @@ export function FigureTable<R>({
 }) {
   const { t } = useTranslation();
   const exporting = useMutation({
-    mutationFn: (path: string) =>
-      downloadFile(path, `${path.split("/").slice(-2).join("-")}`, period ? period.query : {}),
+    mutationFn: (path: string) => downloadFile(path, path.split("/").slice(-2).join("-"), period?.query),
   });
   const shown = limit ? rows.slice(0, limit) : rows;
   return (

@@ -1,3 +1,4 @@
+import { locale } from "../../format";
 import i18n from "../../i18n";
 
 /** The period every figure is over: the last `days` days up to now. */
@@ -9,10 +10,6 @@ export function lastDays(days: number, now: Date = new Date()): Period {
   const until = new Date(Math.floor(now.getTime() / 60_000) * 60_000); // a minute: cacheable
   const since = new Date(until.getTime() - days * 86_400_000);
   return { days, query: { since: since.toISOString(), until: until.toISOString() } };
-}
-
-function locale(): string {
-  return i18n.resolvedLanguage ?? "en";
 }
 
 /** A share (0..1) as a percentage; "—" for no figure. */
