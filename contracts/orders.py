@@ -4,7 +4,7 @@ updates' arguments, and its activities' arguments and results."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
@@ -12,6 +12,31 @@ from pydantic import BaseModel, Field
 from domain.quality import describe
 from domain.stages import OrderStatus, Stage
 from domain.stock import Priority
+from domain.work_calendar import CalendarException, Shift, WorkCalendar
+
+
+class WorkingHours(BaseModel):
+    """The plant's calendar as an order's workflow counts its stage targets by: its week of
+    shifts and the exceptions ahead, as they stood when the order was launched."""
+
+    zone: str
+    shifts: list[tuple[int, time, time]]  # weekday, start, end
+    exceptions: list[tuple[datetime, datetime, bool]] = Field(default_factory=list)  # working?
+
+    @classmethod
+    def of(cls, calendar: WorkCalendar) -> WorkingHours:
+        return cls(
+            zone=calendar.zone,
+            shifts=[(s.weekday, s.start, s.end) for s in calendar.shifts],
+            exceptions=[(e.start, e.end, e.working) for e in calendar.exceptions],
+        )
+
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(
+            self.zone,
+            tuple(Shift(*shift) for shift in self.shifts),
+            tuple(CalendarException(*exception) for exception in self.exceptions),
+        )
 
 
 class OrderInput(BaseModel):
@@ -32,6 +57,8 @@ class OrderInput(BaseModel):
     procurement_recheck_seconds: int = 600
     # How long each manual stage should take (seconds, by stage); past it, it is escalated.
     stage_targets: dict[str, int] = Field(default_factory=dict)
+    # The targets count only the plant's working time (None: around the clock).
+    working_hours: WorkingHours | None = None
     # After this many reworks the order is put on hold for the planner (0: never).
     rework_limit: int = 3
 

@@ -4,10 +4,12 @@ order can no longer make its due date."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from domain.errors import NotQualified
+from domain.errors import InvalidInput, NotQualified
 from domain.stages import Stage
+from domain.work_calendar import WorkCalendar
 
 
 def check_skill(
@@ -33,8 +35,19 @@ def check_skill(
         )
 
 
-def due_end(due_date: date) -> datetime:
-    return datetime.combine(due_date, time.max, tzinfo=UTC)
+def due_end(due_date: date, zone: str) -> datetime:
+    """The last instant of the due date in the plant's time zone."""
+    return datetime.combine(due_date, time.max, tzinfo=ZoneInfo(zone))
+
+
+def target_end(calendar: WorkCalendar, start: datetime, seconds: int) -> datetime | None:
+    """When work of `seconds` begun at `start` should be done, counting only the plant's
+    working time (a stage entered on Friday evening with a 4-hour target is due on Monday
+    morning); None when the calendar has no working time for it ahead."""
+    try:
+        return calendar.finish(start, timedelta(seconds=seconds))
+    except InvalidInput:
+        return None
 
 
 def expected_finish(
@@ -42,16 +55,18 @@ def expected_finish(
     current_due: datetime | None,
     later: Sequence[Stage],
     targets: Mapping[Stage, int],
-) -> datetime:
+    calendar: WorkCalendar,
+) -> datetime | None:
     """When the order will be done if the current stage ends by its target (or now, when it is
-    already past it) and every later stage takes its target (seconds)."""
+    already past it) and every later stage takes its target (seconds of working time)."""
     start = max(now, current_due) if current_due is not None else now
-    return start + timedelta(seconds=sum(targets.get(stage, 0) for stage in later))
+    return target_end(calendar, start, sum(targets.get(stage, 0) for stage in later))
 
 
-def cannot_make_it(expected: datetime, due_date: date) -> bool:
-    """At risk: the expected finish is after the end of the due date."""
-    return expected > due_end(due_date)
+def cannot_make_it(expected: datetime | None, due_date: date, zone: str) -> bool:
+    """At risk: the expected finish is after the end of the due date (or there is no working
+    time left to finish in)."""
+    return expected is None or expected > due_end(due_date, zone)
 
 
 def rework_limit_reached(rework_count: int, limit: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from contracts.orders import (
     ClaimResult,
@@ -19,9 +20,10 @@ from contracts.orders import (
     StageCompletion,
     StageEntry,
 )
-from domain.floor import cannot_make_it, expected_finish, rework_limit_reached
+from domain.floor import cannot_make_it, expected_finish, rework_limit_reached, target_end
 from domain.stages import INSPECTION_STAGES, Progress, Stage
 from domain.stock import Priority
+from domain.work_calendar import WorkCalendar
 
 
 class OrderRecord:
@@ -40,6 +42,8 @@ class OrderRecord:
         self.inspections: list[InspectionEntry] = []
         self.serials: list[str] = []
         self.targets = {Stage(stage): seconds for stage, seconds in order.stage_targets.items()}
+        hours = order.working_hours
+        self.calendar = hours.calendar() if hours else WorkCalendar.always()
 
     @property
     def current(self) -> StageEntry:
@@ -48,7 +52,8 @@ class OrderRecord:
     # --- moving along -------------------------------------------------------------------
 
     def enter(self, now: datetime, *, rework: InspectionEntry | None = None) -> None:
-        """Open an entry for the stage the order is now at (due after the stage's target)."""
+        """Open an entry for the stage the order is now at (due after the stage's target of
+        working time)."""
         stage = self.progress.stage
         assert stage is not None
         target = self.targets.get(stage)
@@ -58,7 +63,7 @@ class OrderRecord:
                 stage=stage,
                 status="active",
                 started_at=now,
-                due_at=now + timedelta(seconds=target) if target else None,
+                due_at=target_end(self.calendar, now, target) if target else None,
                 rework_from=rework.stage if rework else None,
                 rework_inspection=rework.seq if rework else None,
                 rework_items=[r.summary for r in rework.results if r.required and not r.ok]
@@ -165,16 +170,17 @@ class OrderRecord:
             self.at_risk = False
             return None
         later = self.progress.route[self.progress.route.index(stage) + 1 :]
-        expected = expected_finish(now, self.current.due_at, later, self.targets)
-        was_at_risk, self.at_risk = self.at_risk, cannot_make_it(expected, self.order.due_date)
+        expected = expected_finish(now, self.current.due_at, later, self.targets, self.calendar)
+        due, zone = self.order.due_date, self.calendar.zone
+        was_at_risk, self.at_risk = self.at_risk, cannot_make_it(expected, due, zone)
         if not self.at_risk or was_at_risk:
             return None
-        return self.escalate(
-            now,
-            "at_risk",
-            f"expected to finish {expected:%Y-%m-%d %H:%M}, after its due date "
-            f"{self.order.due_date.isoformat()}",
-        )
+        if expected is None:
+            detail = f"the plant's calendar has no working time to finish it by {due.isoformat()}"
+        else:
+            finish = f"{expected.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
+            detail = f"expected to finish {finish}, after its due date {due.isoformat()}"
+        return self.escalate(now, "at_risk", detail)
 
     # --- views --------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import structlog
@@ -29,6 +29,7 @@ from contracts.orders import (
     ResumeRequest,
     StageCompletion,
     StartStage,
+    WorkingHours,
     order_workflow_id,
 )
 from domain.errors import Conflict, InvalidInput
@@ -38,7 +39,7 @@ from domain.stages import FINAL_STATUSES, INSPECTION_STAGES, OrderStatus, Stage
 from domain.stock import Priority
 from persistence.tables import Order, Warehouse
 from services import quality
-from services.floor import stage_work
+from services.floor import calendars, stage_work
 from services.inventory.catalogue import default_warehouse, get_existing, product_by_sku
 from services.orders.order_records import find_by_idempotency_key, next_order_number, register_order
 from workflows.order_workflow import OrderWorkflow
@@ -90,6 +91,9 @@ async def create(workflows: Workflows, session: AsyncSession, new: NewOrder) -> 
         created_by=new.created_by,
         procurement_recheck_seconds=settings.procurement_recheck_seconds,
         stage_targets=await stage_work.stage_targets(session, product.id),
+        working_hours=WorkingHours.of(
+            await calendars.rules_of(session, None, since=datetime.now(UTC))
+        ),
         rework_limit=settings.rework_limit,
     )
     if not await register_order(session, order):  # a concurrent retry with the same key won

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.access import Role
@@ -282,6 +282,26 @@ async def test_an_order_that_cannot_make_its_due_date_is_flagged_at_once(stack: 
     assert [e["kind"] for e in order["escalations"]] == ["at_risk"]
     assert today in order["escalations"][0]["detail"]
     assert order["stages"][0]["due_at"] is not None
+
+
+async def test_stage_targets_count_the_plants_working_time(stack: Stack) -> None:
+    """The plant works around the clock but is closed for the next two days: design (a
+    90-minute target) entered now is due 90 minutes after the plant reopens, and an order due
+    tomorrow is at risk."""
+    design_target = {"target_minutes": 90}
+    response = await stack.api.patch("/api/production/stages/design", json=design_target)
+    assert response.status_code == 200, response.text
+    now = datetime.now(UTC)
+    around_the_clock = [{"weekday": day, "start": "00:00", "end": "00:00"} for day in range(7)]
+    plant = {"name": "Plant", "zone": "UTC", "is_default": True, "shifts": around_the_clock}
+    calendar = await _post(stack, "/api/production/calendars", plant, Role.PLANNER, 201)
+    reopens = now + timedelta(days=2)
+    closed = {"starts_at": now.isoformat(), "ends_at": reopens.isoformat(), "note": "stocktaking"}
+    path = f"/api/production/calendars/{calendar['id']}/exceptions"
+    await _post(stack, path, closed, Role.PLANNER, 201)
+    order = await stack.until(await stack.order(due_date=days_ahead(1)), lambda o: o["at_risk"])
+    design = order["stages"][0]
+    assert datetime.fromisoformat(design["due_at"]) == reopens + timedelta(minutes=90)
 
 
 async def test_resources_and_checklists_refuse_what_makes_no_sense(stack: Stack) -> None:

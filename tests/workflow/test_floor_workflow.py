@@ -22,9 +22,11 @@ from contracts.orders import (
     ResumeRequest,
     StageCompletion,
     StartStage,
+    WorkingHours,
 )
 from domain.stages import Stage
 from domain.stock import Priority
+from domain.work_calendar import WorkCalendar
 from tests.workflow.fakes import FakeShop
 from tests.workflow.histories import record_history
 from tests.workflow.orders import Running, Start, order_input
@@ -200,6 +202,32 @@ async def test_a_stage_past_its_target_is_escalated_once_and_keeps_waiting(
     assert state.stages[-1].due_at is not None
     assert state.stages[-1].escalated_at is None
     await record_history(order.handle, "order_stage_escalated")
+
+
+async def test_stage_targets_count_only_the_plants_working_time(
+    start: Start, time_skipping: WorkflowEnvironment
+) -> None:
+    """Around the clock but closed for the next two days: a two-hour target is due two days
+    and two hours from now, and an order due tomorrow is at risk, which by the clock alone
+    (six hours of targets) it would not be."""
+    now = await time_skipping.get_current_time()
+    closed = (now, now + timedelta(days=2), False)
+    hours = WorkingHours.of(WorkCalendar.always()).model_copy(update={"exceptions": [closed]})
+    tomorrow = (now + timedelta(days=1)).astimezone(UTC).date()
+    targets = {"design": 2 * HOUR, "assembly": 4 * HOUR}
+    order = await start(
+        order_input().model_copy(
+            update={"stage_targets": targets, "working_hours": hours, "due_date": tomorrow}
+        )
+    )
+    state = await order.until(lambda s: s.at_risk)
+    assert state.stages[0].due_at == now + timedelta(days=2, hours=2)
+    assert [e.kind for e in state.escalations] == ["at_risk"]
+    await time_skipping.sleep(2 * 24 * HOUR + HOUR)
+    assert len((await order.handle.query(OrderWorkflow.state)).escalations) == 1
+    await time_skipping.sleep(HOUR + 60)
+    state = await order.until(lambda s: len(s.escalations) == 2)
+    assert [e.kind for e in state.escalations] == ["at_risk", "overdue"]
 
 
 async def test_an_order_that_cannot_make_its_due_date_is_flagged_at_risk(
