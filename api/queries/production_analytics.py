@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -21,59 +22,71 @@ from domain.stages import AUTOMATIC_STAGES, Stage
 from persistence.database import room_to_sort
 from services.floor.calendars import plant_zone, rules_of
 
-# The passes that ended in the period, with what the OEE needs of each: its work time, its
-# target for the order's units (the product's own target for the stage, else the stage's),
-# and whether its units were right the first time (passed, and the order's last pass through
-# the stage in the period: never sent back to it).
-_PASSES = """
-    SELECT s.*, o.quantity,
-           extract(epoch FROM coalesce(s.work_started_at, s.completed_at) - s.started_at)::float8
-               AS queue_seconds,
-           extract(epoch FROM s.completed_at - s.work_started_at)::float8 AS work_seconds,
-           extract(epoch FROM s.completed_at - s.started_at)::float8 AS lead_seconds,
-           60.0 * coalesce(pt.target_minutes, r.target_minutes) * o.quantity AS target_seconds
-    FROM order_stages s
-    JOIN orders o ON o.id = s.order_id
-    LEFT JOIN product_stage_targets pt ON pt.product_id = o.product_id AND pt.stage = s.stage
-    LEFT JOIN stage_requirements r ON r.stage = s.stage
-    WHERE s.completed_at >= :since AND s.completed_at < :until
-      AND s.status IN ('completed', 'failed')
-"""
+# Queue, work and lead time of the passes that ended in the period: exact percentiles, so
+# read from the passes themselves.
 _STAGE_TIMES = text(
-    f"""
-    WITH passes AS ({_PASSES})
+    """
     SELECT stage, count(*) AS passes,
-           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lead_seconds) AS lead,
-           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY queue_seconds) AS queue,
-           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY work_seconds) AS work
-    FROM passes GROUP BY stage
-    """,  # noqa: S608 - constant SQL put together, nothing from a request
+           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY
+               extract(epoch FROM completed_at - started_at)::float8) AS lead,
+           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY
+               extract(epoch FROM coalesce(work_started_at, completed_at) - started_at)::float8)
+               AS queue,
+           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY
+               extract(epoch FROM completed_at - work_started_at)::float8) AS work
+    FROM order_stages
+    WHERE completed_at >= :since AND completed_at < :until AND status IN ('completed', 'failed')
+    GROUP BY stage
+    """
 )
-# Right the first time: the pass was completed (not failed) and is its order's last pass
-# through the stage in the period (nothing sent it back there).
+# Sums of finished work: the whole days (UTC) inside the period from the daily rows the
+# database keeps (migration 0011), the part-days at either end from the passes, each pass
+# counted by the same functions that keep the days. A pass's units were right the first
+# time when it was completed (not failed) and the order never came back to its stage.
+_EDGES = """
+    SELECT {columns} FROM order_stages s
+    WHERE ((s.completed_at >= :since AND s.completed_at < :head_end)
+           OR (s.completed_at >= :tail_start AND s.completed_at < :until))
+      AND pass_work_seconds(s) IS NOT NULL AND s.{key} IS NOT NULL
+"""
 _EQUIPMENT = text(
     f"""
-    WITH passes AS ({_PASSES} AND s.work_started_at IS NOT NULL),
-    judged AS (
-        SELECT *, status = 'completed'
-                  AND seq = max(seq) OVER (PARTITION BY order_id, stage) AS right_first_time
-        FROM passes
+    WITH work AS (
+        SELECT equipment, run_seconds, target_seconds, units, right_first_time
+        FROM equipment_days WHERE day >= :first_day AND day < :end_day
+        UNION ALL
+        {
+        _EDGES.format(
+            columns="s.equipment, pass_work_seconds(s), coalesce(s.target_seconds, 0), "
+            "coalesce(s.units, 0), pass_right_first_time(s)",
+            key="equipment",
+        )
+    }
     )
     SELECT e.id, e.name, coalesce(e.station, e.name) AS station, e.calendar_id,
-           coalesce(sum(p.work_seconds), 0) AS run_seconds,
-           coalesce(sum(p.target_seconds), 0)::float8 AS target_seconds,
-           coalesce(sum(p.quantity), 0) AS units,
-           coalesce(sum(p.quantity) FILTER (WHERE p.right_first_time), 0) AS right_first_time
-    FROM equipment e LEFT JOIN judged p ON p.equipment = e.name
+           coalesce(sum(w.run_seconds), 0)::float8 AS run_seconds,
+           coalesce(sum(w.target_seconds), 0)::float8 AS target_seconds,
+           coalesce(sum(w.units), 0) AS units,
+           coalesce(sum(w.right_first_time), 0) AS right_first_time
+    FROM equipment e LEFT JOIN work w ON w.equipment = e.name
     GROUP BY e.id ORDER BY 3, 2
     """,  # noqa: S608 - constant SQL put together, nothing from a request
 )
 _WORKERS = text(
     f"""
-    WITH passes AS ({_PASSES} AND s.work_started_at IS NOT NULL)
-    SELECT w.id, w.name, w.calendar_id, coalesce(sum(p.work_seconds), 0) AS busy_seconds,
-           count(p.seq) AS passes
-    FROM workers w LEFT JOIN passes p ON p.started_worker_id = w.id
+    WITH work AS (
+        SELECT worker_id, busy_seconds, passes
+        FROM worker_days WHERE day >= :first_day AND day < :end_day
+        UNION ALL
+        {
+        _EDGES.format(
+            columns="s.started_worker_id, pass_work_seconds(s), 1", key="started_worker_id"
+        )
+    }
+    )
+    SELECT w.id, w.name, w.calendar_id, coalesce(sum(k.busy_seconds), 0)::float8 AS busy_seconds,
+           coalesce(sum(k.passes), 0) AS passes
+    FROM workers w LEFT JOIN work k ON k.worker_id = w.id
     WHERE w.active
     GROUP BY w.id ORDER BY w.name
     """,  # noqa: S608 - constant SQL put together, nothing from a request
@@ -211,14 +224,15 @@ async def production_figures(
     equipment: list[OeeRow] = []
     stations: defaultdict[str, _Sums] = defaultdict(_Sums)
     overall = _Sums()
-    for r in (await session.execute(_EQUIPMENT, period)).all():
+    split = period | _days_within(since, until)
+    for r in (await session.execute(_EQUIPMENT, split)).all():
         sums = _Sums(await planned.of(r.calendar_id), r.run_seconds, r.target_seconds)
         sums.units, sums.right = r.units, r.right_first_time
         equipment.append(sums.row(r.name, r.station))
         stations[r.station].add(sums)
         overall.add(sums)
     workers = []
-    for r in (await session.execute(_WORKERS, period)).all():
+    for r in (await session.execute(_WORKERS, split)).all():
         hours = await planned.of(r.calendar_id)
         workers.append(
             WorkerRow(
@@ -251,6 +265,23 @@ async def production_figures(
         overall=overall.row("all", None),
         workers=workers,
     )
+
+
+def _days_within(since: datetime, until: datetime) -> dict[str, Any]:
+    """The whole UTC days within [since, until) (`first_day` to before `end_day`) and the
+    part-days left at either end ([since, head_end) and [tail_start, until))."""
+    first = datetime.combine(since.astimezone(UTC).date(), time(), UTC)
+    if first < since:
+        first += timedelta(days=1)
+    end = datetime.combine(until.astimezone(UTC).date(), time(), UTC)
+    if end <= first:  # not a whole day: all from the passes
+        return {
+            "first_day": first.date(),
+            "end_day": first.date(),
+            "head_end": until,
+            "tail_start": until,
+        }
+    return {"first_day": first.date(), "end_day": end.date(), "head_end": first, "tail_start": end}
 
 
 def _p50(percentiles: list[float] | None) -> float | None:

@@ -15,11 +15,13 @@ from persistence.tables.floor import (
     WorkerSkill,
 )
 from persistence.tables.orders import (
+    EquipmentDay,
     Order,
     OrderEscalation,
     OrderRequirement,
     OrderStageRecord,
     Unit,
+    WorkerDay,
 )
 from persistence.tables.purchasing import (
     PurchaseOrder,
@@ -50,6 +52,7 @@ __all__ = [
     "CalendarException",
     "CalendarShift",
     "Equipment",
+    "EquipmentDay",
     "Inspection",
     "InspectionResult",
     "Item",
@@ -81,6 +84,7 @@ __all__ = [
     "UserToken",
     "Warehouse",
     "Worker",
+    "WorkerDay",
     "WorkerSkill",
     "Zone",
     "ZoneReading",

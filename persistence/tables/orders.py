@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -13,9 +14,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -108,8 +111,39 @@ class OrderStageRecord(Base):
     # A digest of the completion request that closed this pass: a repeat of it joins, another
     # one is told what was recorded.
     request_digest: Mapped[str | None] = mapped_column(String(64))
+    # Kept by the database (migration 0011) for the production figures: the order's units and
+    # the stage's target for them (seconds) in force when the pass began, and whether the
+    # order came back to the stage after it (then its units were not right the first time).
+    units: Mapped[int | None] = mapped_column(Integer)
+    target_seconds: Mapped[Decimal | None] = mapped_column(Numeric)
+    sent_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (Index("ix_order_stages_completed_at", "completed_at"),)  # per period
+
+
+class EquipmentDay(Base):
+    """A piece of equipment's finished work on one day (UTC), summed from its stage passes by a
+    trigger on `order_stages` (migration 0011): a year of OEE reads a row a day, not a pass."""
+
+    __tablename__ = "equipment_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    equipment: Mapped[str] = mapped_column(String(200), primary_key=True)
+    run_seconds: Mapped[Decimal] = mapped_column(Numeric)  # exact: added and taken back
+    target_seconds: Mapped[Decimal] = mapped_column(Numeric)
+    units: Mapped[int] = mapped_column(Integer)
+    right_first_time: Mapped[int] = mapped_column(Integer)
+
+
+class WorkerDay(Base):
+    """A worker's finished work on one day (UTC), summed like `EquipmentDay`."""
+
+    __tablename__ = "worker_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    busy_seconds: Mapped[Decimal] = mapped_column(Numeric)
+    passes: Mapped[int] = mapped_column(Integer)
 
 
 class OrderEscalation(Base):

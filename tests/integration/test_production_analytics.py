@@ -14,14 +14,15 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import delete, select, text, update
 
 from persistence.database import SessionFactory
-from persistence.tables import OrderStageRecord
+from persistence.tables import Order, OrderStageRecord
 from tests.support import Demo, ok
 
 WEEK = {"since": "2026-11-02T00:00:00Z", "until": "2026-11-07T00:00:00Z"}
@@ -188,3 +189,101 @@ async def test_throughput_per_day_and_csv(api: httpx.AsyncClient, week: dict[str
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert [r["name"] for r in rows] == ["SS-9", "TR-8", "TR-9"]
     assert float(rows[0]["availability"]) == pytest.approx(12 / 72)
+
+
+async def test_a_period_that_starts_and_ends_within_a_day(
+    api: httpx.AsyncClient, week: dict[str, str]
+) -> None:
+    """Monday 09:00 to Thursday 10:30: Tuesday and Wednesday are read from the daily sums, the
+    ends from the passes themselves. In it: O1's four passes and O2's soldering (all of SS-9,
+    12 h) and O2's test on TR-8 (1 h, done 10:00); not the QC at noon."""
+    period = {"since": "2026-11-02T09:00:00Z", "until": "2026-11-05T10:30:00Z"}
+    figures = ok(await api.get("/api/analytics/production", params=period))
+    equipment = _rows(figures["equipment"])
+    assert (equipment["SS-9"]["run_seconds"], equipment["SS-9"]["right_first_time"]) == (12 * H, 3)
+    assert (equipment["TR-8"]["run_seconds"], equipment["TR-8"]["units"]) == (H, 1)
+    assert (equipment["TR-9"]["run_seconds"], equipment["TR-9"]["units"]) == (3 * H, 4)
+    workers = _rows(figures["workers"])
+    assert (workers["Ivan"]["busy_seconds"], workers["Ivan"]["passes"]) == (13 * H, 4)
+    assert (workers["Marta"]["busy_seconds"], workers["Marta"]["passes"]) == (3 * H, 2)
+    inside_a_day = {"since": "2026-11-02T09:00:00Z", "until": "2026-11-02T19:00:00Z"}
+    figures = ok(await api.get("/api/analytics/production", params=inside_a_day))
+    assert _rows(figures["equipment"])["SS-9"]["run_seconds"] == 8 * H  # O1's first soldering
+
+
+_RECOUNTED = text(
+    """
+    SELECT (completed_at AT TIME ZONE 'UTC')::date, equipment, sum(pass_work_seconds(s)),
+           sum(coalesce(target_seconds, 0)), sum(units), sum(pass_right_first_time(s))
+    FROM order_stages s WHERE pass_work_seconds(s) IS NOT NULL AND equipment IS NOT NULL
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT (completed_at AT TIME ZONE 'UTC')::date, started_worker_id::text,
+           sum(pass_work_seconds(s)), count(*), NULL, NULL
+    FROM order_stages s WHERE pass_work_seconds(s) IS NOT NULL AND started_worker_id IS NOT NULL
+    GROUP BY 1, 2
+    """
+)
+_KEPT = text(
+    """
+    SELECT day, equipment, run_seconds, target_seconds, units, right_first_time
+    FROM equipment_days WHERE (run_seconds, target_seconds, units) <> (0, 0, 0)
+    UNION ALL
+    SELECT day, worker_id::text, busy_seconds, passes, NULL, NULL
+    FROM worker_days WHERE passes <> 0
+    """
+)
+
+
+async def _days_agree_with_the_passes(sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        recounted = sorted(map(tuple, await session.execute(_RECOUNTED)), key=str)
+        kept = sorted(map(tuple, await session.execute(_KEPT)), key=str)
+    assert kept == recounted
+    assert kept  # there is something to agree on
+
+
+async def test_the_daily_sums_follow_every_change_of_the_passes(
+    api: httpx.AsyncClient, sessions: SessionFactory, week: dict[str, str]
+) -> None:
+    """Kept by the database: written, corrected, sent back, moved to another day, deleted,
+    the day rows always equal the passes summed afresh (to the microsecond: numeric)."""
+    await _days_agree_with_the_passes(sessions)
+    o2_id = select(Order.id).where(Order.number == "ZK-PA-O2").scalar_subquery()
+    o2 = OrderStageRecord.order_id == o2_id
+    async with sessions.begin() as session:
+        first_soldering = (o2, OrderStageRecord.seq == 1)
+        await session.execute(  # a correction: started 90.5 s later
+            update(OrderStageRecord)
+            .where(*first_soldering)
+            .values(work_started_at=at(4, 14) + timedelta(seconds=90.5))
+        )
+    await _days_agree_with_the_passes(sessions)
+    async with sessions.begin() as session:  # O2 is sent back to soldering after its QC
+        session.add(
+            OrderStageRecord(
+                order_id=await session.scalar(select(o2_id)),
+                seq=4,
+                stage="soldering",
+                status="completed",
+                started_at=at(5, 12),
+                work_started_at=at(5, 13),
+                completed_at=at(6, 1),
+                equipment="SS-9",
+            )
+        )
+    await _days_agree_with_the_passes(sessions)
+    figures = ok(await api.get("/api/analytics/production", params=WEEK))
+    soldering = _rows(figures["equipment"])["SS-9"]
+    # O2's first soldering no longer counts as right first time; its second one does.
+    assert (soldering["units"], soldering["right_first_time"]) == (6, 3)
+    async with sessions.begin() as session:  # a pass moved to the next day, then failed
+        await session.execute(
+            update(OrderStageRecord)
+            .where(o2, OrderStageRecord.seq == 4)
+            .values(completed_at=at(6, 23) + timedelta(hours=2), status="failed")
+        )
+    await _days_agree_with_the_passes(sessions)
+    async with sessions.begin() as session:
+        await session.execute(delete(OrderStageRecord).where(o2))
+    await _days_agree_with_the_passes(sessions)
