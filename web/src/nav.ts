@@ -9,6 +9,7 @@ export const NAV: NavEntry[] = [
   { to: "/stock", label: "nav.stock", needs: ["stock:move", "catalogue:manage"] },
   { to: "/purchasing", label: "nav.purchasing", needs: ["purchasing:manage", "purchasing:receive"] },
   { to: "/analytics", label: "nav.analytics", needs: ["read"] },
+  { to: "/calendars", label: "nav.calendars", needs: ["floor:manage"] },
   { to: "/users", label: "nav.users", needs: ["users:manage"] },
 ];
 

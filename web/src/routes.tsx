@@ -5,6 +5,7 @@ import { Shell } from "./components/Shell";
 import { useAuth } from "./auth/AuthProvider";
 import { home } from "./nav";
 import { Board } from "./pages/Board";
+import { Calendars } from "./pages/Calendars";
 import { OrderPage } from "./pages/OrderPage";
 import { PurchaseOrderPage, PurchaseOrders } from "./pages/Purchasing";
 import { ResetPassword } from "./pages/ResetPassword";
@@ -45,6 +46,7 @@ export const router = createBrowserRouter([
           </Suspense>
         ),
       },
+      { path: "calendars", element: <Calendars /> },
       { path: "users", element: <Users /> },
       { path: "account", element: <Account /> },
       { path: "*", element: <Home /> },
