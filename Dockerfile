@@ -44,7 +44,7 @@ COPY migrations ./migrations
 RUN pip install --no-cache-dir --no-deps . && pip check
 
 ##### Runtime #####
-FROM python:3.11-slim
+FROM python:3.11-slim AS runtime
 
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -69,3 +69,28 @@ USER zhuchka:zhuchka
 # 8001: the HTTP API; 9464: the worker's Prometheus metrics (`zhuchka worker`).
 EXPOSE 8001 9464
 CMD ["zhuchka", "api"]
+
+##### Backups (`zhuchka backup`, the compose service `backup`): the runtime with the PostgreSQL
+##### client of the server's major version, from the PostgreSQL project's own Debian archive #####
+FROM runtime AS backup
+ARG PG_MAJOR=16
+USER root
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && . /etc/os-release \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc]" \
+        "https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
+    && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
+    && install -d -o zhuchka -g zhuchka /backups
+ENV BACKUP_DIR=/backups
+USER zhuchka:zhuchka
+CMD ["zhuchka", "backup"]
+
+##### The default target: the runtime (every service but the backups) #####
+FROM runtime

@@ -15,6 +15,7 @@ from typing import Any
 
 from bench import (
     analytics_speed,
+    backup_restore,
     board_render,
     dev_start,
     order_throughput,
@@ -37,9 +38,9 @@ def main() -> None:
     parser.add_argument("--start-rounds", type=int, default=1, help="starts of each kind")
     parser.add_argument(
         "--only",
-        choices=["start", "stack", "scale", "board", "analytics"],
-        help="only the start, the running stack, the scale-out, the board's render or the "
-        "analytics on a million ledger rows",
+        choices=["start", "stack", "scale", "board", "analytics", "backup"],
+        help="only the start, the running stack, the scale-out, the board's render, the "
+        "analytics on a million ledger rows or their backup and restore",
     )
     args = parser.parse_args()
     measured: dict[str, Any] = {}
@@ -58,6 +59,9 @@ def main() -> None:
         with private_stack() as stack:
             measured["analytics"] = asyncio.run(analytics_speed.measure(stack))
         print(analytics_speed.report(measured["analytics"]))
+    if args.only in (None, "backup"):
+        measured["backup"] = backup_restore.measure()
+        print(backup_restore.report(measured["backup"]))
     results = Path(__file__).resolve().parent / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.json").write_text(

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from bench.order_throughput import _one_order, _passing_inspections, _run_all, _stock_up
+from bench.order_throughput import _one_order, _run_all, _stock_up, passing_inspections
 from bench.stack import RunningStack
 from domain.stages import OrderStatus
 from persistence.database import create_engine, create_session_factory
@@ -21,7 +21,7 @@ from services.inventory.stock_audit import audit_stock
 async def measure(stack: RunningStack, *, orders: int, concurrency: int) -> dict[str, Any]:
     async with stack.client() as api:
         await _stock_up(api, orders + 1)
-        checklists = await _passing_inspections(api)
+        checklists = await passing_inspections(api)
         await _one_order(api, checklists)  # warms every process up
         seconds = await _run_all(orders, concurrency, lambda: _one_order(api, checklists))
         expected = await _one_keyboards_moves(api)

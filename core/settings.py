@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     mail_from: str = Field("Zhuchka MES <mes@zhuchka.example>", alias="MAIL_FROM")
     public_url: str = Field("http://127.0.0.1:8001", alias="PUBLIC_URL")
 
+    # Backups (`zhuchka backup` / `restore`): where they go (default: <data dir>/backups), how
+    # many are kept, and Temporal's own PostgreSQL databases on the server above (comma-separated,
+    # e.g. "temporal,temporal_visibility"); empty: the embedded dev server's SQLite file.
+    backup_dir: Path | None = Field(None, alias="BACKUP_DIR")
+    backup_keep: int = Field(7, alias="BACKUP_KEEP", ge=1)
+    temporal_postgres_databases: str = Field("", alias="TEMPORAL_POSTGRES_DATABASES")
+
     # The embedded stack of `zhuchka dev`: used only for what has no address configured above.
     data_dir: Path = Field(PROJECT_ROOT / ".zhuchka", alias="ZHUCHKA_DATA_DIR")
     embedded_postgres_port: int = Field(55432, alias="EMBEDDED_POSTGRES_PORT")

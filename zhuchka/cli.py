@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -292,6 +293,45 @@ def check_stock() -> None:
         consistent = asyncio.run(run())
     if not consistent:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def backup() -> None:
+    """Back up the application's database and Temporal's persistence into one folder of
+    BACKUP_DIR (default .zhuchka/backups), keeping the newest BACKUP_KEEP (7)."""
+    from zhuchka.backups import BackupError, take_backup
+
+    settings = get_settings()
+    configure_logging(settings, process="backup")
+    try:
+        taken = take_backup(settings)
+    except BackupError as error:
+        typer.echo(f"backup failed: {error}", err=True)
+        raise typer.Exit(code=1) from error
+    size = taken.size_bytes / 1e6
+    typer.echo(f"backed up to {taken.folder} ({size:.1f} MB in {taken.seconds:.1f} s)")
+
+
+@app.command()
+def restore(
+    folder: Annotated[
+        Path | None, typer.Argument(help="A backup's folder; default: the newest in BACKUP_DIR")
+    ] = None,
+) -> None:
+    """Replace the databases and Temporal's persistence with a backup's. Stop everything first
+    (`make run`; under compose the api, worker and temporal services); start it again after:
+    every order goes on from where the backup found it."""
+    from zhuchka.backups import BackupError
+    from zhuchka.backups import restore as bring_back
+
+    settings = get_settings()
+    configure_logging(settings, process="restore")
+    try:
+        seconds = bring_back(settings, folder)
+    except BackupError as error:
+        typer.echo(f"restore failed: {error}", err=True)
+        raise typer.Exit(code=1) from error
+    typer.echo(f"restored in {seconds:.1f} s; start the stack again")
 
 
 class _PassThrough(TyperCommand):

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.order_throughput import _passing_inspections, _stock_up
+from bench.order_throughput import _stock_up, passing_inspections
 from bench.stack import RunningStack, private_stack
 
 ROLES = ("planner", "floor_worker", "inspector", "storekeeper")
@@ -58,7 +58,7 @@ async def _prepare(stack: RunningStack, users: int) -> dict[str, Any]:
             signed_in.raise_for_status()
             tokens[role] = signed_in.json()["access_token"]
         await _stock_up(api, 40 * users)
-        checklists = await _passing_inspections(api)
+        checklists = await passing_inspections(api)
         workers = []
         for n in range(users):
             created = await api.post(

@@ -83,7 +83,7 @@ def test_our_services_share_the_env_anchor_and_wait_for_ready_dependencies() -> 
     assert shared["LOG_FORMAT"] == "json"
     services = compose_services()
     ours = {name: service for name, service in services.items() if uses_our_image(service)}
-    assert set(ours) == {"migrate", "worker", "api"}
+    assert set(ours) == {"migrate", "worker", "api", "backup"}
     for name, service in ours.items():
         environment = service["environment"]
         assert isinstance(environment, dict), f"{name}: environment must be a mapping"
@@ -99,6 +99,10 @@ def test_our_services_share_the_env_anchor_and_wait_for_ready_dependencies() -> 
         assert conditions["migrate"] == "service_completed_successfully"
         assert conditions["temporal-search-attributes"] == "service_completed_successfully"
     assert ours["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    backup = ours["backup"]
+    assert backup["build"]["target"] == "backup"
+    assert backup["environment"]["TEMPORAL_POSTGRES_DATABASES"] == "temporal,temporal_visibility"
+    assert "backups:/backups" in backup["volumes"]
 
 
 def test_compose_dependencies_that_are_waited_for_have_healthchecks() -> None:
