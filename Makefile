@@ -9,7 +9,7 @@ LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 UV_VERSION ?= 0.13.9
 
-.PHONY: run history test lint bench load install clean lock web web-dev web-client chromium screenshots
+.PHONY: run history test lint bench load install clean lock web web-dev web-client chromium ops-tools screenshots
 
 # Installs again only when pyproject.toml or the dev lock has changed.
 $(STAMP): pyproject.toml $(DEV_LOCK)
@@ -64,9 +64,20 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-test: $(STAMP) $(WEB_BUILD) chromium
+# The alert tests run Debian's promtool and Alertmanager (installed when missing, as root).
+ops-tools:
+	@{ command -v promtool && { command -v alertmanager || command -v prometheus-alertmanager; }; } \
+	  >/dev/null || { \
+	  echo "Installing Debian's prometheus and prometheus-alertmanager for the alert tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends prometheus prometheus-alertmanager >/dev/null; }
+
+test: $(STAMP) $(WEB_BUILD) chromium ops-tools
 	$(NPM) test --silent
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --cov --cov-report=html:build/coverage --cov-report=
+	@echo "Coverage (lines and branches): $$($(BIN)/coverage report --format=total) % in all," \
+	  "$$($(BIN)/coverage report --format=total --include='domain/*') % of domain/;" \
+	  "the report: build/coverage/index.html"
 
 # The README's screenshots, taken by the browser tests.
 screenshots: $(STAMP) $(WEB_BUILD) chromium

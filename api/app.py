@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
-import fastapi_offline
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from api.auth.access import PUBLIC, refuse_undeclared
+from api.auth.access import refuse_undeclared
 from api.auth.rate_limit import RateLimiter
 from api.auth.sessions import SessionStore
 from api.auth.tokens import TokenCodec
 from api.deps import Services
+from api.documentation import add_documentation
 from api.errors import install_error_handlers
 from api.live_events import LiveEvents
 from api.metrics import MetricsMiddleware, metrics_endpoint
@@ -32,6 +28,7 @@ from api.routers import (
     about,
     account,
     analytics,
+    audit,
     calendars,
     dev_mail,
     events,
@@ -61,7 +58,6 @@ from services.inventory.stock_audit import RecentAudit
 from workflow_client.connect import connect
 
 # Swagger UI and ReDoc, served from this process: the docs work without internet access.
-DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 AUDIT_TTL_SECONDS = 30.0
 
 
@@ -120,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Orders as durable Temporal workflows, stock, purchasing and the shop floor",
         docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served by api.documentation, behind its password in production
         lifespan=lifespan,
     )
     # Outermost last: every answer gets the security headers and is counted; the guard sees
@@ -138,7 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ServerTiming)
     install_error_handlers(app)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
-    _documentation(app)
+    add_documentation(app)
     app.include_router(health.router, prefix="/api/health", tags=["health"])
     for router, tag in (
         (items.router, "items"),
@@ -164,6 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events.router, prefix="/api/events", tags=["live events"])
     app.include_router(about.router, prefix="/api/about", tags=["about"])
     app.include_router(analytics.router, prefix="/api/analytics", tags=["analytics"])
+    app.include_router(audit.router, prefix="/api/audit", tags=["audit"])
     if settings.is_dev:
         app.include_router(dev_mail.router, prefix="/api/dev", tags=["development"])
     serve_web_app(app, settings.web_dist)
@@ -175,29 +172,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def published_schema(settings: Settings) -> dict[str, Any]:
     """The OpenAPI document of a production API (what the web app's client is made from)."""
     return create_app(settings.model_copy(update={"environment": "prod"})).openapi()
-
-
-def _documentation(app: FastAPI) -> None:
-    """Swagger UI at /api/docs and ReDoc at /api/redoc, with their assets from this process."""
-    app.mount("/api/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
-    assets = "/api/docs-assets"
-
-    @app.get("/api/docs", include_in_schema=False, dependencies=[PUBLIC])
-    async def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/api/openapi.json",
-            title="Zhuchka MES API",
-            swagger_js_url=f"{assets}/swagger-ui-bundle.js",
-            swagger_css_url=f"{assets}/swagger-ui.css",
-            swagger_favicon_url=f"{assets}/favicon.png",
-        )
-
-    @app.get("/api/redoc", include_in_schema=False, dependencies=[PUBLIC])
-    async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url="/api/openapi.json",
-            title="Zhuchka MES API",
-            redoc_js_url=f"{assets}/redoc.standalone.js",
-            redoc_favicon_url=f"{assets}/favicon.png",
-            with_google_fonts=False,
-        )

@@ -90,7 +90,18 @@ class MetricsMiddleware:
                 route=route,
                 status=status,
                 ms=round(elapsed * 1000, 1),
+                # The proxy's X-Forwarded-For only from FORWARDED_ALLOW_IPS (uvicorn); in the
+                # log, never as a metric label (one series per address).
+                client=scope["client"][0] if scope.get("client") else None,
+                user_agent=_header(scope, b"user-agent"),
             )
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))[:300]
+    return None
 
 
 async def metrics_endpoint(request: Request) -> Response:

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For / -Proto are believed (comma-separated addresses, or "*").
     # Empty: none, so a client cannot choose the address its rate limits count against.
     forwarded_allow_ips: str = Field("", alias="FORWARDED_ALLOW_IPS")
+    # The API documentation (/api/docs, /api/redoc, /api/openapi.json): open in dev and test; in
+    # prod behind HTTP Basic, user `docs` with this password, and not served without one.
+    api_docs_password: str = Field("", alias="API_DOCS_PASSWORD")
 
     default_warehouse_code: str = Field("WH-MAIN", alias="DEFAULT_WAREHOUSE_CODE")
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+import structlog
 from sqlalchemy import any_, func, literal, select, update
 
 from api.auth.passwords import hash_password
@@ -251,6 +252,35 @@ async def test_the_api_documentation_works_offline(api: httpx.AsyncClient) -> No
         script = await api.get(asset)
         assert script.status_code == 200
         assert len(script.content) > 500_000
+
+
+DOCUMENTATION = ("/api/docs", "/api/redoc", "/api/openapi.json")
+
+
+async def test_in_production_the_documentation_needs_its_password(settings: Settings) -> None:
+    prod = settings.model_copy(update={"environment": "prod"})
+    async with api_client(prod, as_role=Role.ADMIN) as admin:  # not a role's matter
+        for path in DOCUMENTATION:
+            assert (await admin.get(path)).status_code == 404  # no password: not served
+    locked = prod.model_copy(update={"api_docs_password": "the-docs-password-42"})
+    async with api_client(locked, as_role=None) as anonymous:
+        for path in DOCUMENTATION:
+            refused = await anonymous.get(path)
+            assert refused.status_code == 401
+            assert refused.headers["WWW-Authenticate"].startswith("Basic")
+            assert "API_DOCS_PASSWORD" in refused.json()["detail"]
+            wrong = await anonymous.get(path, auth=("docs", "the-docs-password-43"))
+            assert wrong.status_code == 401
+            assert (await anonymous.get(path, auth=("docs", "the-docs-password-42"))).is_success
+        assert (await anonymous.get("/api/health")).is_success  # the rest as before
+
+
+async def test_the_access_log_names_the_client_and_its_agent(api: httpx.AsyncClient) -> None:
+    with structlog.testing.capture_logs() as logs:
+        await api.get("/api/health", headers={"User-Agent": "scanner/1.0"})
+    [entry] = [e for e in logs if e["event"] == "http.request"]
+    assert entry["user_agent"] == "scanner/1.0"
+    assert entry["client"] == "127.0.0.1"  # the test transport's peer
 
 
 # --- what comes back out ---------------------------------------------------------------------
