@@ -20,7 +20,7 @@ from api.auth.sessions import SessionStore
 from api.auth.tokens import TokenCodec
 from api.live_events import LiveEvents
 from core.settings import Settings
-from persistence.database import SessionFactory, run_after_commit
+from persistence.database import SessionFactory, act_as, run_after_commit
 from services.inventory.stock_audit import RecentAudit
 
 
@@ -51,6 +51,8 @@ def _services(request: Request) -> Services:
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     async with _services(request).sessions.begin() as session:
+        # Its writes are the signed-in user's in the audit log (set by authentication).
+        act_as(session, lambda: getattr(request.state, "actor", None))
         yield session
     await run_after_commit(session)
 

@@ -39,10 +39,11 @@ class Action(StrEnum):
     RECEIVE_GOODS = "purchasing:receive"
     MANAGE_USERS = "users:manage"
     DIAGNOSE = "system:diagnose"  # the deep health check, the development outbox
+    READ_AUDIT = "audit:read"  # who changed the master data
 
 
 # What only reads: allowed even while sessions cannot be checked (Redis down).
-READ_ONLY_ACTIONS = frozenset({Action.READ, Action.DIAGNOSE})
+READ_ONLY_ACTIONS = frozenset({Action.READ, Action.DIAGNOSE, Action.READ_AUDIT})
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {

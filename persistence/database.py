@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from core.settings import Settings
 
@@ -63,3 +64,45 @@ async def room_to_sort(session: AsyncSession) -> None:
     """For the rest of the transaction, sorts and hashes of up to 64 MB stay in memory (the
     analytics' percentiles over a year of stage passes; the default 4 MB spills to disk)."""
     await session.execute(text(f"SET LOCAL work_mem = '{ANALYTICS_WORK_MEM}'"))
+
+
+# --- who acts: the audit log's actor -------------------------------------------------------
+
+ACTOR_SETTING = "zhuchka.actor"  # read by the audit triggers (migration 0012)
+_ACTOR, _NAMED = "actor", "actor_named"
+
+
+def act_as(session: AsyncSession, actor: str | Callable[[], str | None]) -> None:
+    """Name who acts in this session's transactions, for the audit log: a name, or a function
+    asked when the transaction first writes (the request's user, known once signed in)."""
+    session.info[_ACTOR] = actor
+
+
+def _name_the_actor(session: Session) -> None:
+    """Before a transaction's first write: the actor, as a setting local to the transaction.
+    Read-only transactions pay nothing."""
+    if session.info.get(_NAMED):
+        return
+    actor = session.info.get(_ACTOR)
+    name = actor() if callable(actor) else actor
+    if name:
+        setting = (ACTOR_SETTING, name)
+        session.connection().exec_driver_sql("SELECT set_config(%s, %s, true)", setting)
+        session.info[_NAMED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_a_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _name_the_actor(state.session)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_a_flush(session: Session, *_: object) -> None:
+    _name_the_actor(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_NAMED, None)

@@ -55,6 +55,7 @@ _ENDED = "the session has ended; sign in again"
 
 
 async def authenticate(
+    request: Request,
     token: Annotated[str | None, Depends(_bearer)],
     tokens: TokensDep,
     sign_ins: SignInsDep,
@@ -67,10 +68,13 @@ async def authenticate(
         with timed("auth"):
             live = await sign_ins.live(claims)
     except RedisError:
-        return await _from_database(sessions, claims)
-    if live is None:
-        raise Unauthenticated(_ENDED)
-    return Principal(claims.user_id, claims.email, live.roles, claims.sid)
+        principal = await _from_database(sessions, claims)
+    else:
+        if live is None:
+            raise Unauthenticated(_ENDED)
+        principal = Principal(claims.user_id, claims.email, live.roles, claims.sid)
+    request.state.actor = principal.email  # who the request's writes are in the audit log
+    return principal
 
 
 async def _from_database(sessions: SessionFactory, claims: Claims) -> Principal:

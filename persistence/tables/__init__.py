@@ -2,6 +2,7 @@
 it; tests run them and check that they match these models."""
 
 from persistence.tables.accounts import OutboundEmail, User, UserToken
+from persistence.tables.audit import AuditEntry
 from persistence.tables.base import Base
 from persistence.tables.catalogue import Bin, BomLine, Item, Product, Warehouse, Zone, ZoneReading
 from persistence.tables.floor import (
@@ -44,6 +45,7 @@ from persistence.tables.stock import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Bin",
     "BinStock",

@@ -2237,6 +2237,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Audit Log
+         * @description Changes of the master data, newest first.
+         */
+        get: operations["read_audit_log_api_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2269,7 +2289,7 @@ export interface components {
          * Action
          * @enum {string}
          */
-        Action: "read" | "catalogue:manage" | "stock:move" | "products:manage" | "orders:manage" | "floor:manage" | "quality:manage" | "stage:design" | "stage:production" | "stage:qc" | "purchasing:manage" | "purchasing:receive" | "users:manage" | "system:diagnose";
+        Action: "read" | "catalogue:manage" | "stock:move" | "products:manage" | "orders:manage" | "floor:manage" | "quality:manage" | "stage:design" | "stage:production" | "stage:qc" | "purchasing:manage" | "purchasing:receive" | "users:manage" | "system:diagnose" | "audit:read";
         /**
          * AdjustmentReason
          * @description Why on hand was corrected (the ledger's reason code for adjustments).
@@ -2309,6 +2329,47 @@ export interface components {
              * Format: date
              */
             due_date: string;
+        };
+        /** AuditOut */
+        AuditOut: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actor */
+            actor: string | null;
+            /** Table */
+            table: string;
+            /** Key */
+            key: {
+                [key: string]: unknown;
+            };
+            /** Action */
+            action: string;
+            /** Changed */
+            changed: string[];
+            /** Before */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** After */
+            after: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** AuditPage */
+        AuditPage: {
+            /** Items */
+            items: components["schemas"]["AuditOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
         };
         /** BinCreate */
         BinCreate: {
@@ -15452,6 +15513,92 @@ export interface operations {
             };
             /** @description Not signed in, or the session has ended */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    read_audit_log_api_audit_get: {
+        parameters: {
+            query?: {
+                table?: ("items" | "products" | "bom_lines" | "suppliers" | "supplier_contacts" | "supplier_items" | "supplier_price_breaks" | "users" | "qc_templates" | "qc_template_items" | "stage_requirements" | "product_stage_targets" | "work_calendars" | "calendar_shifts" | "calendar_exceptions" | "workers" | "worker_skills" | "equipment") | null;
+                /** @description Changes of this row or of rows under it */
+                row_id?: string | null;
+                /** @description An email */
+                actor?: string | null;
+                since?: string | null;
+                until?: string | null;
+                page?: number;
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Something named does not exist */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
