@@ -64,13 +64,14 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-# The alert tests run Debian's promtool and Alertmanager (installed when missing, as root).
+# The alert and proxy tests run Debian's promtool, Alertmanager and Caddy (installed when
+# missing, as root).
 ops-tools:
-	@{ command -v promtool && { command -v alertmanager || command -v prometheus-alertmanager; }; } \
-	  >/dev/null || { \
-	  echo "Installing Debian's prometheus and prometheus-alertmanager for the alert tests"; \
+	@{ command -v promtool && command -v caddy \
+	  && { command -v alertmanager || command -v prometheus-alertmanager; }; } >/dev/null || { \
+	  echo "Installing Debian's prometheus, prometheus-alertmanager and caddy for the ops tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends prometheus prometheus-alertmanager >/dev/null; }
+	    --no-install-recommends prometheus prometheus-alertmanager caddy >/dev/null; }
 
 test: $(STAMP) $(WEB_BUILD) chromium ops-tools
 	$(NPM) test --silent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.app import create_app
 from api.auth.passwords import DUMMY_HASH
 from api.deps import Services
+from api.server import api_server
 from contracts.orders import OrderInput
 from core.settings import Settings
 from domain.access import Role
@@ -27,6 +29,7 @@ from persistence.tables import Item, Order, Product, StockLevel, Supplier, User,
 from services.inventory.stock_audit import audit_stock
 from services.orders.order_records import next_order_number, register_order
 from zhuchka.demo_data import seed_demo
+from zhuchka.devstack.ports import free_port
 
 
 @dataclass(frozen=True)
@@ -193,3 +196,20 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
     """The answer's JSON, once its status is the one expected (else its body is shown)."""
     assert response.status_code == status, response.text
     return response.json()
+
+
+@asynccontextmanager
+async def served_api(settings: Settings, **overrides: Any) -> AsyncIterator[str]:
+    """The API behind a real uvicorn on a free port (what a proxy or a browser talks to); its
+    base URL."""
+    port = free_port()
+    server = api_server(settings.model_copy(update={"api_port": port, **overrides}))
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(30):
+            while not server.started:
+                await asyncio.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -20,14 +20,12 @@ import structlog
 from sqlalchemy import any_, func, literal, select, update
 
 from api.auth.passwords import hash_password
-from api.server import api_server
 from core.settings import Settings
 from domain.access import Role
 from domain.limits import MAX_ON_HAND
 from persistence.database import SessionFactory
 from persistence.tables import StockLevel, User
-from tests.support import Demo, api_client, bearer_token, running_app
-from zhuchka.devstack.ports import free_port
+from tests.support import Demo, api_client, bearer_token, running_app, served_api
 
 
 @pytest.fixture
@@ -127,22 +125,6 @@ async def test_admins_list_users_by_role(api: httpx.AsyncClient) -> None:
 # --- sign-in limits and client addresses ------------------------------------------------------
 
 
-async def _served(settings: Settings, **overrides: Any) -> tuple[asyncio.Task[None], str]:
-    port = free_port()
-    server = api_server(settings.model_copy(update={"api_port": port, **overrides}))
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(30):
-        while not server.started:
-            await asyncio.sleep(0.05)
-    task.server = server  # type: ignore[attr-defined]
-    return task, f"http://127.0.0.1:{port}"
-
-
-async def _stop(task: asyncio.Task[None]) -> None:
-    task.server.should_exit = True  # type: ignore[attr-defined]
-    await task
-
-
 async def _spoofed_sign_ins(base: str, count: int) -> list[int]:
     async with httpx.AsyncClient(base_url=base) as client:
         return [
@@ -161,11 +143,8 @@ async def test_a_spoofed_forwarded_for_does_not_dodge_the_address_limit(
     settings: Settings, sessions: SessionFactory
 ) -> None:
     limit = settings.rate_limit_per_ip
-    task, base = await _served(settings)  # no trusted proxy: the peer's address counts
-    try:
+    async with served_api(settings) as base:  # no trusted proxy: the peer's address counts
         answers = await _spoofed_sign_ins(base, limit + 1)
-    finally:
-        await _stop(task)
     assert answers == [401] * limit + [429]
 
 
@@ -173,11 +152,8 @@ async def test_a_trusted_proxy_names_the_client(
     settings: Settings, sessions: SessionFactory
 ) -> None:
     limit = settings.rate_limit_per_ip
-    task, base = await _served(settings, forwarded_allow_ips="127.0.0.1")
-    try:
+    async with served_api(settings, forwarded_allow_ips="127.0.0.1") as base:
         answers = await _spoofed_sign_ins(base, limit + 1)
-    finally:
-        await _stop(task)
     assert answers == [401] * (limit + 1)  # each client counted on its own
 
 

@@ -291,11 +291,13 @@ def published_ports(service: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def test_only_the_api_is_published_beyond_the_docker_host() -> None:
+def test_only_the_proxy_is_published_beyond_the_docker_host() -> None:
     services = compose_services()
+    assert not published_ports(services["api"]), "the API is reached through the proxy"
+    assert {port for _, port in published_ports(services["proxy"])} == {"80", "443"}
     for name, service in services.items():
         for host, port in published_ports(service):
-            if name == "api":
+            if name == "proxy":
                 continue
             assert name in LOOPBACK_ONLY, f"{name} publishes port {port}"
             assert host == "127.0.0.1", f"{name} publishes {port} on {host or 'every interface'}"
@@ -371,9 +373,20 @@ def test_docker_compose_accepts_the_file_and_insists_on_the_secrets(tmp_path: Pa
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"JWT_SECRET", "GRAFANA_ADMIN_PASSWORD", "COMPOSE_FILE", "COMPOSE_PROFILES"}
+        if key
+        not in {
+            "JWT_SECRET",
+            "GRAFANA_ADMIN_PASSWORD",
+            "OPS_PASSWORD_HASH",
+            "COMPOSE_FILE",
+            "COMPOSE_PROFILES",
+        }
     }
-    secrets = {"JWT_SECRET": "x" * 48, "GRAFANA_ADMIN_PASSWORD": "not-admin"}
+    secrets = {
+        "JWT_SECRET": "x" * 48,
+        "GRAFANA_ADMIN_PASSWORD": "not-admin",
+        "OPS_PASSWORD_HASH": "$2a$14$not.a.real.hash.but.the.shape.of.one",
+    }
 
     def config(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
