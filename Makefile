@@ -64,8 +64,8 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-# The alert and proxy tests run Debian's promtool, Alertmanager and Caddy (installed when
-# missing, as root).
+# The ops tests run Debian's promtool, Alertmanager and Caddy (installed when missing, as root)
+# and kubectl 1.21 or later (its kustomize; this machine's cloud SDK has one, as do CI runners).
 ops-tools:
 	@{ command -v promtool && command -v caddy \
 	  && { command -v alertmanager || command -v prometheus-alertmanager; }; } >/dev/null || { \
