@@ -69,6 +69,7 @@ def test_xyz_by_the_variation_of_weekly_demand() -> None:
     assert variation([0, 0, 0, 40]) == pytest.approx(3**0.5)
     assert xyz_class([0, 0, 0, 40]) is Xyz.Z
     assert xyz_class([0, 0, 0]) is Xyz.Z  # no demand at all
+    assert (variation([]), variation([0, 0])) == (None, None)  # no weeks; no use in them
     assert xyz_class([5, 15], XyzThresholds(x=0.6, y=1.0)) is Xyz.X
     with pytest.raises(InvalidInput):
         XyzThresholds(x=1.0, y=0.5)

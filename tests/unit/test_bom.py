@@ -42,3 +42,8 @@ def test_can_build_is_limited_by_the_scarcest_component() -> None:
     available = {line.item: 100 for line in KEYBOARD} | {"SWITCH": 300}
     assert can_build(KEYBOARD, available) == 4  # 300 // 68
     assert can_build(KEYBOARD, {**available, "PCB": 0}) == 0
+
+
+def test_a_product_without_a_bill_of_materials_cannot_be_built() -> None:
+    with pytest.raises(Conflict, match="empty bill of materials"):
+        explode([], 1)

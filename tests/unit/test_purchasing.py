@@ -173,3 +173,8 @@ def test_supplier_performance() -> None:
     empty = supplier_performance([])
     assert (empty.on_time_rate, empty.average_lead_time_days) == (None, None)
     assert empty.average_days_past_promise is None
+
+
+def test_nothing_is_bought_for_a_need_already_covered() -> None:
+    plan = plan_purchases({"SWITCH": 0, "PCB": -2}, {}, TODAY)
+    assert (plan.suggestions, plan.held) == ([], [])

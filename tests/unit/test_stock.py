@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from domain.errors import Conflict, InsufficientStock
-from domain.stock import Demand, Priority, StockPosition, allocate
+from domain.stock import Demand, MovementType, Priority, StockPosition, allocate
 
 
 def test_available_is_on_hand_minus_reserved() -> None:
@@ -76,3 +76,16 @@ def test_allocation_goes_by_priority_then_due_date_then_age() -> None:
         ("normal-early-newer", 20),
     ]
     assert allocate(0, demands) == []
+
+
+def test_a_transfer_is_booked_side_by_side_not_as_one_position() -> None:
+    with pytest.raises(Conflict, match="book each side"):
+        StockPosition(on_hand=5).book(MovementType.TRANSFER, 2)
+
+
+def test_demands_for_nothing_get_nothing() -> None:
+    demands = [
+        Demand("nothing", 0, Priority.URGENT, date(2026, 12, 1)),
+        Demand("five", 5, Priority.NORMAL, date(2026, 12, 1)),
+    ]
+    assert allocate(3, demands) == [("five", 3)]

@@ -105,3 +105,31 @@ def test_an_opening_stock_file() -> None:
     )
     assert [(r.sku, r.bin_code, r.quantity) for r in rows] == [("A", "A-01", 5)]
     assert [(e.line, e.field) for e in errors] == [(3, "quantity"), (4, "quantity")]
+
+
+def test_each_kind_of_bad_value_in_an_items_file_is_named() -> None:
+    header = "sku,name,item_type,category,min_stock_level,barcode,unit_cost"
+    rows, errors = parse_items(
+        f"{header}\n"
+        "A B,Switch,COMPONENT,SW,,,\n"  # a space is not in a SKU
+        f"OK-1,{'n' * 201},COMPONENT,SW,,,\n"  # a name too long
+        "OK-2,Switch,COMPONENT,SW,999999999999,,\n"  # beyond what a bin can hold
+        ",,,,,,\n"  # a blank line: skipped
+        "OK-3,Switch,COMPONENT,SW,,46/00,\n"  # not a barcode
+        "OK-4,Switch,COMPONENT,SW,,,0.355\n"  # a price to a tenth of a cent
+        "OK-5,Switch,COMPONENT,SW,,,\n"
+    )
+    assert [r.sku for r in rows] == ["OK-5"]
+    reasons = {(e.line, e.field): e.reason for e in errors}
+    assert "is not a SKU" in reasons[(2, "sku")]
+    assert reasons[(3, "name")] == "is longer than 200 characters"
+    assert reasons[(4, "min_stock_level")].startswith("may not exceed")
+    assert "is not a barcode" in reasons[(6, "barcode")]
+    assert "is not a price" in reasons[(7, "unit_cost")]
+    assert 5 not in {e.line for e in errors}
+
+
+def test_an_unreadable_header_is_refused_at_line_one() -> None:
+    _, errors = parse_items("sku," + "x" * 200_000 + "\n")  # beyond the csv field limit
+    assert errors[0].line == 1
+    assert errors[0].reason.startswith("the header cannot be read")

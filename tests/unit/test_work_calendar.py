@@ -159,3 +159,8 @@ def test_a_closure_never_adds_working_time(
     closed = WorkCalendar(calendar.zone, calendar.shifts, (*calendar.exceptions, closure))
     end = start + hours * HOURS
     assert closed.working_time(start, end) <= calendar.working_time(start, end)
+
+
+def test_work_cannot_be_negative() -> None:
+    with pytest.raises(InvalidInput, match="negative"):
+        OFFICE.finish(datetime(2026, 12, 7, 9, tzinfo=UTC), timedelta(hours=-1))

@@ -45,11 +45,18 @@ async def test_a_planner_keeps_the_plants_working_hours(workshop: Workshop) -> N
 
     await page.get_by_role("textbox", name="Name").fill("Night crew")
     await page.get_by_role("button", name="Create").click()
-    await page.get_by_role("button", name="Night crew").click()
-    await page.get_by_role("button", name="Make it the plant's default").click()
-    await expect(
-        page.get_by_role("button", name="Night crew").get_by_text("plant's default")
-    ).to_be_visible()
+    night = page.get_by_role("button", name="Night crew")
+    await expect(night).to_have_attribute("aria-expanded", "false")  # made, and shut
+    await night.click()
+    await expect(night).to_have_attribute("aria-expanded", "true")
+    make_default = page.get_by_role("region", name="Night crew").get_by_role(
+        "button", name="Make it the plant's default"
+    )
+    await expect(make_default).to_be_visible()
+    async with page.expect_response(lambda answer: answer.request.method == "PUT") as put:
+        await make_default.click()
+    assert (await put.value).ok
+    await expect(night.get_by_text("plant's default")).to_be_visible()
     calendars = ok(await workshop.stack.api.get("/api/production/calendars"))
     assert [(c["name"], c["is_default"]) for c in calendars] == [
         ("Night crew", True),
