@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import combinations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import InvalidInput
@@ -138,6 +139,31 @@ class WorkCalendar:
                 if shift.weekday == day.weekday():
                     yield shift.on(day, zone)
             day += _DAY
+
+
+def check_shifts(shifts: Iterable[Shift]) -> None:
+    """A week's shifts may not overlap (a night shift runs into the next day, Sunday's into
+    Monday's): an overlap would count the same hours twice in the week's planned hours."""
+    week = 7 * 24 * 3600
+    spans = []
+    for shift in shifts:
+        start = shift.weekday * 86400 + shift.start.hour * 3600 + shift.start.minute * 60
+        start += shift.start.second
+        spans.append((start, start + round(shift.hours * 3600), shift))
+    for first, second in combinations(spans, 2):
+        for moved in (-week, 0, week):  # the week wraps round
+            if first[0] < second[1] + moved and second[0] + moved < first[1]:
+                raise InvalidInput(
+                    f"shifts overlap: {_named(first[2])} and {_named(second[2])}",
+                    field="shifts",
+                )
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _named(shift: Shift) -> str:
+    return f"{_DAYS[shift.weekday]} {shift.start:%H:%M}-{shift.end:%H:%M}"
 
 
 def _require_aware(*instants: datetime) -> None:

@@ -70,7 +70,9 @@ def take_backup(settings: Settings, *, now: datetime | None = None) -> Taken:
     if folder.exists():
         raise BackupError(f"{folder} exists already: one backup a second at most")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    # Owner only: the dump holds password hashes and the whole ledger.
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial.mkdir(mode=0o700)
     temporal = temporal_databases(settings)
     if temporal:
         for name in temporal:
@@ -86,6 +88,8 @@ def take_backup(settings: Settings, *, now: datetime | None = None) -> Taken:
         "files": files,
     }
     (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    for file in partial.iterdir():
+        file.chmod(0o600)
     partial.rename(folder)
     prune(root, settings.backup_keep)
     size = sum(f["bytes"] for f in files.values())
@@ -110,10 +114,15 @@ def prune(root: Path, keep: int) -> list[Path]:
     return gone
 
 
-def restore(settings: Settings, folder: Path | None = None) -> float:
+@dataclass(frozen=True)
+class Restored:
+    folder: Path
+    seconds: float
+
+
+def restore(settings: Settings, folder: Path | None = None) -> Restored:
     """Bring back a backup (the newest when none is named): the databases are dropped and
-    created again from it, Temporal's file replaced. Nothing of the system may run meanwhile.
-    Returns how long it took in seconds."""
+    created again from it, Temporal's file replaced. Nothing of the system may run meanwhile."""
     started = time.monotonic()
     folder = folder or _newest(backup_root(settings))
     manifest = _check(folder)
@@ -135,7 +144,7 @@ def restore(settings: Settings, folder: Path | None = None) -> float:
         for leftover in (target.with_name(target.name + s) for s in ("-wal", "-shm", "")):
             leftover.unlink(missing_ok=True)
         shutil.copyfile(folder / temporal["sqlite"], target)
-    return time.monotonic() - started
+    return Restored(folder, time.monotonic() - started)
 
 
 def _newest(root: Path) -> Path:

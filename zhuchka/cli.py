@@ -327,11 +327,11 @@ def restore(
     settings = get_settings()
     configure_logging(settings, process="restore")
     try:
-        seconds = bring_back(settings, folder)
+        restored = bring_back(settings, folder)
     except BackupError as error:
         typer.echo(f"restore failed: {error}", err=True)
         raise typer.Exit(code=1) from error
-    typer.echo(f"restored in {seconds:.1f} s; start the stack again")
+    typer.echo(f"restored {restored.folder} in {restored.seconds:.1f} s; start the stack again")
 
 
 class _PassThrough(TyperCommand):

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import work_calendar as rules
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import Conflict, NotFound
 from persistence.tables import Calendar, CalendarException, CalendarShift, Equipment, Worker
 from services.inventory.catalogue import get_existing, insert_unique, update_unique
 
@@ -193,9 +193,7 @@ async def rules_of(
 async def _set_shifts(
     session: AsyncSession, calendar_id: uuid.UUID, shifts: Sequence[rules.Shift]
 ) -> None:
-    starts = [(s.weekday, s.start) for s in shifts]
-    if len(set(starts)) != len(starts):
-        raise InvalidInput("two shifts start on the same day at the same time", field="shifts")
+    rules.check_shifts(shifts)
     await session.execute(delete(CalendarShift).where(CalendarShift.calendar_id == calendar_id))
     session.add_all(
         CalendarShift(calendar_id=calendar_id, weekday=s.weekday, starts=s.start, ends=s.end)

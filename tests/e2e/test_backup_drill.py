@@ -167,9 +167,11 @@ def test_the_stack_comes_back_from_a_backup_after_its_data_is_lost(tmp_path: Pat
     [backup] = list(backups.iterdir())
     manifest = json.loads((backup / "manifest.json").read_text())
     assert set(manifest["files"]) == {"app.dump", "temporal.db"}
+    assert backup.stat().st_mode & 0o777 == 0o700  # password hashes inside: the owner's only
+    assert {f.stat().st_mode & 0o777 for f in backup.iterdir()} == {0o600}
 
     shutil.rmtree(stack.data_dir)  # the lost disk
-    assert "restored in" in _zhuchka(stack, backups, "restore")
+    assert f"restored {backup} in" in _zhuchka(stack, backups, "restore")
     stack.start()
     try:
         asyncio.run(_after_the_restore(stack, orders))

@@ -145,6 +145,17 @@ async def test_what_the_calendars_refuse(api: httpx.AsyncClient) -> None:
             "/api/production/calendars",
             json=DAY_SHIFT | {"name": "Z", "shifts": [MONDAY, MONDAY]},
         ),
+        "overlapping shifts": await api.post(
+            "/api/production/calendars",
+            json=DAY_SHIFT
+            | {
+                "name": "O",
+                "shifts": [
+                    {"weekday": 0, "start": "08:00", "end": "16:30"},
+                    {"weekday": 0, "start": "12:00", "end": "20:00"},
+                ],
+            },
+        ),
         "a name taken": await api.post("/api/production/calendars", json=DAY_SHIFT),
         "an exception ending first": await api.post(
             f"{url}/exceptions",
@@ -174,6 +185,7 @@ async def test_what_the_calendars_refuse(api: httpx.AsyncClient) -> None:
         "unknown zone": 422,
         "a weekday 7": 422,
         "two shifts at one start": 422,
+        "overlapping shifts": 422,
         "a name taken": 409,
         "an exception ending first": 422,
         "an instant without a zone": 422,
@@ -183,6 +195,9 @@ async def test_what_the_calendars_refuse(api: httpx.AsyncClient) -> None:
         "a worker on an unknown calendar": 404,
     }
     assert all("detail" in a.json() for a in answers.values())
+    [overlap] = answers["overlapping shifts"].json()["detail"]
+    assert overlap["loc"] == ["body", "shifts"]
+    assert overlap["msg"] == "shifts overlap: Monday 08:00-16:30 and Monday 12:00-20:00"
 
 
 async def test_only_floor_managers_change_calendars_and_everyone_reads_them(

@@ -176,5 +176,6 @@ def test_supplier_performance() -> None:
 
 
 def test_nothing_is_bought_for_a_need_already_covered() -> None:
-    plan = plan_purchases({"SWITCH": 0, "PCB": -2}, {}, TODAY)
+    no_offers: dict[str, list[SupplierOffer[str, str]]] = {}
+    plan = plan_purchases({"SWITCH": 0, "PCB": -2}, no_offers, TODAY)
     assert (plan.suggestions, plan.held) == ([], [])

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import InvalidInput
-from domain.work_calendar import CalendarException, Shift, WorkCalendar
+from domain.work_calendar import CalendarException, Shift, WorkCalendar, check_shifts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOURS = timedelta(hours=1)
@@ -164,3 +164,23 @@ def test_a_closure_never_adds_working_time(
 def test_work_cannot_be_negative() -> None:
     with pytest.raises(InvalidInput, match="negative"):
         OFFICE.finish(datetime(2026, 12, 7, 9, tzinfo=UTC), timedelta(hours=-1))
+
+
+@pytest.mark.parametrize(
+    ("shifts", "clash"),
+    [
+        ([Shift(0, time(8), time(16, 30)), Shift(0, time(12), time(20))], "Monday 08:00-16:30"),
+        ([Shift(0, time(22), time(6)), Shift(1, time(5), time(13))], "Monday 22:00-06:00"),
+        ([Shift(6, time(22), time(6)), Shift(0, time(4), time(12))], "Sunday 22:00-06:00"),
+        ([Shift(2, time(8), time(8)), Shift(3, time(7), time(9))], "Wednesday 08:00-08:00"),
+    ],
+)
+def test_shifts_that_overlap_are_refused(shifts: list[Shift], clash: str) -> None:
+    with pytest.raises(InvalidInput, match=f"shifts overlap: {clash}"):
+        check_shifts(shifts)
+
+
+def test_shifts_end_to_end_do_not_overlap() -> None:
+    check_shifts([Shift(0, time(6), time(14)), Shift(0, time(14), time(22))])
+    check_shifts([Shift(0, time(22), time(6)), Shift(1, time(6), time(14))])
+    check_shifts([Shift(day, time(0), time(0)) for day in range(7)])  # around the clock

@@ -22,9 +22,11 @@ async def test_a_planner_keeps_the_plants_working_hours(workshop: Workshop) -> N
     await week.get_by_role("button", name="Add a shift on Saturday").click()
     await week.get_by_label("Saturday: starts").fill("09:00")
     await week.get_by_label("Saturday: ends").fill("13:00")
+    await expect(page.get_by_role("status").filter(has_text="Unsaved changes")).to_be_visible()
     await page.get_by_role("button", name="Save the week").click()
     saved = page.get_by_role("button", name="Day shift").get_by_text("46.5 h a week")
     await expect(saved).to_be_visible()  # in the calendar's heading: as the API has it now
+    await expect(page.get_by_role("button", name="Save the week")).to_be_disabled()
     default = next(c for c in ok(await workshop.stack.api.get("/api/production/calendars")))
     assert default["is_default"]
     assert {"weekday": 5, "start": "09:00:00", "end": "13:00:00"} in default["shifts"]

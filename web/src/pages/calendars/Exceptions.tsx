@@ -14,9 +14,17 @@ export function Exceptions({ calendar, canEdit }: { calendar: Schemas["CalendarO
   const queries = useQueryClient();
   const path = { params: { path: { calendar_id: calendar.id } } };
   const key = ["calendars", calendar.id, "exceptions"];
+  // The past year's as well: a closure entered for the past changes the past's planned time.
+  const [opened] = useState(() => Date.now());
+  const since = new Date(opened - 365 * 86_400_000).toISOString();
   const exceptions = useQuery({
     queryKey: key,
-    queryFn: () => unwrap(api.GET("/api/production/calendars/{calendar_id}/exceptions", path)),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/production/calendars/{calendar_id}/exceptions", {
+          params: { path: { calendar_id: calendar.id }, query: { since } },
+        }),
+      ),
   });
   const [starts, setStarts] = useState("");
   const [ends, setEnds] = useState("");
@@ -60,9 +68,16 @@ export function Exceptions({ calendar, canEdit }: { calendar: Schemas["CalendarO
                 <Table.Td>{shown(e.starts_at)}</Table.Td>
                 <Table.Td>{shown(e.ends_at)}</Table.Td>
                 <Table.Td>
-                  <Badge color={e.working ? "green" : "gray"} variant="light">
-                    {e.working ? t("calendars.working") : t("calendars.closed")}
-                  </Badge>
+                  <Group gap={4}>
+                    <Badge color={e.working ? "green" : "gray"} variant="light">
+                      {e.working ? t("calendars.working") : t("calendars.closed")}
+                    </Badge>
+                    {Date.parse(e.ends_at) <= opened && (
+                      <Badge color="gray" variant="outline">
+                        {t("calendars.past")}
+                      </Badge>
+                    )}
+                  </Group>
                 </Table.Td>
                 <Table.Td>{e.note}</Table.Td>
                 <Table.Td>

@@ -31,7 +31,9 @@ export function WeekEditor({
   onSave: (shifts: Shift[]) => void;
 }) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState(() => shifts.map((s) => ({ ...s, start: hhmm(s.start), end: hhmm(s.end) })));
+  const [saved] = useState(() => shifts.map((s) => ({ ...s, start: hhmm(s.start), end: hhmm(s.end) })));
+  const [draft, setDraft] = useState(saved);
+  const changed = JSON.stringify(draft) !== JSON.stringify(saved);
   const days = weekdays(locale());
   const change = (index: number, what: Partial<Shift>) =>
     setDraft((all) => all.map((s, i) => (i === index ? { ...s, ...what } : s)));
@@ -90,12 +92,17 @@ export function WeekEditor({
         </Table.Tbody>
       </Table>
       <Group>
-        <Button size="xs" loading={saving} onClick={() => onSave(draft)}>
+        <Button size="xs" loading={saving} disabled={!changed} onClick={() => onSave(draft)}>
           {t("calendars.saveWeek")}
         </Button>
         <Text size="sm" c="dimmed">
           {t("calendars.hoursPerWeek", { hours: weekHours(draft) })}
         </Text>
+        {changed && (
+          <Text size="sm" c="orange" role="status">
+            {t("calendars.unsaved")}
+          </Text>
+        )}
       </Group>
     </Stack>
   );

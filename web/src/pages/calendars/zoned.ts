@@ -48,7 +48,9 @@ export function weekdays(locale: string): string[] {
   return Array.from({ length: 7 }, (_, day) => format.format(new Date(monday + day * 86_400_000)));
 }
 
-/** The zones the browser knows, for choosing a calendar's. */
+/** The zones the browser knows, for choosing a calendar's (UTC among them: some browsers list
+ * only the geographic ones). */
 export function zones(): string[] {
-  return Intl.supportedValuesOf("timeZone");
+  const known = Intl.supportedValuesOf("timeZone");
+  return known.includes("UTC") ? known : ["UTC", ...known];
 }
