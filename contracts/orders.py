@@ -25,9 +25,11 @@ class WorkingHours(BaseModel):
 
     @classmethod
     def of(cls, calendar: WorkCalendar) -> WorkingHours:
+        """The week in force from now on (a changed week takes effect the day it changes;
+        the weeks that ended are the past's)."""
         return cls(
             zone=calendar.zone,
-            shifts=[(s.weekday, s.start, s.end) for s in calendar.shifts],
+            shifts=[(s.weekday, s.start, s.end) for s in calendar.shifts if s.valid_until is None],
             exceptions=[(e.start, e.end, e.working) for e in calendar.exceptions],
         )
 

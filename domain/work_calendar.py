@@ -32,6 +32,10 @@ class Shift:
     weekday: int  # the day the shift starts: 0 Monday ... 6 Sunday
     start: time
     end: time
+    # The days (in the calendar's zone) it is worked: from `valid_from`, before `valid_until`;
+    # open-ended when None. A week changed on a day ends the old shifts there.
+    valid_from: date | None = None
+    valid_until: date | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
@@ -50,6 +54,14 @@ class Shift:
         start = datetime.combine(date.min, self.start)
         end = datetime.combine(date.min + (_DAY if self.overnight else timedelta()), self.end)
         return (end - start) / timedelta(hours=1)
+
+    def worked_on(self, day: date) -> bool:
+        """Whether the shift begins on `day`: its weekday, while it is in force."""
+        return (
+            day.weekday() == self.weekday
+            and (self.valid_from is None or day >= self.valid_from)
+            and (self.valid_until is None or day < self.valid_until)
+        )
 
     def on(self, day: date, zone: ZoneInfo) -> Span:
         """The shift as begun on `day` (whatever its weekday), in real time."""
@@ -136,7 +148,7 @@ class WorkCalendar:
         last = end.astimezone(zone).date()
         while day <= last:
             for shift in self.shifts:
-                if shift.weekday == day.weekday():
+                if shift.worked_on(day):
                     yield shift.on(day, zone)
             day += _DAY
 

@@ -4,11 +4,12 @@ work (calendars), and what each stage needs."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -44,18 +45,26 @@ class Calendar(Base):
 
 class CalendarShift(Base):
     """A shift on a weekday (0 Monday): wall-clock times; an end not after the start is the
-    next day's."""
+    next day's. In force from `valid_from` to before `valid_until` (days in the calendar's
+    zone; open when none): a changed week ends the old shifts and starts the new ones on the
+    day of the change, so the past's planned time stays as it was."""
 
     __tablename__ = "calendar_shifts"
 
+    id: Mapped[uuid.UUID] = uuid_pk()
     calendar_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("work_calendars.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("work_calendars.id", ondelete="CASCADE"), index=True
     )
-    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
-    starts: Mapped[time] = mapped_column(Time, primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[time] = mapped_column(Time)
     ends: Mapped[time] = mapped_column(Time)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
 
-    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_in_range"),)
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_in_range"),
+        CheckConstraint("valid_until > valid_from", name="valid_forwards"),
+    )
 
 
 class CalendarException(Base):

@@ -8,7 +8,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,7 +38,7 @@ async def create_calendar(session: AsyncSession, change: CalendarChange) -> Cale
         {"name": change.name, "zone": change.zone, "is_default": change.is_default},
         [("name",)],
     )
-    await _set_shifts(session, calendar.id, change.shifts)
+    await _set_shifts(session, calendar.id, change.shifts, since=None)
     return calendar
 
 
@@ -53,7 +54,8 @@ async def replace_calendar(
     calendar = await update_unique(
         session, Calendar, calendar_id, values, [("name",)], label="calendar"
     )
-    await _set_shifts(session, calendar.id, change.shifts)
+    today = datetime.now(ZoneInfo(change.zone)).date()
+    await _set_shifts(session, calendar.id, change.shifts, since=today)
     return calendar
 
 
@@ -126,14 +128,14 @@ async def check_calendar(session: AsyncSession, calendar_id: uuid.UUID | None) -
 
 
 async def shifts_of(
-    session: AsyncSession, calendar_ids: Sequence[uuid.UUID]
+    session: AsyncSession, calendar_ids: Sequence[uuid.UUID], *, with_past: bool = False
 ) -> dict[uuid.UUID, list[CalendarShift]]:
+    """The week in force (with `with_past`, also the weeks before it, with their days)."""
     found: dict[uuid.UUID, list[CalendarShift]] = defaultdict(list)
-    for shift in await session.scalars(
-        select(CalendarShift)
-        .where(CalendarShift.calendar_id.in_(calendar_ids))
-        .order_by(CalendarShift.weekday, CalendarShift.starts)
-    ):
+    query = select(CalendarShift).where(CalendarShift.calendar_id.in_(calendar_ids))
+    if not with_past:
+        query = query.where(CalendarShift.valid_until.is_(None))
+    for shift in await session.scalars(query.order_by(CalendarShift.weekday, CalendarShift.starts)):
         found[shift.calendar_id].append(shift)
     return found
 
@@ -177,13 +179,15 @@ async def rules_of(
         if calendar_id is None:
             return rules.WorkCalendar.always()
     calendar = await get_existing(session, Calendar, calendar_id, "calendar")
-    shifts = (await shifts_of(session, [calendar_id]))[calendar_id]
+    shifts = (await shifts_of(session, [calendar_id], with_past=True))[calendar_id]
     exceptions = (await exceptions_of(session, [calendar_id], since=since, until=until))[
         calendar_id
     ]
     return rules.WorkCalendar(
         calendar.zone,
-        tuple(rules.Shift(s.weekday, s.starts, s.ends) for s in shifts),
+        tuple(
+            rules.Shift(s.weekday, s.starts, s.ends, s.valid_from, s.valid_until) for s in shifts
+        ),
         tuple(
             rules.CalendarException(e.starts_at, e.ends_at, e.working, e.note) for e in exceptions
         ),
@@ -191,12 +195,35 @@ async def rules_of(
 
 
 async def _set_shifts(
-    session: AsyncSession, calendar_id: uuid.UUID, shifts: Sequence[rules.Shift]
+    session: AsyncSession, calendar_id: uuid.UUID, shifts: Sequence[rules.Shift], since: date | None
 ) -> None:
+    """The week of shifts from the day `since` on (None: always): the shifts in force end that
+    day (those begun that same day go), so that the past keeps the week it was planned by."""
     rules.check_shifts(shifts)
-    await session.execute(delete(CalendarShift).where(CalendarShift.calendar_id == calendar_id))
+    current = list(
+        await session.scalars(
+            select(CalendarShift).where(
+                CalendarShift.calendar_id == calendar_id, CalendarShift.valid_until.is_(None)
+            )
+        )
+    )
+    if sorted((r.weekday, r.starts, r.ends) for r in current) == sorted(
+        (s.weekday, s.start, s.end) for s in shifts
+    ):
+        return  # the same week
+    for row in current:
+        if since is None or (row.valid_from is not None and row.valid_from >= since):
+            await session.delete(row)
+        else:
+            row.valid_until = since
     session.add_all(
-        CalendarShift(calendar_id=calendar_id, weekday=s.weekday, starts=s.start, ends=s.end)
+        CalendarShift(
+            calendar_id=calendar_id,
+            weekday=s.weekday,
+            starts=s.start,
+            ends=s.end,
+            valid_from=since,
+        )
         for s in shifts
     )
     await session.flush()

@@ -3,9 +3,12 @@ maintenance, the working time they give, and workers and equipment following the
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
+from sqlalchemy import text
 
 from core.settings import Settings
 from domain.access import Role
@@ -212,3 +215,44 @@ async def test_only_floor_managers_change_calendars_and_everyone_reads_them(
         assert (await viewer.put(url, json=DAY_SHIFT)).status_code == 403
         closed = {"starts_at": "2026-12-02T00:00:00Z", "ends_at": "2026-12-03T00:00:00Z"}
         assert (await viewer.post(f"{url}/exceptions", json=closed)).status_code == 403
+
+
+async def test_a_changed_week_counts_from_the_day_of_the_change(
+    api: httpx.AsyncClient, sessions: SessionFactory
+) -> None:
+    """The past keeps the week it was planned by (OEE and utilisation do not move back in
+    time); the new week counts from today, and a second change the same day replaces the
+    first."""
+    calendar = await _calendar(api)
+    url = f"/api/production/calendars/{calendar['id']}"
+    before = ok(await api.get(f"{url}/working-time", params=WEEK))["working_seconds"]
+    assert before == 5 * 8.5 * 3600
+    today = datetime.now(ZoneInfo("Europe/Moscow")).date()
+    next_week = {
+        "since": datetime.combine(
+            today + timedelta(days=1), time(), ZoneInfo("Europe/Moscow")
+        ).isoformat(),
+    }
+    next_week["until"] = (
+        datetime.fromisoformat(next_week["since"]) + timedelta(days=7)
+    ).isoformat()
+    weekdays = [MONDAY | {"weekday": d} for d in range(5)]
+    saturday = {"weekday": 5, "start": "09:00", "end": "13:00"}
+    sunday = {"weekday": 6, "start": "10:00", "end": "12:00"}
+    for extra, hours in ((saturday, 4), (sunday, 2)):  # the second change replaces the first
+        week = DAY_SHIFT | {"shifts": [*weekdays, extra]}
+        changed = ok(await api.put(url, json=week))
+        assert changed["hours_per_week"] == 42.5 + hours
+        ahead = ok(await api.get(f"{url}/working-time", params=next_week))["working_seconds"]
+        assert ahead == (42.5 + hours) * 3600
+        past = ok(await api.get(f"{url}/working-time", params=WEEK))["working_seconds"]
+        assert past == before
+    assert [s["weekday"] for s in ok(await api.get(url))["shifts"]] == [0, 1, 2, 3, 4, 6]
+    unchanged = DAY_SHIFT | {"name": "Day", "shifts": [*weekdays, sunday]}
+    ok(await api.put(url, json=unchanged))  # a rename alone keeps the week's history as it is
+    async with sessions() as session:
+        kept = await session.scalar(
+            text("SELECT count(*) FROM calendar_shifts WHERE calendar_id = :id"),
+            {"id": calendar["id"]},
+        )
+    assert kept == 5 + 6  # the first week (ended today) and the second

@@ -3,7 +3,7 @@ over the changes of the clocks) and properties that hold for any calendar."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -184,3 +184,15 @@ def test_shifts_end_to_end_do_not_overlap() -> None:
     check_shifts([Shift(0, time(6), time(14)), Shift(0, time(14), time(22))])
     check_shifts([Shift(0, time(22), time(6)), Shift(1, time(6), time(14))])
     check_shifts([Shift(day, time(0), time(0)) for day in range(7)])  # around the clock
+
+
+def test_a_week_changed_on_a_day_counts_the_old_shifts_before_it_and_the_new_after() -> None:
+    change = date(2026, 12, 9)  # a Wednesday
+    old = [Shift(d, time(8), time(16), valid_until=change) for d in range(5)]
+    new = [Shift(d, time(8), time(12), valid_from=change) for d in range(5)]
+    calendar = WorkCalendar("UTC", (*old, *new))
+    monday = datetime(2026, 12, 7, tzinfo=UTC)
+    # Monday and Tuesday 8 h each, Wednesday to Friday 4 h each.
+    assert calendar.working_time(monday, monday + timedelta(days=7)) == timedelta(hours=28)
+    assert Shift(0, time(8), time(16), valid_until=change).worked_on(date(2026, 12, 7))
+    assert not Shift(2, time(8), time(16), valid_until=change).worked_on(change)
