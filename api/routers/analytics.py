@@ -3,13 +3,15 @@ unless asked), each table also as CSV. Anyone signed in may read them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, BeforeValidator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.access import requires
@@ -22,6 +24,7 @@ from api.queries import quality_analytics as quality
 from domain import analytics
 from domain.access import Action
 from domain.errors import InvalidInput
+from services.floor.calendars import plant_zone
 
 router = APIRouter(dependencies=[requires(Action.READ)])
 DEFAULT_PERIOD = timedelta(days=30)
@@ -38,15 +41,38 @@ class Period:
         return f"{self.since:%Y%m%d}-{self.until:%Y%m%d}"
 
 
+def _a_day(value: object) -> object:
+    """Only a day as it is written ("2026-12-01"): a time without a zone is not a day."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD; an instant needs its zone")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_a_day)]
+
+
 async def _period(
+    session: SessionDep,
     since: Annotated[
-        AwareDatetime | None, Query(description="Default: 30 days before `until`")
+        AwareDatetime | Day | None,
+        Query(
+            description="An instant with its zone, or a day (from its start in the plant's "
+            "zone). Default: 30 days before `until`"
+        ),
     ] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Default (and at most): now")] = None,
+    until: Annotated[
+        AwareDatetime | Day | None,
+        Query(
+            description="An instant, or a day (to its end in the plant's zone). Default (and "
+            "at most): now"
+        ),
+    ] = None,
 ) -> Period:
     now = datetime.now(UTC)
-    end = min(until or now, now)
-    start = since or end - DEFAULT_PERIOD
+    days = [v for v in (since, until) if v is not None and not isinstance(v, datetime)]
+    zone: tzinfo = ZoneInfo(await plant_zone(session)) if days else UTC
+    end = min(_instant(until, zone, end_of_day=True) or now, now)
+    start = _instant(since, zone) or end - DEFAULT_PERIOD
     if start >= end:
         raise InvalidInput(
             "the period must start before it ends (and before now)",
@@ -58,6 +84,13 @@ async def _period(
             f"ask for {LONGEST_PERIOD.days} days at most", field="since", location="query"
         )
     return Period(start, end)
+
+
+def _instant(value: date | None, zone: tzinfo, *, end_of_day: bool = False) -> datetime | None:
+    """An instant as it is; a day as its start (or its end) in the plant's zone."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value + timedelta(days=1 if end_of_day else 0), time(), zone)
 
 
 async def _classes(

@@ -287,3 +287,20 @@ async def test_the_daily_sums_follow_every_change_of_the_passes(
     async with sessions.begin() as session:
         await session.execute(delete(OrderStageRecord).where(o2))
     await _days_agree_with_the_passes(sessions)
+
+
+async def test_a_period_of_whole_days_in_the_plants_zone(
+    api: httpx.AsyncClient, week: dict[str, str]
+) -> None:
+    """Days instead of instants: from the start of the first to the end of the last, in the
+    plant's zone (the default calendar's: UTC here)."""
+    by_days = ok(
+        await api.get(
+            "/api/analytics/production", params={"since": "2026-11-02", "until": "2026-11-06"}
+        )
+    )
+    by_instants = ok(await api.get("/api/analytics/production", params=WEEK))
+    assert (by_days["since"], by_days["until"]) == ("2026-11-02T00:00:00Z", "2026-11-07T00:00:00Z")
+    assert by_days["equipment"] == by_instants["equipment"]
+    naive = await api.get("/api/analytics/production", params={"since": "2026-11-02T10:00"})
+    assert naive.status_code == 422  # an instant needs its zone

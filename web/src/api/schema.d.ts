@@ -14122,9 +14122,9 @@ export interface operations {
     inventory_figures_api_analytics_inventory_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
                 /** @description A: the top share of value */
                 abc_a?: number;
@@ -14193,9 +14193,9 @@ export interface operations {
     inventory_items_csv_api_analytics_inventory_items_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
                 /** @description A: the top share of value */
                 abc_a?: number;
@@ -14262,9 +14262,9 @@ export interface operations {
     inventory_categories_csv_api_analytics_inventory_categories_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
                 /** @description A: the top share of value */
                 abc_a?: number;
@@ -14450,9 +14450,9 @@ export interface operations {
     delivery_figures_api_analytics_delivery_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -14513,9 +14513,9 @@ export interface operations {
     export_api_analytics_delivery_by_week_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -14574,9 +14574,9 @@ export interface operations {
     export_api_analytics_delivery_by_priority_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -14635,9 +14635,9 @@ export interface operations {
     export_api_analytics_delivery_at_risk_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -14696,9 +14696,9 @@ export interface operations {
     export_api_analytics_delivery_suppliers_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -14757,9 +14757,9 @@ export interface operations {
     quality_figures_api_analytics_quality_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -14820,9 +14820,9 @@ export interface operations {
     export_api_analytics_quality_first_pass_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -14881,9 +14881,9 @@ export interface operations {
     export_api_analytics_quality_defects_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -14942,9 +14942,9 @@ export interface operations {
     export_api_analytics_quality_reworks_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15003,9 +15003,9 @@ export interface operations {
     export_api_analytics_quality_failing_checks_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15064,9 +15064,9 @@ export interface operations {
     export_api_analytics_quality_inspectors_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15125,9 +15125,9 @@ export interface operations {
     production_figures_api_analytics_production_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15188,9 +15188,9 @@ export interface operations {
     export_api_analytics_production_throughput_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15249,9 +15249,9 @@ export interface operations {
     export_api_analytics_production_wip_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15310,9 +15310,9 @@ export interface operations {
     export_api_analytics_production_stages_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15371,9 +15371,9 @@ export interface operations {
     export_api_analytics_production_equipment_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15432,9 +15432,9 @@ export interface operations {
     export_api_analytics_production_stations_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;
@@ -15493,9 +15493,9 @@ export interface operations {
     export_api_analytics_production_workers_csv_get: {
         parameters: {
             query?: {
-                /** @description Default: 30 days before `until` */
+                /** @description An instant with its zone, or a day (from its start in the plant's zone). Default: 30 days before `until` */
                 since?: string | null;
-                /** @description Default (and at most): now */
+                /** @description An instant, or a day (to its end in the plant's zone). Default (and at most): now */
                 until?: string | null;
             };
             header?: never;

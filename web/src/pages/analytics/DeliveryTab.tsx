@@ -13,7 +13,7 @@ export function DeliveryTab({ figures, period }: { figures: Schemas["DeliveryFig
   const rowColumns = (group: Column<Row>): Column<Row>[] => [
     group,
     { title: t("analytics.shipped"), cell: (r) => r.shipped, numeric: true },
-    { title: t("analytics.onTime"), cell: (r) => r.on_time, numeric: true },
+    { title: t("analytics.onTimeCount"), cell: (r) => r.on_time, numeric: true },
     { title: t("analytics.onTimeRate"), cell: (r) => percent(r.on_time_rate), numeric: true },
     { title: t("analytics.daysLate"), cell: (r) => num(r.average_days_late, 1), numeric: true },
   ];
@@ -31,6 +31,8 @@ export function DeliveryTab({ figures, period }: { figures: Schemas["DeliveryFig
           data={figures.by_week.map((w) => ({ week: w.group, onTime: w.on_time, late: w.shipped - w.on_time }))}
           dataKey="week"
           type="stacked"
+          withLegend
+          yAxisProps={{ allowDecimals: false }}
           series={[
             { name: "onTime", label: t("analytics.onTime"), color: "teal.6" },
             { name: "late", label: t("analytics.late"), color: "red.6" },
@@ -38,7 +40,7 @@ export function DeliveryTab({ figures, period }: { figures: Schemas["DeliveryFig
         />
       </ChartPanel>
       <FigureTable
-        title={t("analytics.byWeek")}
+        title={t("analytics.byWeekTable")}
         rows={figures.by_week}
         rowKey={(r) => r.group}
         csv="/api/analytics/delivery/by-week.csv"

@@ -40,6 +40,7 @@ export function ProductionTab({ figures, period }: { figures: Schemas["Productio
             h={240}
             data={figures.wip.map((w) => ({ stage: stage(w.stage), orders: w.orders }))}
             dataKey="stage"
+            yAxisProps={{ allowDecimals: false }}
             series={[{ name: "orders", label: t("analytics.orders"), color: "blue.6" }]}
           />
         </ChartPanel>
@@ -70,6 +71,7 @@ export function ProductionTab({ figures, period }: { figures: Schemas["Productio
           { title: t("analytics.workP50"), cell: (r) => hours(r.work_p50_seconds), numeric: true },
           { title: t("analytics.workP90"), cell: (r) => hours(r.work_p90_seconds), numeric: true },
           { title: t("analytics.leadP50"), cell: (r) => hours(r.lead_p50_seconds), numeric: true },
+          { title: t("analytics.leadP90"), cell: (r) => hours(r.lead_p90_seconds), numeric: true },
         ]}
       />
       <FigureTable
