@@ -13,6 +13,7 @@ done; it is never behind them, which would lose stock moves a workflow believes 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -61,18 +62,24 @@ def temporal_databases(settings: Settings) -> list[str]:
 
 
 def take_backup(settings: Settings, *, now: datetime | None = None) -> Taken:
-    """One consistent backup in `backup_root`, then the oldest beyond `backup_keep` removed."""
-    started = time.monotonic()
-    taken_at = now or datetime.now(UTC)
+    """One consistent backup in `backup_root`, then the oldest beyond `backup_keep` removed.
+    Backups of one folder take turns (a lock file): a scheduled one and one run by hand never
+    clear each other's work."""
     root = backup_root(settings)
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with (root / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _take(settings, root, now or datetime.now(UTC))
+
+
+def _take(settings: Settings, root: Path, taken_at: datetime) -> Taken:
+    started = time.monotonic()
     folder = root / taken_at.strftime("%Y%m%dT%H%M%SZ")
     partial = folder.with_name(folder.name + PARTIAL)
     if folder.exists():
         raise BackupError(f"{folder} exists already: one backup a second at most")
     shutil.rmtree(partial, ignore_errors=True)
-    # Owner only: the dump holds password hashes and the whole ledger.
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial.mkdir(mode=0o700)
+    partial.mkdir(mode=0o700)  # owner only: the dump holds password hashes and the ledger
     temporal = temporal_databases(settings)
     if temporal:
         for name in temporal:
@@ -134,10 +141,13 @@ def restore(settings: Settings, folder: Path | None = None) -> Restored:
             "the backup's Temporal persistence is not the one configured here "
             "(TEMPORAL_POSTGRES_DATABASES): restore it where it was taken"
         )
+    dumps = [(name, folder / f"temporal-{name}.dump") for name in temporal.get("postgres", [])]
+    dumps.append((settings.postgres_db, folder / "app.dump"))
+    for _, dump in dumps:  # readable by this pg_restore, before anything is dropped
+        _run([_tool("pg_restore"), "--list", str(dump)], dict(os.environ), f"reading {dump}")
     with _postgres_reachable(settings) as reachable:
-        _replace_database(reachable, settings.postgres_db, folder / "app.dump")
-        for name in temporal.get("postgres", []):
-            _replace_database(reachable, name, folder / f"temporal-{name}.dump")
+        for name, dump in dumps:
+            _replace_database(reachable, name, dump)
     if "sqlite" in temporal:
         target = settings.data_dir / "temporal" / "temporal.db"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -90,6 +90,8 @@ def _instant(value: date | None, zone: tzinfo, *, end_of_day: bool = False) -> d
     """An instant as it is; a day as its start (or its end) in the plant's zone."""
     if value is None or isinstance(value, datetime):
         return value
+    if end_of_day and value >= date.max:  # no day after the last: up to now
+        return None
     return datetime.combine(value + timedelta(days=1 if end_of_day else 0), time(), zone)
 
 

@@ -33,9 +33,19 @@ def upgrade() -> None:
     op.create_check_constraint(
         "ck_calendar_shifts_valid_forwards", "calendar_shifts", "valid_until > valid_from"
     )
+    _audit_key("id,calendar_id")  # a week's versions of one shift told apart
+
+
+def _audit_key(keys: str) -> None:
+    op.execute("DROP TRIGGER audit_change ON calendar_shifts")
+    op.execute(
+        "CREATE TRIGGER audit_change AFTER INSERT OR UPDATE OR DELETE ON calendar_shifts "
+        f"FOR EACH ROW EXECUTE FUNCTION audit_change('{keys}', '')"
+    )
 
 
 def downgrade() -> None:
+    _audit_key("calendar_id,weekday,starts")
     op.execute("DELETE FROM calendar_shifts WHERE valid_until IS NOT NULL")
     op.drop_constraint("ck_calendar_shifts_valid_forwards", "calendar_shifts", type_="check")
     op.drop_index("ix_calendar_shifts_calendar_id", table_name="calendar_shifts")

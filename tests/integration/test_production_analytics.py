@@ -304,3 +304,5 @@ async def test_a_period_of_whole_days_in_the_plants_zone(
     assert by_days["equipment"] == by_instants["equipment"]
     naive = await api.get("/api/analytics/production", params={"since": "2026-11-02T10:00"})
     assert naive.status_code == 422  # an instant needs its zone
+    far = await api.get("/api/analytics/production", params={"until": "9999-12-31"})
+    assert far.status_code == 200  # up to now
