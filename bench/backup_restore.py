@@ -17,6 +17,7 @@ from typing import Any
 
 from bench.analytics_speed import load_years, row_counts
 from core.settings import Settings
+from zhuchka.backups import backups as list_backups
 from zhuchka.devstack.postgres import install_dir
 from zhuchka.devstack.private_stack import PrivateStack
 
@@ -59,7 +60,7 @@ def measure() -> dict[str, Any]:
             dump_s = _plain_dump(stack.settings(), Path(folder) / "plain.dump")
         finally:
             stack.stop()
-        [backup] = list(backups.iterdir())
+        [backup] = list_backups(backups)
         size = sum(f.stat().st_size for f in backup.iterdir())
         shutil.rmtree(stack.data_dir)  # the lost disk
         restore_s = _zhuchka(stack, backups, "restore")

@@ -18,6 +18,7 @@ import httpx
 
 from bench.order_throughput import passing_completion, passing_inspections
 from tests.support import days_ahead
+from zhuchka.backups import backups as list_backups
 from zhuchka.devstack.private_stack import PrivateStack
 
 Order = dict[str, Any]
@@ -164,7 +165,7 @@ def test_the_stack_comes_back_from_a_backup_after_its_data_is_lost(tmp_path: Pat
         asyncio.run(_after_the_backup(stack, orders))
     finally:
         assert stack.stop() == 0
-    [backup] = list(backups.iterdir())
+    [backup] = list_backups(backups)
     manifest = json.loads((backup / "manifest.json").read_text())
     assert set(manifest["files"]) == {"app.dump", "temporal.db"}
     assert backup.stat().st_mode & 0o777 == 0o700  # password hashes inside: the owner's only
