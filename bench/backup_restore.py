@@ -18,7 +18,7 @@ from typing import Any
 from bench.analytics_speed import load_years, row_counts
 from core.settings import Settings
 from zhuchka.backups import backups as list_backups
-from zhuchka.devstack.postgres import install_dir
+from zhuchka.backups import dump_database
 from zhuchka.devstack.private_stack import PrivateStack
 
 
@@ -36,16 +36,7 @@ def _zhuchka(stack: PrivateStack, backups: Path, command: str) -> float:
 
 def _plain_dump(settings: Settings, target: Path) -> float:
     started = time.perf_counter()
-    subprocess.run(
-        [
-            str(install_dir() / "bin" / "pg_dump"),
-            "-Fc",
-            *("-h", settings.postgres_host, "-p", str(settings.postgres_port)),
-            *("-U", settings.postgres_user, "-d", settings.postgres_db, "-f", str(target)),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    dump_database(settings, settings.postgres_db, target)
     return time.perf_counter() - started
 
 

@@ -25,11 +25,11 @@ class WorkingHours(BaseModel):
 
     @classmethod
     def of(cls, calendar: WorkCalendar) -> WorkingHours:
-        """The week in force from now on (a changed week takes effect the day it changes;
-        the weeks that ended are the past's)."""
+        """`calendar` as read from now on (`rules_of(..., since=now)`): only the week in
+        force, since a changed week takes effect on the day it changes."""
         return cls(
             zone=calendar.zone,
-            shifts=[(s.weekday, s.start, s.end) for s in calendar.shifts if s.valid_until is None],
+            shifts=[(s.weekday, s.start, s.end) for s in calendar.shifts],
             exceptions=[(e.start, e.end, e.working) for e in calendar.exceptions],
         )
 

@@ -83,10 +83,10 @@ def _take(settings: Settings, root: Path, taken_at: datetime) -> Taken:
     temporal = temporal_databases(settings)
     if temporal:
         for name in temporal:
-            _dump(settings, name, partial / f"temporal-{name}.dump")
+            dump_database(settings, name, partial / f"temporal-{name}.dump")
     else:
         _copy_sqlite(settings.data_dir / "temporal" / "temporal.db", partial / "temporal.db")
-    _dump(settings, settings.postgres_db, partial / "app.dump")
+    dump_database(settings, settings.postgres_db, partial / "app.dump")
     files = {p.name: _describe(p) for p in sorted(partial.iterdir())}
     manifest = {
         "taken_at": taken_at.isoformat(),
@@ -229,7 +229,8 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed: {said}")
 
 
-def _dump(settings: Settings, database: str, target: Path) -> None:
+def dump_database(settings: Settings, database: str, target: Path) -> None:
+    """`pg_dump -Fc` of one database of the configured server into `target`."""
     args, env = _connection_args(settings, database)
     _run([_tool("pg_dump"), "-Fc", *args, "-f", str(target)], env, f"pg_dump of {database}")
 

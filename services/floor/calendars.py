@@ -128,13 +128,13 @@ async def check_calendar(session: AsyncSession, calendar_id: uuid.UUID | None) -
 
 
 async def shifts_of(
-    session: AsyncSession, calendar_ids: Sequence[uuid.UUID], *, with_past: bool = False
+    session: AsyncSession, calendar_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[CalendarShift]]:
-    """The week in force (with `with_past`, also the weeks before it, with their days)."""
+    """The week in force of each calendar."""
     found: dict[uuid.UUID, list[CalendarShift]] = defaultdict(list)
-    query = select(CalendarShift).where(CalendarShift.calendar_id.in_(calendar_ids))
-    if not with_past:
-        query = query.where(CalendarShift.valid_until.is_(None))
+    query = select(CalendarShift).where(
+        CalendarShift.calendar_id.in_(calendar_ids), CalendarShift.valid_until.is_(None)
+    )
     for shift in await session.scalars(query.order_by(CalendarShift.weekday, CalendarShift.starts)):
         found[shift.calendar_id].append(shift)
     return found
@@ -173,20 +173,34 @@ async def rules_of(
     until: datetime | None = None,
 ) -> rules.WorkCalendar:
     """The calendar as the domain's rules (the plant's default for None; around the clock
-    when there is none), with the exceptions that touch [since, until)."""
+    when there is none), with the weeks of shifts and the exceptions that touch
+    [since, until)."""
     if calendar_id is None:
-        calendar_id = await session.scalar(select(Calendar.id).where(Calendar.is_default))
-        if calendar_id is None:
+        calendar = await session.scalar(select(Calendar).where(Calendar.is_default))
+        if calendar is None:
             return rules.WorkCalendar.always()
-    calendar = await get_existing(session, Calendar, calendar_id, "calendar")
-    shifts = (await shifts_of(session, [calendar_id], with_past=True))[calendar_id]
-    exceptions = (await exceptions_of(session, [calendar_id], since=since, until=until))[
-        calendar_id
+    else:
+        calendar = await get_existing(session, Calendar, calendar_id, "calendar")
+    zone = ZoneInfo(calendar.zone)
+    shifts = select(CalendarShift).where(CalendarShift.calendar_id == calendar.id)
+    if since is not None:  # weeks that ended by the period's first day are not read
+        shifts = shifts.where(
+            CalendarShift.valid_until.is_(None)
+            | (CalendarShift.valid_until > since.astimezone(zone).date())
+        )
+    if until is not None:
+        shifts = shifts.where(
+            CalendarShift.valid_from.is_(None)
+            | (CalendarShift.valid_from <= until.astimezone(zone).date())
+        )
+    exceptions = (await exceptions_of(session, [calendar.id], since=since, until=until))[
+        calendar.id
     ]
     return rules.WorkCalendar(
         calendar.zone,
         tuple(
-            rules.Shift(s.weekday, s.starts, s.ends, s.valid_from, s.valid_until) for s in shifts
+            rules.Shift(s.weekday, s.starts, s.ends, s.valid_from, s.valid_until)
+            for s in await session.scalars(shifts)
         ),
         tuple(
             rules.CalendarException(e.starts_at, e.ends_at, e.working, e.note) for e in exceptions

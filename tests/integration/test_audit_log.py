@@ -4,13 +4,14 @@ taken for a stage) are not master data; only admins read it; nobody rewrites it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
 from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError
 
+from api.queries.audit_log import AuditedTable
 from core.settings import Settings
 from domain.access import Role
 from persistence.database import SessionFactory
@@ -89,3 +90,15 @@ async def test_only_admins_read_it_and_nobody_rewrites_it(
         with pytest.raises(DBAPIError, match="append-only"):
             async with sessions.begin() as session:
                 await session.execute(text(statement))
+
+
+async def test_the_api_offers_every_audited_table(sessions: SessionFactory) -> None:
+    """The tables the triggers audit (migrations) and those the API filters by are the same."""
+    async with sessions() as session:
+        audited = await session.scalars(
+            text(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE t.tgname = 'audit_change'"
+            )
+        )
+        assert set(audited) == set(get_args(AuditedTable))
