@@ -18,6 +18,8 @@ from activities.edge import at_the_edge
 from contracts.email import EmailRef, MailSweep
 from core.settings import Settings
 from persistence.database import SessionFactory
+from persistence.tables import OutboundEmail
+from services import outbox_rows
 from services.accounts import outbox
 from workflow_client.email import start_delivery
 
@@ -26,6 +28,16 @@ log = structlog.get_logger(__name__)
 # A message id whose row is not there yet was started by a request that has not committed;
 # after this many tries the request must have rolled back.
 MISSING_ROW_ATTEMPTS = 5
+
+
+def not_committed(what: str) -> ApplicationError:
+    """A message whose row is not there: retried a few times, then given up as rolled back."""
+    final = activity.info().attempt >= MISSING_ROW_ATTEMPTS
+    return ApplicationError(
+        f"the {what} was never committed" if final else f"the {what} is not committed yet",
+        type="not_committed",
+        non_retryable=final,
+    )
 
 
 def send_over_smtp(settings: Settings, mail: outbox.Mail) -> None:
@@ -55,7 +67,9 @@ class EmailActivities:
         """Start the delivery of messages that waited longer than the sweep says (their start
         was lost); returns how many were started."""
         async with self._sessions() as session:
-            waiting = await outbox.waiting(session, timedelta(seconds=sweep.older_than_seconds))
+            waiting = await outbox_rows.waiting(
+                session, OutboundEmail, timedelta(seconds=sweep.older_than_seconds)
+            )
         task_queue = self._settings.temporal_task_queue
         started = 0
         for email_id in waiting:
@@ -71,18 +85,14 @@ class EmailActivities:
         async with self._sessions() as session:
             exists, mail = await outbox.pending(session, ref.email_id)
         if not exists:
-            if activity.info().attempt >= MISSING_ROW_ATTEMPTS:
-                raise ApplicationError(
-                    "the message was never committed", type="not_committed", non_retryable=True
-                )
-            raise ApplicationError("the message is not committed yet", type="not_committed")
+            raise not_committed("message")
         if mail is None:
             return False
         try:
             await asyncio.to_thread(send_over_smtp, self._settings, mail)
         except (OSError, smtplib.SMTPException) as failure:
             async with self._sessions.begin() as session:
-                await outbox.mark_failed(session, ref.email_id, repr(failure))
+                await outbox_rows.mark_failed(session, OutboundEmail, ref.email_id, repr(failure))
             log.warning("mail.failed", email_id=str(ref.email_id), error=repr(failure))
             raise
         async with self._sessions.begin() as session:

@@ -27,20 +27,24 @@ from contracts.orders import (
     ReleaseResult,
     ReserveResult,
 )
+from core.settings import Settings
 from persistence.database import SessionFactory
 from services.floor import stage_work
-from services.orders import order_records, order_stock
+from services.orders import order_notices, order_records, order_stock
 from services.purchasing import procurement
+from workflow_client.notices import start_deliveries
 
 log = structlog.get_logger(__name__)
 
 
 class OrderActivities:
-    def __init__(self, sessions: SessionFactory, client: Client, task_queue: str) -> None:
-        """`client` starts the workflows of purchase orders raised for shortages."""
+    def __init__(self, sessions: SessionFactory, client: Client, settings: Settings) -> None:
+        """`client` starts the workflows of purchase orders raised for shortages and the
+        deliveries of the notices an order's progress gives."""
         self._sessions = sessions
         self._client = client
-        self._task_queue = task_queue
+        self._settings = settings
+        self._task_queue = settings.temporal_task_queue
 
     @activity.defn(name="register_order")
     @at_the_edge
@@ -102,8 +106,13 @@ class OrderActivities:
     @activity.defn(name="save_progress")
     @at_the_edge
     async def save_progress(self, snapshot: OrderSnapshot) -> bool:
+        """Write the snapshot to the projection and tell what it brought (an escalation, a
+        failed inspection) to whom it concerns, in one transaction."""
         async with self._sessions.begin() as session:
-            return await order_records.save_snapshot(session, snapshot)
+            saved = await order_records.save_snapshot(session, snapshot)
+            queued = await order_notices.tell_news(session, self._settings, snapshot, saved)
+        await start_deliveries(self._client, self._task_queue, queued.emails, queued.webhooks)
+        return saved.written
 
     def all(self) -> list[Callable[..., Awaitable[object]]]:
         return [

@@ -24,11 +24,15 @@ from contracts.purchase_orders import (
     SupplyResult,
 )
 from core.settings import Settings
+from domain.notifications import late_purchase_order_notice
 from domain.purchasing import PurchaseOrderStatus
 from persistence.database import SessionFactory
-from persistence.tables import Order, PurchaseOrder
+from persistence.tables import Order, PurchaseOrder, Supplier
+from services.inventory import low_stock_watch
 from services.inventory.catalogue import default_warehouse
+from services.notifications.dispatch import Queued, notify
 from services.purchasing import goods_receipt, procurement, purchase_orders, replenishment
+from workflow_client.notices import start_deliveries
 from workflow_client.purchase_orders import start_purchase_order_workflow
 
 log = structlog.get_logger(__name__)
@@ -119,10 +123,20 @@ class PurchasingActivities:
     @activity.defn(name="mark_purchase_order_late")
     @at_the_edge
     async def mark_late(self, ref: PurchaseOrderRef) -> bool:
+        """Flag the purchase order late and tell the buyers, once."""
+        queued = Queued()
         async with self._sessions.begin() as session:
             newly = await purchase_orders.mark_late(session, ref.purchase_order_id)
+            if newly:
+                po = await purchase_orders.get_purchase_order(session, ref.purchase_order_id)
+                supplier = await session.get(Supplier, po.supplier_id)
+                notice = late_purchase_order_notice(
+                    str(po.id), po.number, supplier.name if supplier else "?", po.expected_date
+                )
+                queued = await notify(session, self._settings, notice)
         if newly:
             log.warning("purchase_order.late", number=ref.number)
+        await self._deliver(queued)
         return newly
 
     @activity.defn(name="reorder_scan")
@@ -137,12 +151,19 @@ class PurchasingActivities:
             result = await replenishment.reorder_scan(session, warehouse.id, today)
             refs = await refs_for(session, result.purchase_orders)
             held = await procurement.held_shortages(session, result.plan)
+            queued = await low_stock_watch.watch(session, self._settings)
         await start_purchase_order_workflows(self._client, self._settings.temporal_task_queue, refs)
+        await self._deliver(queued)
         log.info("reorder_scan.done", purchase_orders=result.purchase_orders)
         return ReorderScanResult(
             purchase_orders=result.purchase_orders,
             lines=len(result.plan.suggestions),
             held=held,
+        )
+
+    async def _deliver(self, queued: Queued) -> None:
+        await start_deliveries(
+            self._client, self._settings.temporal_task_queue, queued.emails, queued.webhooks
         )
 
     def all(self) -> list[Callable[..., Awaitable[object]]]:

@@ -38,6 +38,7 @@ from api.routers import (
     inventory_reports,
     items,
     locations,
+    notifications,
     orders,
     products,
     purchase_orders,
@@ -156,6 +157,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         purchasing_suggestions.router, prefix="/api/purchasing", tags=["purchase orders"]
     )
     app.include_router(account.router, prefix="/api/user", tags=["account"])
+    app.include_router(
+        notifications.router, prefix="/api/user/me/notifications", tags=["notifications"]
+    )
     app.include_router(users.router, prefix="/api/users", tags=["users"])
     app.include_router(events.router, prefix="/api/events", tags=["live events"])
     app.include_router(about.router, prefix="/api/about", tags=["about"])

@@ -36,6 +36,8 @@ UnitPrice = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
 # What a gauge reads: the precision of the inspection results' column (14 digits, 4 decimals).
 Reading = Annotated[Decimal, Field(ge=-(10**9), le=10**9, max_digits=14, decimal_places=4)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+MAX_ROW_NUMBER = 2**63 - 1  # a bigint's largest
+RowNumber = Annotated[StrictInt, Field(ge=1, le=MAX_ROW_NUMBER)]
 Page = Annotated[int, Field(ge=1, le=MAX_OFFSET)]
 
 

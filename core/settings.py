@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(False, alias="SMTP_STARTTLS")
     mail_from: str = Field("Zhuchka MES <mes@zhuchka.example>", alias="MAIL_FROM")
     public_url: str = Field("http://127.0.0.1:8001", alias="PUBLIC_URL")
+    # The team channel's incoming webhook (Slack or Mattermost): every notice to the workshop's
+    # people is posted there once. Empty: notices go to the users' inboxes and mail only.
+    notify_webhook_url: str = Field("", alias="NOTIFY_WEBHOOK_URL")
 
     # Backups (`zhuchka backup` / `restore`): where they go (default: <data dir>/backups), how
     # many are kept, and Temporal's own PostgreSQL databases on the server above (comma-separated,

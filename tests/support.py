@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -213,3 +216,37 @@ async def served_api(settings: Settings, **overrides: Any) -> AsyncIterator[str]
     finally:
         server.should_exit = True
         await task
+
+
+class Webhook:
+    """An HTTP server that keeps the JSON bodies posted to it; it answers 500 to the first
+    `failing` posts (a receiver having a bad minute)."""
+
+    def __init__(self, failing: int = 0) -> None:
+        received: list[dict[str, Any]] = []
+        refused: list[int] = []
+
+        class Keep(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers["Content-Length"])
+                body = json.loads(self.rfile.read(length))
+                if len(refused) < failing:
+                    refused.append(1)
+                    self.send_response(500)
+                else:
+                    received.append(body)
+                    self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.received = received
+        self.refused = refused
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Keep)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -17,6 +17,7 @@ from activities.email_delivery import EmailActivities
 from activities.floor_activities import FloorActivities
 from activities.order_activities import OrderActivities
 from activities.purchasing_activities import PurchasingActivities
+from activities.webhook_delivery import WebhookActivities
 from contracts.email import MailSweep
 from core.settings import Settings
 from persistence.database import SessionFactory, create_engine, create_session_factory
@@ -27,13 +28,15 @@ from workflows.email_delivery import SWEEP_SCHEDULE_ID, DeliverEmailWorkflow, Ma
 from workflows.order_workflow import OrderWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.reorder_scan import ReorderScanWorkflow
+from workflows.webhook_delivery import DeliverWebhookWorkflow
 
 log = structlog.get_logger(__name__)
 
 
 def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -> Worker:
     mail = EmailActivities(sessions, client, settings)
-    orders = OrderActivities(sessions, client, settings.temporal_task_queue)
+    posts = WebhookActivities(sessions, client, settings)
+    orders = OrderActivities(sessions, client, settings)
     buying = PurchasingActivities(sessions, client, settings)
     floor = FloorActivities(sessions)
     return Worker(
@@ -45,6 +48,7 @@ def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -
             ReorderScanWorkflow,
             DeliverEmailWorkflow,
             MailSweepWorkflow,
+            DeliverWebhookWorkflow,
         ],
         activities=[
             *orders.all(),
@@ -52,6 +56,7 @@ def build_worker(client: Client, sessions: SessionFactory, settings: Settings) -
             *buying.all(),
             mail.deliver_email,
             mail.start_undelivered,
+            *posts.all(),
         ],
         max_concurrent_activities=50,
         # After a worker dies, its cached workflows move to another worker after this long.

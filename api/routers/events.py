@@ -6,17 +6,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from api.auth.access import requires
+from api.auth.access import Principal, requires
 from api.deps import EventsDep, SettingsDep
 from api.errors import ErrorOut, ServiceUnavailable
 from api.live_events import Lost
 from domain.access import Action
 
 router = APIRouter()
+NOTIFICATION = "notification"  # a user's notices changed; the id is the user's
 HEARTBEAT_SECONDS = 15.0
 
 
@@ -26,7 +28,6 @@ def _frame(event: str, data: object) -> str:
 
 @router.get(
     "",
-    dependencies=[requires(Action.READ)],
     response_class=StreamingResponse,
     responses={
         200: {
@@ -36,7 +37,10 @@ def _frame(event: str, data: object) -> str:
                         "type": "object",
                         "description": "Each event's data",
                         "properties": {
-                            "kind": {"type": "string", "enum": ["order", "purchase_order"]},
+                            "kind": {
+                                "type": "string",
+                                "enum": ["order", "purchase_order", "notification"],
+                            },
                             "id": {"type": "string", "format": "uuid"},
                         },
                     }
@@ -44,7 +48,9 @@ def _frame(event: str, data: object) -> str:
             },
             "description": (
                 "`ready` once listening; then `change` with `{kind, id}` (kind `order` or"
-                " `purchase_order`) after each commit that touched one; `again` when the stream"
+                " `purchase_order`) after each commit that touched one, and kind"
+                " `notification` with your user id when your notices changed (a new one, one"
+                " read); `again` when the stream"
                 " ends on schedule (open a new one); `lost` when the server lost the database"
                 " (open a new one and fetch again what is shown). Comment lines keep it alive."
             ),
@@ -52,8 +58,14 @@ def _frame(event: str, data: object) -> str:
         503: {"model": ErrorOut, "description": "The database cannot be reached"},
     },
 )
-async def events(hub: EventsDep, settings: SettingsDep) -> StreamingResponse:
-    """Changes to orders and purchase orders as they are committed, by whoever made them."""
+async def events(
+    hub: EventsDep,
+    settings: SettingsDep,
+    principal: Annotated[Principal, requires(Action.READ)],
+) -> StreamingResponse:
+    """Changes to orders and purchase orders as they are committed, by whoever made them, and
+    to your own notices."""
+    mine = str(principal.user_id)
     if not hub.listening:
         raise ServiceUnavailable("live events wait for the database; try again shortly")
 
@@ -71,6 +83,8 @@ async def events(hub: EventsDep, settings: SettingsDep) -> StreamingResponse:
                 if isinstance(event, Lost):
                     yield _frame("lost", {})
                     return
+                if event.kind == NOTIFICATION and event.id != mine:
+                    continue  # someone else's notices
                 yield _frame("change", {"kind": event.kind, "id": event.id})
             yield _frame("again", {})
 

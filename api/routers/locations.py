@@ -12,14 +12,15 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.auth.access import Principal, requires
-from api.deps import SessionDep
+from api.deps import SessionDep, WorkflowsDep
 from api.fields import RecordedAt
 from api.metrics import ZONE_READINGS_OUT_OF_RANGE
+from api.notice_delivery import deliver_after_commit
 from api.queries import locations
 from domain.access import Action
-from domain.locations import Range, reading_problems
 from domain.stock import ZoneType
-from persistence.tables import Bin, Warehouse, Zone, ZoneReading
+from persistence.tables import Bin, Warehouse, Zone
+from services.inventory import zone_readings
 from services.inventory.catalogue import get_existing, insert_unique
 from services.inventory.locations import default_bin
 
@@ -191,32 +192,28 @@ async def list_bins(zone_id: uuid.UUID, session: SessionDep) -> list[BinOut]:
 
 @router.post("/zones/{zone_id}/readings", status_code=201)
 async def record_reading(
-    zone_id: uuid.UUID, body: ReadingIn, session: SessionDep, user: Storekeeper
+    zone_id: uuid.UUID,
+    body: ReadingIn,
+    session: SessionDep,
+    workflows: WorkflowsDep,
+    user: Storekeeper,
 ) -> ReadingOut:
-    """A temperature and/or humidity reading; flagged `out_of_range` outside the zone's limits."""
-    zone = await get_existing(session, Zone, zone_id, "zone")
-    problems = reading_problems(
-        body.temperature,
-        body.humidity,
-        climate=Range(zone.min_temperature, zone.max_temperature),
-        moisture=Range(zone.min_humidity, zone.max_humidity),
-    )
-    reading = ZoneReading(
-        zone_id=zone.id,
+    """A temperature and/or humidity reading; flagged `out_of_range` outside the zone's limits.
+    The storekeepers are notified when the zone leaves its range (not at every reading while it
+    stays out)."""
+    recorded = await zone_readings.record_reading(
+        session,
+        workflows.settings,
+        zone_id,
         temperature=body.temperature,
         humidity=body.humidity,
-        out_of_range=bool(problems),
-        problems="; ".join(problems),
         recorded_at=body.recorded_at or datetime.now(UTC),
         recorded_by=user.email,
     )
-    session.add(reading)
-    await session.flush()
-    if problems:
-        warehouse = await session.get(Warehouse, zone.warehouse_id)
-        assert warehouse is not None
-        ZONE_READINGS_OUT_OF_RANGE.labels(warehouse.code, zone.zone_type).inc()
-    return ReadingOut.model_validate(reading)
+    deliver_after_commit(workflows, session, recorded.queued)
+    if recorded.reading.out_of_range:
+        ZONE_READINGS_OUT_OF_RANGE.labels(recorded.warehouse.code, recorded.zone.zone_type).inc()
+    return ReadingOut.model_validate(recorded.reading)
 
 
 @router.get("/zones/{zone_id}/readings", dependencies=[READ])

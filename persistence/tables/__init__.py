@@ -15,6 +15,12 @@ from persistence.tables.floor import (
     Worker,
     WorkerSkill,
 )
+from persistence.tables.notifications import (
+    LowStockFlag,
+    Notification,
+    NotificationChoice,
+    OutboundWebhook,
+)
 from persistence.tables.orders import (
     EquipmentDay,
     Order,
@@ -58,11 +64,15 @@ __all__ = [
     "Inspection",
     "InspectionResult",
     "Item",
+    "LowStockFlag",
+    "Notification",
+    "NotificationChoice",
     "Order",
     "OrderEscalation",
     "OrderRequirement",
     "OrderStageRecord",
     "OutboundEmail",
+    "OutboundWebhook",
     "Product",
     "ProductStageTarget",
     "PurchaseOrder",

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.tables import OutboundEmail
+from services import outbox_rows
 
 
 @dataclass(frozen=True)
@@ -39,32 +38,7 @@ async def pending(session: AsyncSession, email_id: uuid.UUID) -> tuple[bool, Mai
 
 
 async def mark_sent(session: AsyncSession, email_id: uuid.UUID) -> None:
-    email = await session.get(OutboundEmail, email_id, with_for_update=True)
+    await outbox_rows.mark_sent(session, OutboundEmail, email_id)
+    email = await session.get(OutboundEmail, email_id)
     if email is not None:
-        email.sent_at = datetime.now(UTC)
         email.body = None  # it may carry a token: keep only who got what, and when
-        email.attempts += 1
-
-
-async def mark_failed(session: AsyncSession, email_id: uuid.UUID, error: str) -> None:
-    email = await session.get(OutboundEmail, email_id, with_for_update=True)
-    if email is not None:
-        email.attempts += 1
-        email.last_error = error[:2000]
-
-
-async def waiting(
-    session: AsyncSession, older_than: timedelta, limit: int = 500
-) -> list[uuid.UUID]:
-    """Messages not sent yet that were queued longer ago than `older_than`, oldest first."""
-    rows = await session.scalars(
-        select(OutboundEmail.id)
-        .where(
-            OutboundEmail.sent_at.is_(None),
-            OutboundEmail.body.is_not(None),
-            OutboundEmail.created_at < datetime.now(UTC) - older_than,
-        )
-        .order_by(OutboundEmail.created_at)
-        .limit(limit)
-    )
-    return list(rows)

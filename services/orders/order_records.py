@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.orders import OrderInput, OrderSnapshot, order_workflow_id
+from contracts.orders import (
+    Escalation,
+    InspectionEntry,
+    OrderInput,
+    OrderSnapshot,
+    order_workflow_id,
+)
 from domain.bom import BomLine as BomRule
 from domain.bom import explode
 from domain.stages import OrderStatus, Stage
@@ -81,8 +89,17 @@ async def register_order(session: AsyncSession, order: OrderInput) -> bool:
     return True
 
 
-async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
-    """Write the snapshot unless a newer one is already there. Returns whether it was written."""
+@dataclass(frozen=True)
+class Saved:
+    """Whether a snapshot was written, and what it added that was not there before."""
+
+    written: bool
+    escalations: list[Escalation] = field(default_factory=list)
+    inspections: list[InspectionEntry] = field(default_factory=list)
+
+
+async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> Saved:
+    """Write the snapshot unless a newer one is already there."""
     written = await session.execute(
         update(Order)
         .where(Order.id == snapshot.order_id, Order.version < snapshot.version)
@@ -102,12 +119,14 @@ async def save_snapshot(session: AsyncSession, snapshot: OrderSnapshot) -> bool:
         .returning(Order.id)
     )
     if written.first() is None:
-        return False
+        return Saved(written=False)
     if snapshot.stages:
         await _save_stages(session, snapshot)
-    await _save_escalations(session, snapshot)
-    await _save_inspections(session, snapshot)
-    return True
+    return Saved(
+        written=True,
+        escalations=await _save_escalations(session, snapshot),
+        inspections=await _save_inspections(session, snapshot),
+    )
 
 
 _STAGE_KEY = ("order_id", "seq")
@@ -155,10 +174,11 @@ async def _save_stages(session: AsyncSession, snapshot: OrderSnapshot) -> None:
     )
 
 
-async def _save_escalations(session: AsyncSession, snapshot: OrderSnapshot) -> None:
+async def _save_escalations(session: AsyncSession, snapshot: OrderSnapshot) -> list[Escalation]:
+    """Escalations never change once raised: the new ones are added, and returned."""
     if not snapshot.escalations:
-        return
-    await session.execute(
+        return []
+    added = await session.scalars(
         insert(OrderEscalation)
         .values(
             [
@@ -174,13 +194,18 @@ async def _save_escalations(session: AsyncSession, snapshot: OrderSnapshot) -> N
             ]
         )
         .on_conflict_do_nothing()
+        .returning(OrderEscalation.seq)
     )
+    new = set(added)
+    return [e for e in snapshot.escalations if e.seq in new]
 
 
-async def _save_inspections(session: AsyncSession, snapshot: OrderSnapshot) -> None:
-    """Inspections never change once made: the new ones are added."""
+async def _save_inspections(
+    session: AsyncSession, snapshot: OrderSnapshot
+) -> list[InspectionEntry]:
+    """Inspections never change once made: the new ones are added, and returned."""
     if not snapshot.inspections:
-        return
+        return []
     added = await session.execute(
         insert(Inspection)
         .values(
@@ -225,3 +250,4 @@ async def _save_inspections(session: AsyncSession, snapshot: OrderSnapshot) -> N
     ]
     if results:
         await session.execute(insert(InspectionResult).values(results))
+    return [i for i in snapshot.inspections if i.seq in new]

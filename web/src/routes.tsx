@@ -14,6 +14,7 @@ import { Stock } from "./pages/Stock";
 import { UnitPage } from "./pages/UnitPage";
 import { Users } from "./pages/Users";
 import { Account } from "./pages/Account";
+import { Notifications } from "./pages/Notifications";
 
 // Loaded when first opened: its charts are most of the app's script.
 const Analytics = lazy(() => import("./pages/Analytics").then((module) => ({ default: module.Analytics })));
@@ -49,6 +50,7 @@ export const router = createBrowserRouter([
       { path: "calendars", element: <Calendars /> },
       { path: "users", element: <Users /> },
       { path: "account", element: <Account /> },
+      { path: "notifications", element: <Notifications /> },
       { path: "*", element: <Home /> },
     ],
   },

@@ -32,4 +32,13 @@ describe("live events", () => {
     expect(keys.sort()).toEqual(["inspections", "order", "orders", "purchase-order", "purchase-orders", "queue"]);
     expect(invalidate.mock.calls.every(([, options]) => options?.cancelRefetch === false)).toBe(true);
   });
+
+  it("fetches the bell and the list again when the user's notices changed", () => {
+    vi.useFakeTimers();
+    const queries = new QueryClient();
+    const invalidate = vi.spyOn(queries, "invalidateQueries").mockResolvedValue();
+    applyChange(queries, { kind: "notification", id: "user" });
+    vi.advanceTimersByTime(250);
+    expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([["notifications"]]);
+  });
 });

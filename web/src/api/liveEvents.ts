@@ -11,7 +11,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { currentAccessToken, refreshTokens } from "../auth/tokens";
 
-export type Change = { kind: "order" | "purchase_order"; id: string };
+export type Change = { kind: "order" | "purchase_order" | "notification"; id: string };
 export type Frame = { event: string; data: unknown };
 
 /** Splits a text/event-stream into frames; returns what is left of an unfinished frame. */
@@ -33,6 +33,7 @@ export function parseFrames(buffer: string, emit: (frame: Frame) => void): strin
 const SHOWN_BY_KIND: Record<Change["kind"], string[]> = {
   order: ["orders", "order", "queue", "inspections"],
   purchase_order: ["purchase-orders", "purchase-order"],
+  notification: ["notifications"], // the stream tells each user of their own only
 };
 const COALESCE_MS = 200;
 const pending = new Set<Change["kind"]>();

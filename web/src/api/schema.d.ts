@@ -278,6 +278,8 @@ export interface paths {
         /**
          * Record Reading
          * @description A temperature and/or humidity reading; flagged `out_of_range` outside the zone's limits.
+         *     The storekeepers are notified when the zone leaves its range (not at every reading while it
+         *     stays out).
          */
         post: operations["record_reading_api_inventory_zones__zone_id__readings_post"];
         delete?: never;
@@ -1690,6 +1692,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/user/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Choices
+         * @description The kinds of notice your roles get and how each reaches you (both ways until chosen).
+         */
+        get: operations["my_choices_api_user_me_notifications_get"];
+        /**
+         * Choose
+         * @description Choose how the given kinds reach you; kinds left out stay as they were. A kind your
+         *     roles do not get is refused (422).
+         */
+        put: operations["choose_api_user_me_notifications_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/user/me/notifications/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Inbox
+         * @description Your notices, newest first, with the count of the unread.
+         */
+        get: operations["my_inbox_api_user_me_notifications_inbox_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/user/me/notifications/inbox/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Read
+         * @description Mark notices read (the given ones, or all). Repeating it changes nothing.
+         */
+        post: operations["mark_read_api_user_me_notifications_inbox_read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1787,7 +1854,8 @@ export interface paths {
         };
         /**
          * Events
-         * @description Changes to orders and purchase orders as they are committed, by whoever made them.
+         * @description Changes to orders and purchase orders as they are committed, by whoever made them, and
+         *     to your own notices.
          */
         get: operations["events_api_events_get"];
         put?: never;
@@ -2608,6 +2676,25 @@ export interface components {
             /** Comment */
             comment: string | null;
         };
+        /** ChoiceIO */
+        ChoiceIO: {
+            kind: components["schemas"]["NoticeKind"];
+            /**
+             * In App
+             * @description Shown in the app's notification list
+             */
+            in_app: boolean;
+            /**
+             * Email
+             * @description Sent by email
+             */
+            email: boolean;
+        };
+        /** ChoicesIn */
+        ChoicesIn: {
+            /** Choices */
+            choices: components["schemas"]["ChoiceIO"][];
+        };
         /** ConfirmIn */
         ConfirmIn: {
             /** Token */
@@ -3079,6 +3166,21 @@ export interface components {
             /** Errors */
             errors: components["schemas"]["RowErrorOut"][];
         };
+        /** Inbox */
+        Inbox: {
+            /**
+             * Unread
+             * @description How many of all your notices are unread
+             */
+            unread: number;
+            /** Items */
+            items: components["schemas"]["NotificationOut"][];
+            /**
+             * Next Before
+             * @description Pass as `before` for the older ones
+             */
+            next_before: number | null;
+        };
         /** InspectionIn */
         InspectionIn: {
             /** Results */
@@ -3335,6 +3437,25 @@ export interface components {
             /** Is Active */
             is_active?: boolean | null;
         };
+        /** KindChoice */
+        KindChoice: {
+            kind: components["schemas"]["NoticeKind"];
+            /**
+             * In App
+             * @description Shown in the app's notification list
+             */
+            in_app: boolean;
+            /**
+             * Email
+             * @description Sent by email
+             */
+            email: boolean;
+            /**
+             * Roles
+             * @description The roles this kind of notice goes to
+             */
+            roles: string[];
+        };
         /** LowStock */
         LowStock: {
             /**
@@ -3577,6 +3698,46 @@ export interface components {
          * @enum {string}
          */
         MovementType: "RECEIPT" | "ISSUE" | "ADJUSTMENT" | "TRANSFER";
+        /**
+         * NoticeKind
+         * @enum {string}
+         */
+        NoticeKind: "order_at_risk" | "stage_overdue" | "qc_failed" | "purchase_order_late" | "low_stock" | "zone_out_of_range";
+        /** NotificationOut */
+        NotificationOut: {
+            /** Id */
+            id: number;
+            kind: components["schemas"]["NoticeKind"];
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /**
+             * Link
+             * @description The web app's page that shows it
+             */
+            link: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /** NotificationSettings */
+        NotificationSettings: {
+            /**
+             * Choices
+             * @description Every kind of notice your roles get
+             */
+            choices: components["schemas"]["KindChoice"][];
+            /**
+             * Team Webhook
+             * @description Whether the team channel (Slack or Mattermost) also gets every notice
+             */
+            team_webhook: boolean;
+        };
         /** OeeRow */
         OeeRow: {
             /** Name */
@@ -4093,6 +4254,24 @@ export interface components {
             equipment: string | null;
             /** Rework Items */
             rework_items: string[];
+        };
+        /** ReadIn */
+        ReadIn: {
+            /**
+             * Ids
+             * @description The notices to mark read; omitted: all of them
+             */
+            ids?: number[] | null;
+        };
+        /** ReadOut */
+        ReadOut: {
+            /**
+             * Marked
+             * @description How many were unread
+             */
+            marked: number;
+            /** Unread */
+            unread: number;
         };
         /** ReadingIn */
         ReadingIn: {
@@ -13582,6 +13761,288 @@ export interface operations {
             };
         };
     };
+    my_choices_api_user_me_notifications_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule of its own */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    choose_api_user_me_notifications_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChoicesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Something named does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request clashes with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    my_inbox_api_user_me_notifications_inbox_get: {
+        parameters: {
+            query?: {
+                /** @description Only the unread */
+                unread?: boolean;
+                /** @description Older than this notice */
+                before?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inbox"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    mark_read_api_user_me_notifications_inbox_read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Something named does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request clashes with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorOut"];
+                };
+            };
+            /** @description A dependency (PostgreSQL, Redis, Temporal) is unavailable; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     list_users_api_users_get: {
         parameters: {
             query?: {
@@ -14007,7 +14468,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `ready` once listening; then `change` with `{kind, id}` (kind `order` or `purchase_order`) after each commit that touched one; `again` when the stream ends on schedule (open a new one); `lost` when the server lost the database (open a new one and fetch again what is shown). Comment lines keep it alive. */
+            /** @description `ready` once listening; then `change` with `{kind, id}` (kind `order` or `purchase_order`) after each commit that touched one, and kind `notification` with your user id when your notices changed (a new one, one read); `again` when the stream ends on schedule (open a new one); `lost` when the server lost the database (open a new one and fetch again what is shown). Comment lines keep it alive. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14015,7 +14476,7 @@ export interface operations {
                 content: {
                     "text/event-stream": {
                         /** @enum {string} */
-                        kind?: "order" | "purchase_order";
+                        kind?: "order" | "purchase_order" | "notification";
                         /** Format: uuid */
                         id?: string;
                     };

@@ -21,6 +21,7 @@ import { shareChanges } from "../api/liveEvents";
 import { useAuth } from "../auth/AuthProvider";
 import { chooseLanguage, type Language } from "../i18n";
 import { allowed } from "../nav";
+import { NotificationBell } from "../notifications/NotificationBell";
 import { SignIn } from "../pages/SignIn";
 import { ScanField } from "./ScanField";
 
@@ -75,9 +76,12 @@ function Signed() {
               {live ? t("shell.live") : t("shell.offline")}
             </Badge>
           </Group>
-          <Group wrap="nowrap" gap="sm" visibleFrom="sm">
-            <ScanField />
-            <LanguageSwitch />
+          <Group wrap="nowrap" gap="sm">
+            <Group wrap="nowrap" gap="sm" visibleFrom="sm">
+              <ScanField />
+              <LanguageSwitch />
+            </Group>
+            <NotificationBell />
           </Group>
         </Group>
       </AppShell.Header>
@@ -95,6 +99,7 @@ function Signed() {
             onClick={close}
           />
         ))}
+        <MantineNavLink component={NavLink} to="/notifications" label={t("nav.notifications")} onClick={close} />
         <MantineNavLink component={NavLink} to="/account" label={t("nav.account")} onClick={close} />
         <Text size="xs" c="dimmed" mt="md">
           {me.email}

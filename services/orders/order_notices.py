@@ -1,0 +1,37 @@
+"""What an order's new snapshot tells the workshop's people: its new escalations (at risk, a
+stage overdue, the rework limit) and its failed inspections."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.orders import OrderSnapshot
+from core.settings import Settings
+from domain.notifications import escalation_notice, inspection_failed_notice
+from services.notifications.dispatch import Queued, notify
+from services.orders.order_records import Saved
+
+FAILED = "failed"
+
+
+async def tell_news(
+    session: AsyncSession, settings: Settings, snapshot: OrderSnapshot, saved: Saved
+) -> Queued:
+    order_id = str(snapshot.order_id)
+    queued = Queued()
+    for e in saved.escalations:
+        stage = e.stage.value if e.stage else None
+        notice = escalation_notice(order_id, snapshot.number, e.seq, e.kind, stage, e.detail)
+        if notice is not None:
+            queued += await notify(session, settings, notice)
+    for i in saved.inspections:
+        if i.status == FAILED:
+            failed = [r.summary for r in i.results if not r.ok]
+            queued += await notify(
+                session,
+                settings,
+                inspection_failed_notice(
+                    order_id, snapshot.number, i.seq, i.stage.value, i.inspector, failed, i.serials
+                ),
+            )
+    return queued
