@@ -31,6 +31,7 @@ from persistence.tables import Order, PurchaseOrder, Supplier
 from services.inventory import low_stock_watch
 from services.inventory.catalogue import default_warehouse
 from services.notifications.dispatch import Queued, notify
+from services.orders import past_due_watch
 from services.purchasing import goods_receipt, procurement, purchase_orders, replenishment
 from workflow_client.notices import start_deliveries
 from workflow_client.purchase_orders import start_purchase_order_workflow
@@ -142,7 +143,9 @@ class PurchasingActivities:
     @activity.defn(name="reorder_scan")
     @at_the_edge
     async def reorder_scan(self, request: ReorderScanInput) -> ReorderScanResult:
-        """Raise drafts for the items below their reorder point; start their workflows."""
+        """Raise drafts for the items below their reorder point; start their workflows. The
+        same hourly scan tells of the items gone low and the orders gone past their due
+        date."""
         today = datetime.now(UTC).date()
         async with self._sessions.begin() as session:
             warehouse = await default_warehouse(
@@ -152,6 +155,7 @@ class PurchasingActivities:
             refs = await refs_for(session, result.purchase_orders)
             held = await procurement.held_shortages(session, result.plan)
             queued = await low_stock_watch.watch(session, self._settings)
+            queued += await past_due_watch.watch(session, self._settings)
         await start_purchase_order_workflows(self._client, self._settings.temporal_task_queue, refs)
         await self._deliver(queued)
         log.info("reorder_scan.done", purchase_orders=result.purchase_orders)

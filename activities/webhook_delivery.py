@@ -37,7 +37,10 @@ class WebhookActivities:
     @activity.defn(name="start_undelivered_posts")
     @at_the_edge
     async def start_undelivered(self, sweep: MailSweep) -> int:
-        """Start the delivery of posts that waited longer than the sweep says."""
+        """Start the delivery of posts that waited longer than the sweep says (none while no
+        webhook is configured: they wait for one)."""
+        if not self._settings.notify_webhook_url:
+            return 0
         async with self._sessions() as session:
             waiting = await outbox_rows.waiting(
                 session, OutboundWebhook, timedelta(seconds=sweep.older_than_seconds)
@@ -64,21 +67,42 @@ class WebhookActivities:
         url = self._settings.notify_webhook_url
         if not url:
             raise ApplicationError(
-                "NOTIFY_WEBHOOK_URL is no longer set", type="not_configured", non_retryable=True
+                "NOTIFY_WEBHOOK_URL is not set; the sweep posts it once it is",
+                type="not_configured",
+                non_retryable=True,
             )
-        try:
-            async with httpx.AsyncClient(timeout=POST_SECONDS) as http:
-                answer = await http.post(url, json=post.payload)
-            answer.raise_for_status()
-        except httpx.HTTPError as failure:
+        refused = await _post(url, post.payload)
+        if refused is None:
             async with self._sessions.begin() as session:
-                await outbox_rows.mark_failed(session, OutboundWebhook, ref.post_id, repr(failure))
-            log.warning("webhook.failed", post_id=str(ref.post_id), error=repr(failure))
-            raise
+                await outbox_rows.mark_sent(session, OutboundWebhook, ref.post_id)
+            log.info("webhook.sent", post_id=str(ref.post_id))
+            return True
+        why, for_good = refused
         async with self._sessions.begin() as session:
-            await outbox_rows.mark_sent(session, OutboundWebhook, ref.post_id)
-        log.info("webhook.sent", post_id=str(ref.post_id))
-        return True
+            if for_good:
+                await outbox_rows.give_up(session, OutboundWebhook, ref.post_id, why)
+            else:
+                await outbox_rows.mark_failed(session, OutboundWebhook, ref.post_id, why)
+        log.warning("webhook.failed", post_id=str(ref.post_id), error=why, given_up=for_good)
+        raise ApplicationError(why, type="webhook_refused", non_retryable=for_good)
 
     def all(self) -> list[Callable[..., Awaitable[object]]]:
         return [self.start_undelivered, self.deliver_webhook]
+
+
+# What a webhook may answer when it will take the same post later (a timeout, too many).
+_WORTH_RETRYING = {408, 425, 429}
+
+
+async def _post(url: str, payload: dict[str, object]) -> tuple[str, bool] | None:
+    """Post the payload; None when the webhook took it, else why not (never naming the URL: it
+    is the channel's key) and whether that is for good (a 4xx: a deleted channel, a bad URL)."""
+    try:
+        async with httpx.AsyncClient(timeout=POST_SECONDS) as http:
+            answer = await http.post(url, json=payload)
+    except httpx.HTTPError as failure:
+        return f"the webhook could not be reached ({type(failure).__name__})", False
+    if answer.is_success:
+        return None
+    code = answer.status_code
+    return f"the webhook answered {code}", 400 <= code < 500 and code not in _WORTH_RETRYING

@@ -23,6 +23,7 @@ T = TypeVar("T")
 
 class NoticeKind(StrEnum):
     ORDER_AT_RISK = "order_at_risk"  # its due date is out of reach
+    ORDER_OVERDUE = "order_overdue"  # its due date has passed and it is not shipped
     STAGE_OVERDUE = "stage_overdue"  # a stage has run past its target
     QC_FAILED = "qc_failed"  # an inspection failed, or the rework limit held the order
     PURCHASE_ORDER_LATE = "purchase_order_late"  # past its expected date, not received
@@ -33,6 +34,7 @@ class NoticeKind(StrEnum):
 # Who acts on each kind.
 ROUTES: dict[NoticeKind, frozenset[Role]] = {
     NoticeKind.ORDER_AT_RISK: frozenset({Role.PLANNER}),
+    NoticeKind.ORDER_OVERDUE: frozenset({Role.PLANNER}),
     NoticeKind.STAGE_OVERDUE: frozenset({Role.PLANNER}),
     NoticeKind.QC_FAILED: frozenset({Role.PLANNER, Role.INSPECTOR}),
     NoticeKind.PURCHASE_ORDER_LATE: frozenset({Role.BUYER}),
@@ -50,16 +52,29 @@ class Choice:
     email: bool = True
 
 
+TITLE_LENGTH = 300
+
+
+def one_line(text: str, limit: int = TITLE_LENGTH) -> str:
+    """`text` on one line (names people typed may hold line breaks, which no mail subject
+    may), cut to `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Notice:
     """One piece of news. `key` names the happening: the same happening told twice (a retried
-    activity, a repeated request) reaches nobody twice."""
+    activity, a repeated request) reaches nobody twice. The title is made one line."""
 
     kind: NoticeKind
     key: str
     title: str
     body: str
     link: str  # the web app's page that shows it, e.g. "/orders/ZK-000042"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", one_line(self.title))
 
 
 def kinds_for(roles: Iterable[Role | str]) -> list[NoticeKind]:
@@ -100,6 +115,29 @@ def escalation_notice(
         title=_ESCALATION_TITLES[kind].format(number=number, stage=stage or "a stage"),
         body=detail,
         link=f"/orders/{number}",
+    )
+
+
+def order_overdue_notice(order_id: str, number: str, due: date, stage: str | None) -> Notice:
+    where = f"still at {stage}" if stage else "not shipped"
+    return Notice(
+        kind=NoticeKind.ORDER_OVERDUE,
+        key=f"order:{order_id}:past_due",
+        title=f"{number} is past its due date",
+        body=f"{number} was due {due.isoformat()} and is {where}.",
+        link=f"/orders/{number}",
+    )
+
+
+def held_after_failure_notice(held: Notice, failed: Sequence[Notice]) -> Notice:
+    """An order held at the rework limit by the inspection that just failed: one notice that
+    says both (not two for one happening)."""
+    return Notice(
+        kind=held.kind,
+        key=held.key,
+        title=held.title,
+        body="\n".join([held.body, *(f.body for f in failed)]),
+        link=held.link,
     )
 
 
@@ -147,7 +185,8 @@ class LowItem:
 
 
 def low_stock_notice(key: str, items: Sequence[LowItem]) -> Notice:
-    """One notice for the items that went low together (a scan finds them at once)."""
+    """One notice for the items that went low together (a scan finds them at once); `key`
+    names that going low (the items and when they were flagged)."""
     lines = [
         f"{i.sku} {i.name}: {i.available} available, minimum {i.threshold}, {i.on_order} on order"
         for i in items

@@ -219,10 +219,10 @@ async def served_api(settings: Settings, **overrides: Any) -> AsyncIterator[str]
 
 
 class Webhook:
-    """An HTTP server that keeps the JSON bodies posted to it; it answers 500 to the first
-    `failing` posts (a receiver having a bad minute)."""
+    """An HTTP server that keeps the JSON bodies posted to it; it answers `refusal` (500: a
+    receiver having a bad minute) to the first `failing` posts."""
 
-    def __init__(self, failing: int = 0) -> None:
+    def __init__(self, failing: int = 0, refusal: int = 500) -> None:
         received: list[dict[str, Any]] = []
         refused: list[int] = []
 
@@ -231,8 +231,8 @@ class Webhook:
                 length = int(self.headers["Content-Length"])
                 body = json.loads(self.rfile.read(length))
                 if len(refused) < failing:
-                    refused.append(1)
-                    self.send_response(500)
+                    refused.append(refusal)
+                    self.send_response(refusal)
                 else:
                     received.append(body)
                     self.send_response(200)

@@ -13,14 +13,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.access import Principal, requires
 from api.deps import SessionDep, SettingsDep
+from api.errors import ServiceUnavailable
 from api.fields import MAX_ROW_NUMBER, Flag, RowNumber
 from domain.access import Action
 from domain.notifications import ROUTES, Choice, NoticeKind
 from services.notifications import inbox
 
 router = APIRouter()
-# Every signed-in user has an inbox; reading it and marking it read change only their own view.
+# Every signed-in user has an inbox and choices of their own.
 Someone = Annotated[Principal, requires(Action.READ)]
+
+
+def _may_change(principal: Principal) -> None:
+    """A session checked against the database (Redis is down) reads; it changes nothing."""
+    if principal.degraded:
+        raise ServiceUnavailable(
+            "sessions cannot be checked while Redis is unavailable: reading works, "
+            "changes wait until it is back"
+        )
 
 
 class ChoiceIO(BaseModel):
@@ -98,6 +108,7 @@ async def choose(
 ) -> NotificationSettings:
     """Choose how the given kinds reach you; kinds left out stay as they were. A kind your
     roles do not get is refused (422)."""
+    _may_change(principal)
     chosen = await inbox.choose(
         session,
         principal.user_id,
@@ -131,5 +142,6 @@ async def my_inbox(
 @router.post("/inbox/read")
 async def mark_read(body: ReadIn, principal: Someone, session: SessionDep) -> ReadOut:
     """Mark notices read (the given ones, or all). Repeating it changes nothing."""
+    _may_change(principal)
     marked = await inbox.mark_read(session, principal.user_id, body.ids)
     return ReadOut(marked=marked, unread=await inbox.unread_count(session, principal.user_id))

@@ -1,6 +1,6 @@
 """notifications for the workshop's people: each user's inbox (announced on the live-events
-channel under the user's id), their choices by kind, the team webhook's outbox, and the items
-flagged low
+channel under the user's id), their choices by kind, the team webhook's outbox, the items
+flagged low and the orders told past due; outbox rows may be given up
 
 Revision ID: 0014
 Revises: 0013
@@ -35,6 +35,7 @@ def upgrade() -> None:
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("shown", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -44,12 +45,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_notifications"),
         sa.UniqueConstraint("user_id", "key", name="uq_notifications_user_id"),
     )
-    op.create_index("ix_notifications_user_newest", "notifications", ["user_id", "id"])
+    op.create_index(
+        "ix_notifications_user_newest",
+        "notifications",
+        ["user_id", "id"],
+        postgresql_where=sa.text("shown"),
+    )
     op.create_index(
         "ix_notifications_unread",
         "notifications",
         ["user_id"],
-        postgresql_where=sa.text("read_at IS NULL"),
+        postgresql_where=sa.text("shown AND read_at IS NULL"),
     )
     # The inbox changes under its user's id: the API passes it to that user's streams only.
     op.execute(
@@ -81,6 +87,7 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("given_up_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_outbound_webhooks"),
         sa.UniqueConstraint("key", name="uq_outbound_webhooks_key"),
     )
@@ -88,7 +95,13 @@ def upgrade() -> None:
         "ix_outbound_webhooks_waiting",
         "outbound_webhooks",
         ["created_at"],
-        postgresql_where=sa.text("sent_at IS NULL"),
+        postgresql_where=sa.text("sent_at IS NULL AND given_up_at IS NULL"),
+    )
+    op.add_column(
+        "outbound_emails", sa.Column("given_up_at", sa.DateTime(timezone=True), nullable=True)
+    )
+    op.add_column(
+        "orders", sa.Column("past_due_told_at", sa.DateTime(timezone=True), nullable=True)
     )
     op.create_table(
         "low_stock_flags",
@@ -105,6 +118,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("low_stock_flags")
+    op.drop_column("orders", "past_due_told_at")
+    op.drop_column("outbound_emails", "given_up_at")
     op.drop_index("ix_outbound_webhooks_waiting", table_name="outbound_webhooks")
     op.drop_table("outbound_webhooks")
     op.drop_table("notification_choices")

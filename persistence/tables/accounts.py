@@ -75,6 +75,8 @@ class OutboundEmail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Refused for good (a bad address), or tried for a day: the sweep no longer starts it.
+    given_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_outbound_emails_waiting", "created_at", postgresql_where=text("sent_at IS NULL")),

@@ -26,7 +26,9 @@ from persistence.tables.base import Base, created_at, uuid_pk
 
 
 class Notification(Base):
-    """One notice in one user's inbox. `key` names the happening; a user gets it once."""
+    """One notice told to one user. `key` names the happening; a user is told it once. A user
+    who chose not to see a kind in the app gets a row all the same (`shown` false, never
+    listed): it is the record that they were told, by mail."""
 
     __tablename__ = "notifications"
 
@@ -39,14 +41,15 @@ class Notification(Base):
     link: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = created_at()
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    shown: Mapped[bool] = mapped_column(Boolean, default=True)
 
     __table_args__ = (
         UniqueConstraint("user_id", "key"),
-        Index("ix_notifications_user_newest", "user_id", "id"),
+        Index("ix_notifications_user_newest", "user_id", "id", postgresql_where=text("shown")),
         Index(
             "ix_notifications_unread",
             "user_id",
-            postgresql_where=text("read_at IS NULL"),
+            postgresql_where=text("shown AND read_at IS NULL"),
         ),
     )
 
@@ -77,10 +80,13 @@ class OutboundWebhook(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    given_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index(
-            "ix_outbound_webhooks_waiting", "created_at", postgresql_where=text("sent_at IS NULL")
+            "ix_outbound_webhooks_waiting",
+            "created_at",
+            postgresql_where=text("sent_at IS NULL AND given_up_at IS NULL"),
         ),
     )
 

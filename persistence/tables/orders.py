@@ -61,6 +61,8 @@ class Order(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the planners were told it passed its due date unfinished (the hourly watch).
+    past_due_told_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),

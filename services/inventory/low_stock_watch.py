@@ -3,7 +3,7 @@ reorder point, and again only after it has been above it in between. Run by the 
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
@@ -28,13 +28,16 @@ async def watch(session: AsyncSession, settings: Settings) -> Queued:
         await session.execute(delete(LowStockFlag).where(LowStockFlag.item_id.in_(recovered)))
     if not newly_low:
         return Queued()
-    await session.execute(
+    flagged_at = await session.scalar(
         insert(LowStockFlag)
         .values([{"item_id": item_id} for item_id in sorted(newly_low)])
-        .on_conflict_do_nothing()
+        .returning(LowStockFlag.flagged_at)
     )
     items = [
         LowItem(e.sku, e.name, e.available, e.threshold, e.on_order)
         for e in sorted((low[i] for i in newly_low), key=lambda e: e.sku)
     ]
-    return await notify(session, settings, low_stock_notice(f"low_stock:{uuid.uuid4()}", items))
+    # The key names this going low: which items, flagged when.
+    named = ",".join(str(i) for i in sorted(newly_low)) + f"@{flagged_at}"
+    key = f"low_stock:{hashlib.sha256(named.encode()).hexdigest()[:32]}"
+    return await notify(session, settings, low_stock_notice(key, items))

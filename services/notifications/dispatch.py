@@ -14,12 +14,13 @@ from sqlalchemy.dialects.postgresql import ARRAY, array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.settings import Settings
-from domain.notifications import ROUTES, Notice
+from domain.notifications import ROUTES, Notice, NoticeKind
 from persistence.tables import Notification, NotificationChoice, OutboundWebhook, User
 from services.accounts import outbox
 
 _WEBHOOK_COLOURS = {
     "order_at_risk": "#f59f00",
+    "order_overdue": "#e03131",
     "stage_overdue": "#f59f00",
     "qc_failed": "#e03131",
     "purchase_order_late": "#f59f00",
@@ -44,59 +45,81 @@ class Queued:
         return bool(self.emails or self.webhooks)
 
 
-async def notify(session: AsyncSession, settings: Settings, notice: Notice) -> Queued:
-    """Tell `notice` to everyone whose roles act on it, the ways each chose."""
-    roles = sorted(ROUTES[notice.kind])
-    recipients = (
-        await session.execute(
-            select(
-                User.id,
-                User.email,
-                NotificationChoice.in_app.is_not(False),
-                NotificationChoice.email.is_not(False),
-            )
-            .outerjoin(
-                NotificationChoice,
-                (NotificationChoice.user_id == User.id)
-                & (NotificationChoice.kind == notice.kind.value),
-            )
-            .where(
-                User.is_active.is_(True),
-                User.email_confirmed_at.is_not(None),
-                User.roles.op("&&")(cast(array(roles), ARRAY(String(32)))),
-            )
-            .order_by(User.id)
-        )
-    ).all()
+async def notify(session: AsyncSession, settings: Settings, *notices: Notice) -> Queued:
+    """Tell each notice to everyone whose roles act on it, the ways each chose."""
     queued = Queued()
-    in_app = [user_id for user_id, _, shown, _ in recipients if shown]
-    told: set[uuid.UUID] = set()
-    if in_app:
-        rows = await session.scalars(
-            insert(Notification)
-            .values(
-                [
-                    {
-                        "user_id": user_id,
-                        "kind": notice.kind.value,
-                        "key": notice.key,
-                        "title": notice.title,
-                        "body": notice.body,
-                        "link": notice.link,
-                    }
-                    for user_id in in_app
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.key])
-            .returning(Notification.user_id)
+    recipients: dict[NoticeKind, list[Recipient]] = {}
+    for notice in notices:
+        if notice.kind not in recipients:
+            recipients[notice.kind] = await _recipients(session, notice.kind)
+        queued += await _tell(session, settings, notice, recipients[notice.kind])
+    return queued
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: uuid.UUID
+    email: str
+    in_app: bool
+    by_mail: bool
+
+
+async def _recipients(session: AsyncSession, kind: NoticeKind) -> list[Recipient]:
+    """The active, confirmed users holding a role the kind goes to, with their choices."""
+    roles = sorted(ROUTES[kind])
+    rows = await session.execute(
+        select(
+            User.id,
+            User.email,
+            NotificationChoice.in_app.is_not(False),
+            NotificationChoice.email.is_not(False),
         )
-        told = set(rows)
-    for user_id, email, shown, mailed in recipients:
-        # Someone who sees it in the app is mailed only with its first telling there.
-        if mailed and (user_id in told or not shown):
-            queued.emails.append(
-                await outbox.enqueue(session, email, notice.title, mail_body(settings, notice))
+        .outerjoin(
+            NotificationChoice,
+            (NotificationChoice.user_id == User.id) & (NotificationChoice.kind == kind.value),
+        )
+        .where(
+            User.is_active.is_(True),
+            User.email_confirmed_at.is_not(None),
+            User.roles.op("&&")(cast(array(roles), ARRAY(String(32)))),
+        )
+        .order_by(User.id)
+    )
+    return [Recipient(*row) for row in rows]
+
+
+async def _tell(
+    session: AsyncSession, settings: Settings, notice: Notice, recipients: list[Recipient]
+) -> Queued:
+    queued = Queued()
+    if recipients:
+        # A row for everyone told, shown in the app or not: the key's unique pair with the
+        # user makes a happening told twice reach nobody twice, by any way.
+        told = set(
+            await session.scalars(
+                insert(Notification)
+                .values(
+                    [
+                        {
+                            "user_id": r.user_id,
+                            "kind": notice.kind.value,
+                            "key": notice.key,
+                            "title": notice.title,
+                            "body": notice.body,
+                            "link": notice.link,
+                            "shown": r.in_app,
+                        }
+                        for r in recipients
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.key])
+                .returning(Notification.user_id)
             )
+        )
+        for r in recipients:
+            if r.by_mail and r.user_id in told:
+                mail = mail_body(settings, notice)
+                queued.emails.append(await outbox.enqueue(session, r.email, notice.title, mail))
     if settings.notify_webhook_url:
         webhook = await session.scalar(
             insert(OutboundWebhook)
@@ -118,19 +141,26 @@ def mail_body(settings: Settings, notice: Notice) -> str:
     )
 
 
+def slack_text(text: str) -> str:
+    """Text as Slack shows it literally: what people typed (a name, a comment) cannot ping the
+    channel (`<!channel>`) or hide a link (`<http://…|Open>`)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def webhook_payload(settings: Settings, notice: Notice) -> dict[str, object]:
     """Slack's incoming-webhook message, which Mattermost takes as it is."""
     roles = ", ".join(sorted(ROUTES[notice.kind]))
+    title, body = slack_text(notice.title), slack_text(notice.body)
     return {
         "username": "Zhuchka MES",
-        "text": notice.title,
+        "text": title,
         "attachments": [
             {
-                "fallback": f"{notice.title}: {notice.body}",
+                "fallback": f"{title}: {body}",
                 "color": _WEBHOOK_COLOURS.get(notice.kind.value, "#868e96"),
-                "title": notice.title,
+                "title": title,
                 "title_link": f"{settings.public_url}{notice.link}",
-                "text": notice.body,
+                "text": body,
                 "footer": f"{notice.kind.value} · for {roles}",
             }
         ],

@@ -25,7 +25,7 @@ async def newest(
     limit: int = 50,
 ) -> list[Notification]:
     """The user's notices, newest first; `before` an id pages back."""
-    query = select(Notification).where(Notification.user_id == user_id)
+    query = select(Notification).where(Notification.user_id == user_id, Notification.shown)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     if before is not None:
@@ -37,7 +37,7 @@ async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
     count = await session.scalar(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user_id, Notification.shown, Notification.read_at.is_(None))
     )
     return int(count or 0)
 
@@ -46,7 +46,7 @@ async def mark_read(session: AsyncSession, user_id: uuid.UUID, ids: Sequence[int
     """Mark the user's notices read (these, or all when `ids` is None); a notice read before
     keeps the time it was first read. Returns how many were unread."""
     query = update(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)
+        Notification.user_id == user_id, Notification.shown, Notification.read_at.is_(None)
     )
     if ids is not None:
         query = query.where(Notification.id.in_(ids))

@@ -24,4 +24,6 @@ async def pending(session: AsyncSession, post_id: uuid.UUID) -> tuple[bool, Post
     post = await session.get(OutboundWebhook, post_id)
     if post is None:
         return False, None
-    return True, None if post.sent_at is not None else Post(post.id, post.payload)
+    if post.sent_at is not None or post.given_up_at is not None:
+        return True, None
+    return True, Post(post.id, post.payload)

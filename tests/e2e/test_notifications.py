@@ -13,8 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
 
+from activities.webhook_delivery import WebhookActivities
 from contracts.email import MailSweep
+from contracts.notices import WebhookRef
 from core.settings import Settings
 from domain.access import Role
 from persistence.tables import OutboundWebhook
@@ -189,3 +193,33 @@ async def test_the_sweep_posts_what_was_left_waiting(stack: Stack, hook: Webhook
             await asyncio.sleep(0.2)
     assert row.attempts == 2  # the receiver refused the first
     assert row.last_error is not None
+
+
+async def test_a_post_the_channel_refuses_for_good_is_given_up_without_naming_the_url(
+    stack: Stack,
+) -> None:
+    gone = Webhook(failing=1, refusal=404)  # a deleted channel
+    try:
+        settings = stack.settings.model_copy(update={"notify_webhook_url": gone.url})
+        posts = WebhookActivities(stack.sessions, stack.temporal, settings)
+        async with stack.sessions.begin() as session:
+            post = OutboundWebhook(id=uuid.uuid4(), key="test:gone", payload={"text": "x"})
+            session.add(post)
+        with pytest.raises(ApplicationError) as refused:
+            await ActivityEnvironment().run(posts.deliver_webhook, WebhookRef(post_id=post.id))
+        assert refused.value.non_retryable
+        assert refused.value.message == "the webhook answered 404"
+        async with stack.sessions() as session:
+            row = await session.get(OutboundWebhook, post.id)
+        assert row is not None
+        assert row.given_up_at is not None
+        assert row.last_error == "the webhook answered 404"  # the URL is the channel's key
+        # Given up: the sweep leaves it.
+        assert (
+            await ActivityEnvironment().run(
+                posts.start_undelivered, MailSweep(older_than_seconds=0)
+            )
+            == 0
+        )
+    finally:
+        gone.close()

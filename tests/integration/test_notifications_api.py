@@ -4,9 +4,10 @@ marks, the mail and webhook outboxes written with the notice, and stock going lo
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from core.settings import Settings
 from domain.access import Role
+from domain.notifications import zone_notice
 from persistence.database import SessionFactory
 from persistence.tables import (
     Item,
@@ -23,8 +25,12 @@ from persistence.tables import (
     OutboundEmail,
     OutboundWebhook,
     User,
+    Warehouse,
+    Zone,
 )
 from services.inventory import low_stock_watch
+from services.notifications.dispatch import notify
+from services.orders import past_due_watch
 from tests.support import Demo, bearer_token, load_demo, ok, running_app
 
 HOOK = "http://127.0.0.1:9/hooks"  # nothing listens: only the outbox row is looked at here
@@ -34,6 +40,7 @@ INBOX = "/api/user/me/notifications/inbox"
 
 @dataclass
 class Workshop:
+    settings: Settings
     api: httpx.AsyncClient
     as_: dict[Role, dict[str, str]]
     demo: Demo
@@ -71,7 +78,7 @@ async def shop(settings: Settings, sessions: SessionFactory) -> AsyncIterator[Wo
             ),
             201,
         )
-        yield Workshop(api, as_, demo, zone["id"])
+        yield Workshop(hooked, api, as_, demo, zone["id"])
 
 
 async def _mail_to(sessions: SessionFactory, role: Role) -> list[str]:
@@ -273,3 +280,50 @@ async def test_stock_going_low_is_told_once_until_it_recovers(
     await minimum(400)
     assert await watch() == 2  # low again after it recovered: news again
     assert len(await told(Role.BUYER)) == 2
+
+
+async def test_orders_past_their_due_date_are_told_to_the_planners_once(
+    settings: Settings, sessions: SessionFactory
+) -> None:
+    demo = await load_demo(sessions)
+    async with running_app(settings) as (api, services):
+        planner = {"Authorization": f"Bearer {await bearer_token(services, Role.PLANNER)}"}
+        yesterday = date.today() - timedelta(days=2)
+        async with sessions.begin() as session:
+            session.add_all(
+                [
+                    demo.order("ZK-000901", due_date=yesterday, status="in_production"),
+                    demo.order("ZK-000902", due_date=yesterday, status="completed"),
+                    demo.order("ZK-000903", due_date=date.today() + timedelta(days=3)),
+                ]
+            )
+
+        async def watch() -> int:
+            async with sessions.begin() as session:
+                queued = await past_due_watch.watch(session, settings)
+            return len(queued.emails)
+
+        assert await watch() == 1  # the open one past its due date; shipped or not yet due: no
+        assert await watch() == 0  # told once
+        [notice] = ok(await api.get(INBOX, headers=planner))["items"]
+        assert notice["kind"] == "order_overdue"
+        assert notice["title"] == "ZK-000901 is past its due date"
+        assert notice["link"] == "/orders/ZK-000901"
+
+
+async def test_a_kind_kept_out_of_the_app_is_still_told_once(
+    shop: Workshop, sessions: SessionFactory
+) -> None:
+    keeper = shop.as_[Role.STOREKEEPER]
+    choice = {"kind": "zone_out_of_range", "in_app": False, "email": True}
+    ok(await shop.api.put(CHOICES, json={"choices": [choice]}, headers=keeper))
+    reading = await shop.reading(30)
+    async with sessions.begin() as session:
+        zone = await session.get(Zone, uuid.UUID(shop.zone))
+        assert zone is not None
+        warehouse = await session.get_one(Warehouse, zone.warehouse_id)
+        notice = zone_notice(reading["id"], warehouse.name, zone.name, [reading["problems"]])
+        again = await notify(session, shop.settings, notice)  # the same happening again
+    assert again.emails == []
+    assert len(await _mail_to(sessions, Role.STOREKEEPER)) == 1
+    assert (await shop.inbox(Role.STOREKEEPER))["items"] == []  # kept out of the app

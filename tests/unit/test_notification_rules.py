@@ -12,10 +12,13 @@ from domain.notifications import (
     NoticeKind,
     choices_for,
     escalation_notice,
+    held_after_failure_notice,
     inspection_failed_notice,
     kinds_for,
     late_purchase_order_notice,
     low_stock_notice,
+    one_line,
+    order_overdue_notice,
     stock_news,
     zone_news,
     zone_notice,
@@ -25,6 +28,7 @@ from domain.notifications import (
 def test_each_kind_goes_to_the_roles_that_act_on_it() -> None:
     assert kinds_for([Role.PLANNER]) == [
         NoticeKind.ORDER_AT_RISK,
+        NoticeKind.ORDER_OVERDUE,
         NoticeKind.STAGE_OVERDUE,
         NoticeKind.QC_FAILED,
     ]
@@ -97,3 +101,28 @@ def test_an_item_is_news_when_it_goes_low_and_again_only_after_it_recovered() ->
     assert stock_news(set(), {"a", "b"}) == ({"a", "b"}, set())
     assert stock_news({"a", "b"}, {"a", "b"}) == (set(), set())
     assert stock_news({"a", "b"}, {"b", "c"}) == ({"c"}, {"a"})
+
+
+def test_titles_are_one_line_and_fit_their_column() -> None:
+    assert one_line("Main\nwarehouse /  Cold\tstore") == "Main warehouse / Cold store"
+    long = zone_notice(1, "W" * 200, "Z" * 100, ["temperature 30 above the maximum 25"])
+    assert len(long.title) == 300
+    assert long.title.endswith("…")
+    assert "\n" not in zone_notice(2, "Main\r\nBcc: x@y", "Z", ["x"]).title
+
+
+def test_an_order_held_by_its_failed_inspection_is_one_notice() -> None:
+    held = escalation_notice("o", "ZK-1", 7, "rework_limit", "qc", "held after 3 reworks")
+    assert held is not None
+    failed = inspection_failed_notice("o", "ZK-1", 4, "qc", None, ["Keys: failed"], [])
+    merged = held_after_failure_notice(held, [failed])
+    assert (merged.key, merged.title) == (held.key, held.title)
+    assert merged.body.splitlines() == ["held after 3 reworks", failed.body]
+
+
+def test_an_order_past_its_due_date_says_where_it_is() -> None:
+    late = order_overdue_notice("o-9", "ZK-000009", date(2026, 12, 1), "assembly")
+    assert late.kind is NoticeKind.ORDER_OVERDUE
+    assert late.key == "order:o-9:past_due"
+    assert late.body == "ZK-000009 was due 2026-12-01 and is still at assembly."
+    assert "not shipped" in order_overdue_notice("o", "ZK-1", date(2026, 12, 1), None).body

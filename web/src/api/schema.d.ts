@@ -3702,7 +3702,7 @@ export interface components {
          * NoticeKind
          * @enum {string}
          */
-        NoticeKind: "order_at_risk" | "stage_overdue" | "qc_failed" | "purchase_order_late" | "low_stock" | "zone_out_of_range";
+        NoticeKind: "order_at_risk" | "order_overdue" | "stage_overdue" | "qc_failed" | "purchase_order_late" | "low_stock" | "zone_out_of_range";
         /** NotificationOut */
         NotificationOut: {
             /** Id */

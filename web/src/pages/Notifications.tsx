@@ -5,7 +5,7 @@ import { Link } from "react-router";
 import { Problem } from "../components/Problem";
 import { TableHead } from "../components/TableHead";
 import { when } from "../format";
-import { useChoices, useChoose, useInbox, useMarkRead, type Notice } from "../notifications/inbox";
+import { useChoices, useChoose, useInboxPages, useMarkRead, type Notice } from "../notifications/inbox";
 
 const PAGE = 50;
 
@@ -44,75 +44,42 @@ function NoticeRow({ notice, onRead }: { notice: Notice; onRead: (id: number) =>
 function Inbox() {
   const { t } = useTranslation();
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [pages, setPages] = useState<(number | undefined)[]>([undefined]);
   const markRead = useMarkRead();
-  const first = useInbox({ unread: unreadOnly, limit: PAGE, before: pages[0] });
+  const pages = useInboxPages(unreadOnly, PAGE);
+  const notices = pages.data?.pages.flatMap((page) => page.items) ?? [];
+  const unread = pages.data?.pages[0]?.unread ?? 0;
   return (
     <Stack>
       <Group justify="space-between">
-        <Switch
-          label={t("notifications.unreadOnly")}
-          checked={unreadOnly}
-          onChange={(e) => {
-            setUnreadOnly(e.currentTarget.checked);
-            setPages([undefined]);
-          }}
-        />
+        <Switch label={t("notifications.unreadOnly")} checked={unreadOnly} onChange={(e) => setUnreadOnly(e.currentTarget.checked)} />
         <Group>
           <Text size="sm" role="status">
-            {t("notifications.unread", { count: first.data?.unread ?? 0 })}
+            {t("notifications.unread", { count: unread })}
           </Text>
-          <Button variant="light" disabled={!first.data?.unread} onClick={() => markRead.mutate(undefined)}>
+          <Button variant="light" disabled={!unread} onClick={() => markRead.mutate(undefined)}>
             {t("notifications.markAllRead")}
           </Button>
         </Group>
       </Group>
-      <Problem error={first.error ?? markRead.error} />
-      {first.isPending && <Loader />}
-      {first.data?.items.length === 0 && <Text c="dimmed">{t("notifications.none")}</Text>}
-      {!!first.data?.items.length && (
+      <Problem error={pages.error ?? markRead.error} />
+      {pages.isPending && <Loader />}
+      {pages.isSuccess && notices.length === 0 && <Text c="dimmed">{t("notifications.none")}</Text>}
+      {notices.length > 0 && (
         <Table withTableBorder aria-label={t("notifications.title")}>
           <TableHead columns={["", t("notifications.what"), t("notifications.kindColumn"), t("notifications.when"), ""]} />
           <Table.Tbody>
-            {pages.map((before, n) => (
-              <InboxPage
-                key={before ?? "newest"}
-                before={before}
-                unreadOnly={unreadOnly}
-                onRead={(id) => markRead.mutate([id])}
-                onMore={n === pages.length - 1 ? (next) => setPages([...pages, next]) : undefined}
-              />
+            {notices.map((notice) => (
+              <NoticeRow key={notice.id} notice={notice} onRead={(id) => markRead.mutate([id])} />
             ))}
           </Table.Tbody>
         </Table>
       )}
-    </Stack>
-  );
-}
-
-/** One page of the list; the last one offers the older notices. */
-function InboxPage(props: {
-  before: number | undefined;
-  unreadOnly: boolean;
-  onRead: (id: number) => void;
-  onMore?: (next: number) => void;
-}) {
-  const { t } = useTranslation();
-  const page = useInbox({ unread: props.unreadOnly, limit: PAGE, before: props.before });
-  const next = page.data?.next_before;
-  return (
-    <>
-      {page.data?.items.map((notice) => <NoticeRow key={notice.id} notice={notice} onRead={props.onRead} />)}
-      {props.onMore && next && (
-        <Table.Tr>
-          <Table.Td colSpan={5}>
-            <Button variant="subtle" onClick={() => props.onMore?.(next)}>
-              {t("notifications.older")}
-            </Button>
-          </Table.Td>
-        </Table.Tr>
+      {pages.hasNextPage && (
+        <Button variant="subtle" loading={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+          {t("notifications.older")}
+        </Button>
       )}
-    </>
+    </Stack>
   );
 }
 
