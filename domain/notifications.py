@@ -112,14 +112,16 @@ def escalation_notice(
     return Notice(
         kind=notice_kind,
         key=f"order:{order_id}:escalation:{seq}",
-        title=_ESCALATION_TITLES[kind].format(number=number, stage=stage or "a stage"),
-        body=detail,
+        title=_ESCALATION_TITLES[kind].format(
+            number=number, stage=stage_name(stage) if stage else "a stage"
+        ),
+        body=sentence(detail),
         link=f"/orders/{number}",
     )
 
 
 def order_overdue_notice(order_id: str, number: str, due: date, stage: str | None) -> Notice:
-    where = f"still at {stage}" if stage else "not shipped"
+    where = f"still at {stage_name(stage)}" if stage else "not shipped"
     return Notice(
         kind=NoticeKind.ORDER_OVERDUE,
         key=f"order:{order_id}:past_due",
@@ -129,6 +131,18 @@ def order_overdue_notice(order_id: str, number: str, due: date, stage: str | Non
     )
 
 
+BACK_FOR_REWORK = " The order goes back for rework."
+
+
+def stage_name(stage: str) -> str:
+    """A stage as people write it: "QC", "assembly"."""
+    return "QC" if stage == "qc" else stage.replace("_", " ")
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def held_after_failure_notice(held: Notice, failed: Sequence[Notice]) -> Notice:
     """An order held at the rework limit by the inspection that just failed: one notice that
     says both (not two for one happening)."""
@@ -136,7 +150,7 @@ def held_after_failure_notice(held: Notice, failed: Sequence[Notice]) -> Notice:
         kind=held.kind,
         key=held.key,
         title=held.title,
-        body="\n".join([held.body, *(f.body for f in failed)]),
+        body="\n".join([held.body, *(f.body.removesuffix(BACK_FOR_REWORK) for f in failed)]),
         link=held.link,
     )
 
@@ -155,9 +169,9 @@ def inspection_failed_notice(
     return Notice(
         kind=NoticeKind.QC_FAILED,
         key=f"order:{order_id}:inspection:{seq}",
-        title=f"{number} failed its inspection at {stage}",
-        body=f"Failed{units}: {checks}. Inspected by {inspector or 'an inspector'}; "
-        "the order goes back for rework.",
+        title=f"{number} failed its inspection at {stage_name(stage)}",
+        body=f"Failed{units}: {checks}. Inspected by {inspector or 'an inspector'}."
+        + BACK_FOR_REWORK,
         link=f"/orders/{number}",
     )
 
@@ -180,24 +194,31 @@ class LowItem:
     sku: str
     name: str
     available: int
-    threshold: int
+    minimum: int
+    reorder_point: int | None
     on_order: int
 
 
 def low_stock_notice(key: str, items: Sequence[LowItem]) -> Notice:
     """One notice for the items that went low together (a scan finds them at once); `key`
     names that going low (the items and when they were flagged)."""
-    lines = [
-        f"{i.sku} {i.name}: {i.available} available, minimum {i.threshold}, {i.on_order} on order"
-        for i in items
-    ]
+    lines = []
+    for i in items:
+        limits = f"minimum {i.minimum}" + (
+            f", reorder point {i.reorder_point}" if i.reorder_point is not None else ""
+        )
+        lines.append(f"{i.sku} {i.name}: {i.available} available ({limits}), {i.on_order} on order")
     title = (
         f"{items[0].sku} is low on stock"
         if len(items) == 1
         else f"{len(items)} items are low on stock"
     )
     return Notice(
-        kind=NoticeKind.LOW_STOCK, key=key, title=title, body="\n".join(lines), link="/stock"
+        kind=NoticeKind.LOW_STOCK,
+        key=key,
+        title=title,
+        body="\n".join(lines),
+        link="/stock?tab=low",
     )
 
 

@@ -34,7 +34,7 @@ async def watch(session: AsyncSession, settings: Settings) -> Queued:
         .returning(LowStockFlag.flagged_at)
     )
     items = [
-        LowItem(e.sku, e.name, e.available, e.threshold, e.on_order)
+        LowItem(e.sku, e.name, e.available, e.min_stock_level, e.reorder_point, e.on_order)
         for e in sorted((low[i] for i in newly_low), key=lambda e: e.sku)
     ]
     # The key names this going low: which items, flagged when.

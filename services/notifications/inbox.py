@@ -68,6 +68,9 @@ async def choose(
 ) -> list[Choice]:
     """Keep the user's choices for these kinds (the others stay as they were)."""
     roles = list(roles)
+    twice = sorted({c.kind.value for c in chosen if [d.kind for d in chosen].count(c.kind) > 1})
+    if twice:
+        raise InvalidInput(f"each kind once: {', '.join(twice)} given more than once")
     theirs = set(kinds_for(roles))
     foreign = sorted(c.kind.value for c in chosen if c.kind not in theirs)
     if foreign:
@@ -79,7 +82,7 @@ async def choose(
         statement = insert(NotificationChoice).values(
             [
                 {"user_id": user_id, "kind": c.kind.value, "in_app": c.in_app, "email": c.email}
-                for c in {c.kind: c for c in chosen}.values()
+                for c in chosen
             ]
         )
         await session.execute(

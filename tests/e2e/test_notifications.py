@@ -98,7 +98,7 @@ async def test_a_failed_inspection_reaches_planners_and_inspectors(stack: Stack)
     [planners] = await _inbox(stack, Role.PLANNER, "qc_failed")
     [inspectors] = await _inbox(stack, Role.INSPECTOR, "qc_failed")
     assert planners["title"] == inspectors["title"]
-    assert planners["title"] == f"{order['number']} failed its inspection at qc"
+    assert planners["title"] == f"{order['number']} failed its inspection at QC"
     assert "rework" in planners["body"]
     assert ok(await stack.api.get(INBOX, headers=await stack.headers(Role.BUYER)))["unread"] == 0
 

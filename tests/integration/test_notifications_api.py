@@ -180,6 +180,15 @@ async def test_each_user_chooses_how_each_kind_reaches_them(
     )
     assert refused.status_code == 422
     assert "kind qc_failed" in refused.json()["detail"][0]["msg"]
+    twice = await shop.api.put(
+        CHOICES,
+        json={
+            "choices": [{"kind": "low_stock", "in_app": True, "email": b} for b in (True, False)]
+        },
+        headers=keeper,
+    )
+    assert twice.status_code == 422
+    assert "low_stock given more than once" in twice.json()["detail"][0]["msg"]
     bad = await shop.api.put(
         CHOICES, json={"choices": [{"kind": "gossip", "in_app": 1}]}, headers=keeper
     )
@@ -269,7 +278,7 @@ async def test_stock_going_low_is_told_once_until_it_recovers(
     assert await watch() == 0  # still low: not news
     [notice] = await told(Role.BUYER)
     assert notice.startswith("SW-LIN-RED is low on stock|SW-LIN-RED ")
-    assert "300 available, minimum 500, 0 on order" in notice
+    assert "300 available (minimum 500), 0 on order" in notice
     assert await told(Role.STOREKEEPER) == [notice]
     assert await told(Role.PLANNER) == []
 

@@ -79,9 +79,12 @@ def test_the_notices_say_what_happened_and_where_to_look() -> None:
     assert "2026-12-01" in late.body
     assert late.link == "/purchasing/PO-000007"
     assert "no expected date" in late_purchase_order_notice("p", "PO-1", "S", None).body
-    one = low_stock_notice("k", [LowItem("SW-RED", "Red switch", 40, 700, 0)])
+    one = low_stock_notice("k", [LowItem("SW-RED", "Red switch", 40, 140, 700, 0)])
     assert one.title == "SW-RED is low on stock"
-    two = low_stock_notice("k", [LowItem("A", "a", 1, 2, 0), LowItem("B", "b", 0, 5, 10)])
+    assert one.body == (
+        "SW-RED Red switch: 40 available (minimum 140, reorder point 700), 0 on order"
+    )
+    two = low_stock_notice("k", [LowItem("A", "a", 1, 2, None, 0), LowItem("B", "b", 0, 5, 8, 10)])
     assert two.title == "2 items are low on stock"
     assert two.body.count("\n") == 1
     zone = zone_notice(9, "Main", "Storage", ["temperature 31.0 above the maximum 28.0"])
@@ -117,7 +120,12 @@ def test_an_order_held_by_its_failed_inspection_is_one_notice() -> None:
     failed = inspection_failed_notice("o", "ZK-1", 4, "qc", None, ["Keys: failed"], [])
     merged = held_after_failure_notice(held, [failed])
     assert (merged.key, merged.title) == (held.key, held.title)
-    assert merged.body.splitlines() == ["held after 3 reworks", failed.body]
+    assert merged.body.splitlines() == [
+        "Held after 3 reworks",
+        "Failed: Keys: failed. Inspected by an inspector.",
+    ]
+    assert failed.body.endswith("The order goes back for rework.")
+    assert failed.title == "ZK-1 failed its inspection at QC"
 
 
 def test_an_order_past_its_due_date_says_where_it_is() -> None:

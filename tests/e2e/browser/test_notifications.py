@@ -60,6 +60,11 @@ async def test_a_storekeeper_hears_of_a_zone_out_of_range_and_chooses_how(
     await expect(by_mail).not_to_be_checked()
     await accessible(page, "notifications")
     await screenshot(page, "notifications")
+    await page.get_by_role("banner").get_by_text("RU", exact=True).click()
+    in_russian = page.get_by_role("table", name="Уведомления")
+    await expect(in_russian.get_by_text("Прочитано", exact=True)).to_be_visible()  # its state
+    await screenshot(page, "notifications-ru")
+    await page.get_by_role("banner").get_by_text("EN", exact=True).click()
     async with workshop.stack.sessions() as session:
         kept = await session.scalar(
             select(NotificationChoice)

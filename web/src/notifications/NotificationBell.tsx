@@ -51,11 +51,11 @@ export function NotificationBell() {
           {inbox.data?.items.map((notice) => (
             <UnstyledButton key={notice.id} onClick={() => open(notice)}>
               <Group gap="xs" wrap="nowrap" align="flex-start">
-                <Badge size="xs" variant={notice.read_at ? "outline" : "filled"} color={notice.read_at ? "gray" : "red"} mt={3}>
+                <Badge size="xs" variant={notice.read_at ? "outline" : "filled"} color={notice.read_at ? "gray" : "red"} mt={3} style={{ flexShrink: 0, minWidth: "max-content" }}>
                   {notice.read_at ? t("notifications.read") : t("notifications.new")}
                 </Badge>
                 <div>
-                  <Text size="sm" fw={notice.read_at ? 400 : 600}>
+                  <Text size="sm" fw={notice.read_at ? 400 : 600} lang="en">
                     {notice.title}
                   </Text>
                   <Text size="xs" c="dimmed">

@@ -1,4 +1,4 @@
-import { Badge, Button, Checkbox, Group, Loader, Paper, Stack, Switch, Table, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Checkbox, Group, Loader, Paper, Stack, Switch, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -13,24 +13,22 @@ function NoticeRow({ notice, onRead }: { notice: Notice; onRead: (id: number) =>
   const { t } = useTranslation();
   return (
     <Table.Tr>
-      <Table.Td>
-        <Badge size="sm" variant={notice.read_at ? "outline" : "filled"} color={notice.read_at ? "gray" : "red"}>
+      <Table.Td w={1}>
+        <Badge size="sm" variant={notice.read_at ? "outline" : "filled"} color={notice.read_at ? "gray" : "red"} style={{ minWidth: "max-content" }}>
           {notice.read_at ? t("notifications.read") : t("notifications.new")}
         </Badge>
       </Table.Td>
       <Table.Td>
-        <Text size="sm" fw={notice.read_at ? 400 : 600}>
-          <Link to={notice.link} onClick={() => !notice.read_at && onRead(notice.id)}>
-            {notice.title}
-          </Link>
-        </Text>
-        <Text size="xs" c="dimmed" style={{ whiteSpace: "pre-line" }}>
+        <Anchor component={Link} to={notice.link} size="sm" fw={notice.read_at ? 400 : 600} lang="en" onClick={() => !notice.read_at && onRead(notice.id)}>
+          {notice.title}
+        </Anchor>
+        <Text size="xs" c="dimmed" style={{ whiteSpace: "pre-line" }} lang="en">
           {notice.body}
         </Text>
       </Table.Td>
       <Table.Td>{t(`notifications.kind.${notice.kind}`)}</Table.Td>
       <Table.Td>{when(notice.created_at)}</Table.Td>
-      <Table.Td>
+      <Table.Td w={1} style={{ whiteSpace: "nowrap" }}>
         {!notice.read_at && (
           <Button size="compact-xs" variant="light" onClick={() => onRead(notice.id)} aria-label={t("notifications.markReadOf", { title: notice.title })}>
             {t("notifications.markRead")}
