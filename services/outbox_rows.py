@@ -12,9 +12,9 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from persistence.tables import OutboundEmail, OutboundWebhook
+from persistence.tables.base import OutboxRow
 
-Row = TypeVar("Row", OutboundEmail, OutboundWebhook)
+Row = TypeVar("Row", bound=OutboxRow)
 # A row that failed this often (two delivery workflows' worth of tries, most of a day) is given
 # up: the sweep starts it no more, so rows that can never go do not crowd out the others.
 GIVE_UP_AFTER_ATTEMPTS = 120

@@ -13,14 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.service import RPCError
 
 from api.deps import Workflows
+from api.notice_delivery import in_background_after_commit
 from contracts.email import EmailRef
 from core.settings import Settings
-from persistence.database import after_commit
 from services.accounts import outbox
 from workflow_client.email import start_delivery
 
 log = structlog.get_logger(__name__)
-_STARTING: set[asyncio.Task[None]] = set()  # kept until done (a task nobody holds may vanish)
 
 
 async def send(
@@ -28,18 +27,7 @@ async def send(
 ) -> None:
     """Queue a message; its delivery starts in the background once this transaction commits."""
     ref = EmailRef(email_id=await outbox.enqueue(session, recipient, subject, body))
-
-    async def soon() -> None:
-        task = asyncio.create_task(_start(workflows, ref, subject))
-        _STARTING.add(task)
-        task.add_done_callback(_STARTING.discard)
-
-    after_commit(session, soon)
-
-
-def starts_under_way() -> int:
-    """How many deliveries this process is starting now."""
-    return len(_STARTING)
+    in_background_after_commit(session, lambda: _start(workflows, ref, subject))
 
 
 async def _start(workflows: Workflows, ref: EmailRef, subject: str) -> None:

@@ -12,14 +12,13 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from persistence.tables.base import Base, created_at, uuid_pk
+from persistence.tables.base import Base, OutboxRow, created_at, uuid_pk
 
 
 class User(Base):
@@ -61,22 +60,15 @@ class UserToken(Base):
     __table_args__ = (Index("ix_user_tokens_user_purpose", "user_id", "purpose"),)
 
 
-class OutboundEmail(Base):
+class OutboundEmail(OutboxRow, Base):
     """Mail written in the same transaction as what it is about, delivered by a workflow.
     The body is cleared once delivered: it may carry a token."""
 
     __tablename__ = "outbound_emails"
 
-    id: Mapped[uuid.UUID] = uuid_pk()
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = created_at()
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    # Refused for good (a bad address), or tried for a day: the sweep no longer starts it.
-    given_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_outbound_emails_waiting", "created_at", postgresql_where=text("sent_at IS NULL")),

@@ -13,7 +13,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from persistence.tables.base import Base, created_at, uuid_pk
+from persistence.tables.base import Base, OutboxRow, created_at
 
 
 class Notification(Base):
@@ -67,20 +66,14 @@ class NotificationChoice(Base):
     email: Mapped[bool] = mapped_column(Boolean)
 
 
-class OutboundWebhook(Base):
+class OutboundWebhook(OutboxRow, Base):
     """A notice for the team webhook, written with it and posted by a workflow; once per
     happening (`key`)."""
 
     __tablename__ = "outbound_webhooks"
 
-    id: Mapped[uuid.UUID] = uuid_pk()
     key: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    created_at: Mapped[datetime] = created_at()
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    given_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index(

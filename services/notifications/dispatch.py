@@ -19,13 +19,13 @@ from persistence.tables import Notification, NotificationChoice, OutboundWebhook
 from services.accounts import outbox
 
 _WEBHOOK_COLOURS = {
-    "order_at_risk": "#f59f00",
-    "order_overdue": "#e03131",
-    "stage_overdue": "#f59f00",
-    "qc_failed": "#e03131",
-    "purchase_order_late": "#f59f00",
-    "low_stock": "#1c7ed6",
-    "zone_out_of_range": "#e03131",
+    NoticeKind.ORDER_AT_RISK: "#f59f00",
+    NoticeKind.ORDER_OVERDUE: "#e03131",
+    NoticeKind.STAGE_OVERDUE: "#f59f00",
+    NoticeKind.QC_FAILED: "#e03131",
+    NoticeKind.PURCHASE_ORDER_LATE: "#f59f00",
+    NoticeKind.LOW_STOCK: "#1c7ed6",
+    NoticeKind.ZONE_OUT_OF_RANGE: "#e03131",
 }
 
 
@@ -157,7 +157,7 @@ def webhook_payload(settings: Settings, notice: Notice) -> dict[str, object]:
         "attachments": [
             {
                 "fallback": f"{title}: {body}",
-                "color": _WEBHOOK_COLOURS.get(notice.kind.value, "#868e96"),
+                "color": _WEBHOOK_COLOURS.get(notice.kind, "#868e96"),
                 "title": title,
                 "title_link": f"{settings.public_url}{notice.link}",
                 "text": body,

@@ -25,7 +25,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from api.auth.mail import starts_under_way as mail_starts_under_way
+from api.notice_delivery import starts_under_way as mail_starts_under_way
 from contracts.email import MailSweep
 from core.mailbox import read_mailbox
 from core.settings import Settings
